@@ -1,0 +1,109 @@
+"""Write outputs so that a crash or Ctrl-C never leaves a half-written file.
+
+Single files are written to a temporary sibling and moved into place with
+``os.replace`` (atomic on POSIX). A whole output directory is built in a
+staging sibling and swapped in at the end, so an interrupted run leaves the
+previous outputs (or none) — never a mixture.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+MARKER = "run.json"
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Atomically replace ``path`` with ``data`` (parents created)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_text(path: Path, text: str) -> None:
+    """Atomically write UTF-8 text (no newline translation)."""
+    write_bytes(path, text.encode("utf-8"))
+
+
+def write_jsonl(path: Path, records: Iterable[dict]) -> int:
+    """Atomically write one JSON object per line; returns the count."""
+    lines = [json.dumps(r, ensure_ascii=False) for r in records]
+    write_text(path, "".join(line + "\n" for line in lines))
+    return len(lines)
+
+
+def read_jsonl(path: Path) -> Iterator[dict]:
+    """Read a JSONL file written by seedsift (skips blank lines)."""
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def is_within(child: Path, parent: Path) -> bool:
+    """True when ``child`` is ``parent`` or lies below it (after resolving links)."""
+    child, parent = child.resolve(), parent.resolve()
+    return child == parent or parent in child.parents
+
+
+@contextlib.contextmanager
+def staged_directory(out: Path, *, keep_existing: bool = True) -> Iterator[Path]:
+    """Yield a staging directory that replaces ``out`` on success.
+
+    With ``keep_existing`` the stage starts as a hard-linked copy of ``out``,
+    so one stage (``dedupe``) can add its files beside another's (``clean``)
+    while the old directory stays untouched until the swap; files are always
+    replaced with ``os.replace``, never written through a shared link.
+
+    ``out`` must be absent, empty, or a previous seedsift output (it holds
+    ``run.json``); anything else is refused so that user files are never
+    deleted. On any exception (including KeyboardInterrupt) the staging
+    directory is removed and ``out`` is left as it was.
+    """
+    out = Path(out)
+    if out.exists():
+        if not out.is_dir():
+            raise OSError(f"{out}: exists and is not a directory")
+        if any(out.iterdir()) and not (out / MARKER).exists():
+            raise OSError(
+                f"{out}: exists and is not a seedsift output directory (no {MARKER}); "
+                "refusing to replace it"
+            )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    try:
+        if keep_existing and out.is_dir():
+            shutil.copytree(out, stage, copy_function=_link_or_copy, dirs_exist_ok=True)
+        yield stage
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    old = None
+    if out.exists():
+        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        os.replace(out, old)
+    os.replace(stage, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

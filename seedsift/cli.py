@@ -1,0 +1,312 @@
+"""The ``seedsift`` command line: parse, call the pipeline, translate errors into exit codes.
+
+Exit codes: 0 everything processed; 1 some input could not be processed (each
+named on stderr in one line) or, for ``check``, something was found or fixed;
+2 usage errors (bad options, output inside the input, unusable output dir).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from cleaners import CleanConfig
+
+from . import __version__, atomic, pipeline
+from .corpus import Corpus, Doc, read_corpus
+from .errors import InputError, UsageProblem
+
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def default_seeds() -> Path:
+    """The shipped seed pages: the default corpus of ``seedsift run``."""
+    return SEEDS_DIR
+
+
+class Ui:
+    """Output policy shared by the commands: stdout for results, stderr for progress and errors."""
+
+    def __init__(self, quiet: bool, as_json: bool) -> None:
+        self.quiet = quiet
+        self.as_json = as_json
+
+    def progress(self, it: Iterable, desc: str = "", total: int | None = None) -> Iterable:
+        # tqdm(disable=None) turns itself off when stderr is not a terminal.
+        return tqdm(it, desc=desc, total=total, disable=True if self.quiet else None, file=sys.stderr, unit="doc", leave=False)
+
+    def error(self, err: Exception) -> None:
+        click.echo(f"seedsift: {err}", err=True)
+
+
+def common_output_options(f):
+    f = click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")(f)
+    f = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")(f)
+    return f
+
+
+def clean_options(f):
+    f = click.option("--keep-punctuation", is_flag=True, help="Do not convert ASCII punctuation in Chinese text to full width.")(f)
+    f = click.option("--script", type=click.Choice(["keep", "simplified", "traditional", "taiwan"]), default="keep", show_default=True, help="Convert the script with OpenCC.")(f)
+    f = click.option("--drop-boilerplate", is_flag=True, help="Remove continuation markers, 广告 and photo credits instead of only recording them.")(f)
+    return f
+
+
+def dedupe_options(f):
+    f = click.option("--keep", type=click.Choice(["first", "longest"]), default="first", show_default=True, help="Which copy of a duplicate survives.")(f)
+    f = click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=None, help="Document MinHash-LSH Jaccard threshold.")(f)
+    f = click.option("--num-perm", type=click.IntRange(16, 1024), default=None, help="MinHash permutations.")(f)
+    f = click.option("--ngram", type=click.IntRange(1, 32), default=None, help="Character n-gram size of the match keys.")(f)
+    f = click.option("--min-passage-chars", type=click.IntRange(1), default=None, help="Shortest passage that is removed (shorter ones are only reported).")(f)
+    f = click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="Worker processes (default: all cores).")(f)
+    return f
+
+
+def make_clean_config(keep_punctuation: bool, script: str, drop_boilerplate: bool) -> CleanConfig:
+    return CleanConfig(fix_punctuation=not keep_punctuation, script=script, drop_boilerplate=drop_boilerplate)
+
+
+def make_dedupe_config(keep, threshold, num_perm, ngram, min_passage_chars):
+    from dedupe import DedupeConfig
+
+    given = {"keep": keep, "threshold": threshold, "num_perm": num_perm, "ngram": ngram,
+             "min_passage_chars": min_passage_chars}
+    try:
+        return DedupeConfig(**{k: v for k, v in given.items() if v is not None})
+    except ValueError as err:
+        raise click.UsageError(str(err)) from None
+
+
+def check_paths(inputs: list[Path], out: Path) -> None:
+    """Refuse an output directory that is, contains or lies inside an input: never overwrite inputs."""
+    for p in inputs:
+        if not os.path.lexists(p):
+            continue
+        if atomic.is_within(out, p if p.is_dir() else p.parent) and p.is_dir():
+            raise UsageProblem(f"output directory {out} is inside the input {p}; choose another --out")
+        if atomic.is_within(p, out):
+            raise UsageProblem(f"input {p} is inside the output directory {out}; choose another --out")
+
+
+def load(ui: Ui, inputs: list[Path]) -> Corpus:
+    corpus = read_corpus(inputs)
+    for err in corpus.errors:
+        ui.error(err)
+    return corpus
+
+
+def finish(ui: Ui, summary: dict, corpus: Corpus, lines: list[str]) -> None:
+    summary["errors"] = [str(e) for e in corpus.errors]
+    if ui.as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        for line in lines:
+            click.echo(line)
+    if corpus.errors:
+        click.echo(f"seedsift: {len(corpus.errors)} input(s) could not be processed (see above)", err=True)
+        sys.exit(1)
+
+
+def clean_lines(s: dict) -> list[str]:
+    lines = [f"clean: {s['documents']} documents, {s['repairs']} repairs, {s['flags']} flags to review"]
+    for kind, n in s["repairs_by_kind"].items():
+        lines.append(f"  repaired  {kind:<16} {n:>6}")
+    for kind, n in s["flags_by_kind"].items():
+        lines.append(f"  flagged   {kind:<16} {n:>6}")
+    for doc, n in s["repairs_by_document"].items():
+        lines.append(f"  {doc}: {n} repairs")
+    return lines
+
+
+def dedupe_lines(s: dict) -> list[str]:
+    return [
+        f"dedupe: {s['documents']} documents in {s['clusters']} clusters, "
+        f"{s['documents_removed']} documents removed, {s['passages_found']} duplicated passages found, "
+        f"{s['passages_removed']} removed, {s['characters_removed']:,} of {s['characters_in']:,} characters removed",
+    ]
+
+
+def run_dedupe(ui: Ui, docs: list[Doc], texts: list[str], config, jobs: int | None, engine: str = "local", scheduler: str | None = None):
+    """Run the deduplicator with both cores (or a Dask cluster) and a progress bar per stage."""
+    from dedupe import find_duplicates
+
+    pairs = [(d.id, t) for d, t in zip(docs, texts)]
+    bars: dict[str, tqdm] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if ui.quiet:
+            return
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=total, desc=f"dedupe {stage}", disable=None, file=sys.stderr, leave=False)
+        bar.n = done
+        bar.refresh()
+
+    try:
+        if engine == "dask":
+            from .dask_engine import find_duplicates_dask
+
+            return find_duplicates_dask(pairs, config, scheduler=scheduler, progress=progress)
+        jobs = jobs or os.cpu_count() or 1
+        if jobs > 1 and len(pairs) >= 64:
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(jobs) as pool:
+                return find_duplicates(pairs, config, map_fn=lambda f, *its: pool.map(f, *its, chunksize=16), progress=progress)
+        return find_duplicates(pairs, config, progress=progress)
+    finally:
+        for bar in bars.values():
+            bar.close()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="seedsift")
+def cli() -> None:
+    """Clean and deduplicate Chinese news corpora, explaining every change.
+
+    \b
+    seedsift run                  clean + dedupe + report the shipped seeds/ into out/
+    seedsift clean IN... --out D  repair OCR and line-break damage
+    seedsift dedupe IN... --out D remove duplicated documents and passages
+    seedsift report D             write D/report.html for review
+    """
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("out"), show_default=True, help="Output directory.")
+@clean_options
+@dedupe_options
+@common_output_options
+def run(inputs, out, keep_punctuation, script, drop_boilerplate, keep, threshold, num_perm, ngram, min_passage_chars, jobs, as_json, quiet):
+    """Run the whole pipeline: clean, then deduplicate the cleaned text, then write the report.
+
+    With no INPUT the shipped seeds/ directory is processed.
+
+    \b
+    Example:
+        seedsift run                       # seeds/ -> out/
+        seedsift run pages/ --out review/
+    """
+    ui = Ui(quiet, as_json)
+    inputs = list(inputs) or [default_seeds()]
+    check_paths(inputs, out)
+    clean_cfg = make_clean_config(keep_punctuation, script, drop_boilerplate)
+    dedupe_cfg = make_dedupe_config(keep, threshold, num_perm, ngram, min_passage_chars)
+    corpus = load(ui, inputs)
+    if not corpus.docs:
+        finish(ui, {"documents": 0}, corpus, ["nothing to do: no readable documents"])
+        return
+    with atomic.staged_directory(out, keep_existing=False) as stage:
+        pipeline.write_doc_index(stage, corpus.docs)
+        texts, clean_summary = pipeline.clean_stage(stage, corpus.docs, clean_cfg, lambda it: ui.progress(it, "clean"))
+        result = run_dedupe(ui, corpus.docs, texts, dedupe_cfg, jobs)
+        _, dedupe_summary = pipeline.dedupe_stage(stage, corpus.docs, texts, result)
+        summary = {"seedsift": __version__, "command": "run", "inputs": [str(p) for p in inputs],
+                   "clean": clean_summary, "dedupe": dedupe_summary}
+        pipeline.write_run_summary(stage, summary)
+        report_lines = write_report_if_available(stage)
+    finish(ui, summary, corpus, clean_lines(clean_summary) + dedupe_lines(dedupe_summary) + report_lines + [f"wrote {out}/"])
+
+
+def write_report_if_available(stage: Path) -> list[str]:
+    from .review import write_report
+
+    write_report(stage)
+    return ["report: report.html"]
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "-o", type=click.Path(path_type=Path), required=True, help="Output directory.")
+@clean_options
+@common_output_options
+def clean(inputs, out, keep_punctuation, script, drop_boilerplate, as_json, quiet):
+    """Repair OCR and line-break damage; write cleaned/, repairs.jsonl and diffs/.
+
+    INPUT: files, directories (recursively *.txt, *.md) or JSONL(.gz) with {"id", "text"} records.
+    """
+    ui = Ui(quiet, as_json)
+    inputs = list(inputs)
+    check_paths(inputs, out)
+    cfg = make_clean_config(keep_punctuation, script, drop_boilerplate)
+    corpus = load(ui, inputs)
+    summary: dict = {"seedsift": __version__, "command": "clean", "inputs": [str(p) for p in inputs]}
+    if corpus.docs:
+        with atomic.staged_directory(out) as stage:
+            pipeline.write_doc_index(stage, corpus.docs)
+            _, summary["clean"] = pipeline.clean_stage(stage, corpus.docs, cfg, lambda it: ui.progress(it, "clean"))
+            pipeline.write_run_summary(stage, summary)
+    finish(ui, summary, corpus, clean_lines(summary["clean"]) if "clean" in summary else ["nothing to do: no readable documents"])
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "-o", type=click.Path(path_type=Path), required=True, help="Output directory.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True, help="Run on this machine or on a Dask cluster.")
+@click.option("--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster on 127.0.0.1).")
+@dedupe_options
+@common_output_options
+def dedupe(inputs, out, engine, scheduler, keep, threshold, num_perm, ngram, min_passage_chars, jobs, as_json, quiet):
+    """Find duplicated documents and passages; write dedup/, clusters, spans and a manifest.
+
+    Matching ignores punctuation width, whitespace, paragraph breaks and
+    simplified/traditional script; offsets refer to the real text.
+    """
+    ui = Ui(quiet, as_json)
+    inputs = list(inputs)
+    check_paths(inputs, out)
+    cfg = make_dedupe_config(keep, threshold, num_perm, ngram, min_passage_chars)
+    corpus = load(ui, inputs)
+    summary: dict = {"seedsift": __version__, "command": "dedupe", "inputs": [str(p) for p in inputs]}
+    if corpus.docs:
+        texts = [d.text for d in corpus.docs]
+        result = run_dedupe(ui, corpus.docs, texts, cfg, jobs, engine, scheduler)
+        with atomic.staged_directory(out) as stage:
+            pipeline.write_doc_index(stage, corpus.docs)
+            _, summary["dedupe"] = pipeline.dedupe_stage(stage, corpus.docs, texts, result)
+            pipeline.write_run_summary(stage, summary)
+    finish(ui, summary, corpus, dedupe_lines(summary["dedupe"]) if "dedupe" in summary else ["nothing to do: no readable documents"])
+
+
+def main() -> None:
+    """Console entry point: UsageProblem and OSError become one line and exit code 2."""
+    try:
+        cli.main(standalone_mode=False, prog_name="seedsift")
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except click.Abort:
+        click.echo("seedsift: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except UsageProblem as e:
+        click.echo(f"seedsift: {e}", err=True)
+        sys.exit(2)
+    except InputError as e:
+        click.echo(f"seedsift: {e}", err=True)
+        sys.exit(1)
+    except OSError as e:
+        click.echo(f"seedsift: {e}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        click.echo("seedsift: interrupted; previous outputs left as they were", err=True)
+        sys.exit(130)
+
+
+def _register_command_modules() -> None:
+    """Commands that live in their own modules (review, check/index) attach themselves here."""
+    from . import cli_check, cli_review
+
+    cli_review.register(cli)
+    cli_check.register(cli)
+
+
+_register_command_modules()

@@ -1,0 +1,203 @@
+"""Read a corpus from files, directories and JSONL(.gz) into documents.
+
+This is the only place that turns user paths into text. Every problem with
+one input becomes an :class:`InputError` naming that input; the other inputs
+are still read, so one bad page never stops a corpus run.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cleaners import DecodeError, decode
+
+from .errors import InputError
+
+TEXT_SUFFIXES = (".txt", ".md")
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+
+#: Largest single document read into memory. Bigger inputs are refused with a
+#: clear message rather than risking an out-of-memory kill.
+MAX_DOC_BYTES = 64 * 1024 * 1024
+#: Longest line accepted. Real pages have lines of a few thousand characters;
+#: a multi-megabyte line is a broken export (or an attack on the joiner).
+MAX_LINE_CHARS = 1_000_000
+
+
+@dataclass
+class Doc:
+    """One document: where it came from, its id and its decoded text.
+
+    ``rel`` is the relative output path for file inputs (None for JSONL
+    records, which are written back as records with ``record`` as template).
+    """
+
+    id: str
+    text: str
+    source: str
+    encoding: str = "utf-8"
+    rel: str | None = None
+    record: dict | None = field(default=None, repr=False)
+    jsonl: str | None = None
+
+
+@dataclass
+class Corpus:
+    docs: list[Doc]
+    errors: list[InputError]
+
+
+def is_jsonl(path: Path) -> bool:
+    return path.name.endswith(JSONL_SUFFIXES)
+
+
+def _is_text_file(path: Path) -> bool:
+    return path.suffix in TEXT_SUFFIXES or is_jsonl(path)
+
+
+def expand_inputs(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[InputError]]:
+    """Expand files and directories into ``(file, id)`` pairs in a stable order.
+
+    Directories are walked recursively for ``*.txt``, ``*.md`` and JSONL
+    files, without following symlinked directories (no symlink loops); the id
+    is the POSIX path relative to the directory. A file argument's id is its
+    name.
+    """
+    found: list[tuple[Path, str]] = []
+    errors: list[InputError] = []
+    for p in paths:
+        if not os.path.lexists(p):
+            errors.append(InputError(str(p), "no such file or directory"))
+        elif p.is_dir():
+            hits = _walk_dir(p, errors)
+            if not hits:
+                errors.append(InputError(str(p), "directory holds no .txt, .md or .jsonl files"))
+            found.extend(hits)
+        elif p.is_file():
+            found.append((p, p.name))
+        else:
+            errors.append(InputError(str(p), "not a regular file (broken link, loop or device)"))
+    return found, errors
+
+
+def _walk_dir(root: Path, errors: list[InputError]) -> list[tuple[Path, str]]:
+    hits = []
+
+    def onerror(err: OSError) -> None:
+        errors.append(InputError(str(err.filename or root), f"cannot read directory ({err.strerror})"))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            if name.startswith(".") or not _is_text_file(path):
+                continue
+            if not path.is_file():
+                errors.append(InputError(str(path), "not a regular file (broken link or loop)"))
+                continue
+            hits.append((path, path.relative_to(root).as_posix()))
+    return hits
+
+
+def read_corpus(paths: list[Path]) -> Corpus:
+    """Read every input; collect problems instead of stopping at the first."""
+    files, errors = expand_inputs(paths)
+    docs: list[Doc] = []
+    seen: dict[str, str] = {}
+    for path, doc_id in files:
+        try:
+            new = _read_jsonl(path) if is_jsonl(path) else [_read_text_file(path, doc_id)]
+        except InputError as err:
+            errors.append(err)
+            continue
+        for doc in new:
+            if isinstance(doc, InputError):
+                errors.append(doc)
+            elif doc.id in seen:
+                errors.append(InputError(doc.source, f"duplicate document id {doc.id!r} (also in {seen[doc.id]})"))
+            else:
+                seen[doc.id] = doc.source
+                docs.append(doc)
+    return Corpus(docs, errors)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_DOC_BYTES:
+            raise InputError(str(path), f"file is {size / 2**20:.0f} MiB; documents over {MAX_DOC_BYTES // 2**20} MiB are refused")
+        return path.read_bytes()
+    except PermissionError:
+        raise InputError(str(path), "permission denied") from None
+    except IsADirectoryError:
+        raise InputError(str(path), "is a directory") from None
+    except OSError as err:
+        raise InputError(str(path), f"cannot read ({err.strerror or err})") from None
+
+
+def check_text(text: str, where: str) -> None:
+    """Refuse texts the cleaner must not be fed: empty, NUL bytes, huge lines."""
+    if not text.strip():
+        raise InputError(where, "empty document (no text)")
+    if "\x00" in text:
+        raise InputError(where, "contains NUL bytes (binary data?)")
+    longest = max(map(len, text.splitlines()), default=0)
+    if longest > MAX_LINE_CHARS:
+        raise InputError(where, f"a line of {longest:,} characters; lines over {MAX_LINE_CHARS:,} are refused")
+
+
+def _read_text_file(path: Path, doc_id: str) -> Doc:
+    data = _read_bytes(path)
+    if not data:
+        raise InputError(str(path), "empty file")
+    try:
+        decoded = decode(data)
+    except DecodeError as err:
+        raise InputError(str(path), str(err)) from None
+    check_text(decoded.text, str(path))
+    return Doc(id=doc_id, text=decoded.text, source=str(path), encoding=decoded.encoding, rel=doc_id)
+
+
+def _read_jsonl(path: Path) -> list[Doc | InputError]:
+    data = _read_bytes(path)
+    if path.name.endswith(".gz"):
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as err:
+            raise InputError(str(path), f"not valid gzip ({err})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError(str(path), f"JSONL must be UTF-8 (bad byte at offset {err.start})") from None
+    out: list[Doc | InputError] = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{lineno}"
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as err:
+            out.append(InputError(where, f"not valid JSON ({err.msg})"))
+            continue
+        if not isinstance(rec, dict):
+            out.append(InputError(where, "record is not a JSON object"))
+        elif "text" not in rec:
+            out.append(InputError(where, 'record has no "text" field'))
+        elif not isinstance(rec["text"], str):
+            out.append(InputError(where, f'"text" is {type(rec["text"]).__name__}, not a string'))
+        elif not isinstance(rec.get("id"), (str, int)) or isinstance(rec.get("id"), bool):
+            out.append(InputError(where, 'record has no string "id" field'))
+        else:
+            try:
+                check_text(rec["text"], where)
+            except InputError as err:
+                out.append(err)
+                continue
+            out.append(Doc(id=str(rec["id"]), text=rec["text"], source=where, record=rec, jsonl=str(path)))
+    if not out:
+        raise InputError(str(path), "no records")
+    return out

@@ -1,0 +1,141 @@
+"""The pipeline stages above the pure libraries: read -> clean -> dedupe -> report.
+
+Each ``*_stage`` function takes documents, calls one library and writes that
+stage's outputs into a directory (normally a staging directory that
+:func:`seedsift.atomic.staged_directory` swaps into place), returning a
+summary dict. Stages never call each other; :mod:`seedsift.cli` composes them.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import cleaners
+from cleaners import CleanConfig, Cleaned
+from reports.dedup_output import DedupOutput, build_dedup_output
+from reports.diff import unified_diff
+
+from . import atomic
+from .corpus import Doc
+
+Progress = Callable[[Iterable], Iterable]
+
+
+def _no_progress(it: Iterable, **_: object) -> Iterable:
+    return it
+
+
+def repair_record(doc_id: str, repair: cleaners.Repair) -> dict:
+    """The repairs.jsonl line for one repair or flag."""
+    return {
+        "doc": doc_id, "kind": repair.kind, "start": repair.start, "end": repair.end,
+        "line": repair.line, "before": repair.before, "after": repair.after,
+        "applied": repair.applied, "reason": repair.reason,
+    }
+
+
+def clean_docs(docs: Sequence[Doc], config: CleanConfig, progress: Progress = _no_progress) -> list[Cleaned]:
+    """Clean every document (in order)."""
+    return [cleaners.clean(doc.text, config) for doc in progress(docs)]
+
+
+def _write_texts(out: Path, subdir: str, jsonl_name: str, docs: Sequence[Doc], texts: Sequence[str]) -> None:
+    """Write file docs under ``out/subdir/<rel>`` and JSONL records to ``out/jsonl_name``."""
+    records = []
+    for doc, text in zip(docs, texts):
+        if doc.record is not None:
+            records.append({**doc.record, "text": text})
+        else:
+            atomic.write_text(out / subdir / doc.rel, text)
+    if records:
+        atomic.write_jsonl(out / jsonl_name, records)
+
+
+def _write_diffs(out: Path, subdir: str, docs: Sequence[Doc], befores: Sequence[str], afters: Sequence[str]) -> int:
+    n = 0
+    for doc, before, after in zip(docs, befores, afters):
+        diff = unified_diff(before, after, doc.rel or _safe_name(doc.id))
+        if diff:
+            atomic.write_text(out / subdir / f"{doc.rel or _safe_name(doc.id)}.diff", diff)
+            n += 1
+    return n
+
+
+def _safe_name(doc_id: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in doc_id) or "_"
+
+
+def clean_stage(out: Path, docs: Sequence[Doc], config: CleanConfig, progress: Progress = _no_progress) -> tuple[list[str], dict]:
+    """Clean ``docs`` and write cleaned/, repairs.jsonl and diffs/. Returns (cleaned texts, summary)."""
+    shutil.rmtree(out / "cleaned", ignore_errors=True)
+    shutil.rmtree(out / "diffs" / "clean", ignore_errors=True)
+    results = clean_docs(docs, config, progress)
+    texts = [r.text for r in results]
+    _write_texts(out, "cleaned", "cleaned.jsonl", docs, texts)
+    records = [repair_record(doc.id, r) for doc, res in zip(docs, results) for r in res.repairs]
+    atomic.write_jsonl(out / "repairs.jsonl", records)
+    ndiffs = _write_diffs(out, "diffs/clean", docs, [d.text for d in docs], texts)
+    kinds = Counter((r["kind"], r["applied"]) for r in records)
+    per_doc = Counter(r["doc"] for r in records if r["applied"])
+    summary = {
+        "documents": len(docs),
+        "repairs": sum(1 for r in records if r["applied"]),
+        "flags": sum(1 for r in records if not r["applied"]),
+        "repairs_by_kind": {k: n for (k, applied), n in sorted(kinds.items()) if applied},
+        "flags_by_kind": {k: n for (k, applied), n in sorted(kinds.items()) if not applied},
+        "repairs_by_document": dict(sorted(per_doc.items())),
+        "changed_documents": ndiffs,
+    }
+    return texts, summary
+
+
+def dedupe_stage(
+    out: Path,
+    docs: Sequence[Doc],
+    texts: Sequence[str],
+    result,
+    decisions: dict[str, str] | None = None,
+) -> tuple[DedupOutput, dict]:
+    """Write dedup/, clusters.jsonl, spans.jsonl, manifest.jsonl and dedup diffs for a DedupeResult."""
+    shutil.rmtree(out / "dedup", ignore_errors=True)
+    shutil.rmtree(out / "diffs" / "dedup", ignore_errors=True)
+    pairs = [(d.id, t) for d, t in zip(docs, texts)]
+    built = build_dedup_output(pairs, result.clusters, result.doc_matches, result.spans, decisions)
+    kept = [(d, t) for d, t in zip(docs, texts) if d.id in built.texts]
+    _write_texts(out, "dedup", "dedup.jsonl", [d for d, _ in kept], [built.texts[d.id] for d, _ in kept])
+    atomic.write_jsonl(out / "clusters.jsonl", ({"id": d.id, "cluster": result.clusters.get(d.id, d.id)} for d in docs))
+    atomic.write_jsonl(out / "spans.jsonl", (span._asdict() for span in result.spans))
+    atomic.write_jsonl(out / "manifest.jsonl", built.manifest)
+    _write_diffs(out, "diffs/dedup", [d for d, _ in kept], [t for _, t in kept], [built.texts[d.id] for d, _ in kept])
+    summary = {
+        "documents": len(docs),
+        "clusters": len(set(result.clusters.values())),
+        "documents_removed": sum(1 for m in built.manifest if m["type"] == "document"),
+        "passages_found": len(result.spans),
+        "passages_removed": sum(1 for m in built.manifest if m["type"] == "passage"),
+        "characters_in": sum(len(t) for t in texts),
+        "characters_removed": built.removed_chars,
+    }
+    return built, summary
+
+
+def write_doc_index(out: Path, docs: Sequence[Doc]) -> None:
+    """docs.jsonl: id, output path and JSONL fields of every document, in input order.
+
+    ``apply`` and ``report`` need it to rebuild outputs for documents that were
+    dropped (their text is in the manifest, their other fields here).
+    """
+    atomic.write_jsonl(out / "docs.jsonl", (
+        {"id": d.id, "rel": d.rel, "source": d.source, "encoding": d.encoding,
+         "fields": {k: v for k, v in d.record.items() if k != "text"} if d.record is not None else None}
+        for d in docs
+    ))
+
+
+def write_run_summary(out: Path, summary: dict) -> None:
+    """run.json marks the directory as seedsift output and records what produced it."""
+    atomic.write_text(out / atomic.MARKER, json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
