@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,7 +20,7 @@ from tqdm import tqdm
 from cleaners import CleanConfig
 
 from . import __version__, atomic, pipeline
-from .corpus import Corpus, Doc, read_corpus
+from .corpus import MAX_CORPUS_BYTES, Corpus, CorpusTooLarge, Doc, read_corpus
 from .errors import InputError, UsageProblem
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
@@ -46,6 +47,7 @@ class Ui:
 
 
 def common_output_options(f):
+    f = click.option("--max-corpus-mb", type=click.IntRange(1), default=None, help=f"Refuse inputs larger than this (default {MAX_CORPUS_BYTES // 2**20} MiB).")(f)
     f = click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")(f)
     f = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")(f)
     return f
@@ -94,8 +96,12 @@ def check_paths(inputs: list[Path], out: Path) -> None:
             raise UsageProblem(f"input {p} is inside the output directory {out}; choose another --out")
 
 
-def load(ui: Ui, inputs: list[Path]) -> Corpus:
-    corpus = read_corpus(inputs)
+def load(ui: Ui, inputs: list[Path], max_corpus_mb: int | None = None) -> Corpus:
+    limit = max_corpus_mb * 2**20 if max_corpus_mb else MAX_CORPUS_BYTES
+    try:
+        corpus = read_corpus(inputs, limit)
+    except CorpusTooLarge as err:
+        raise UsageProblem(str(err)) from None
     for err in corpus.errors:
         ui.error(err)
     return corpus
@@ -184,7 +190,7 @@ def cli() -> None:
 @clean_options
 @dedupe_options
 @common_output_options
-def run(inputs, out, keep_punctuation, script, drop_boilerplate, keep, threshold, num_perm, ngram, min_passage_chars, jobs, as_json, quiet):
+def run(inputs, out, keep_punctuation, script, drop_boilerplate, keep, threshold, num_perm, ngram, min_passage_chars, jobs, as_json, quiet, max_corpus_mb):
     """Run the whole pipeline: clean, then deduplicate the cleaned text, then write the report.
 
     With no INPUT the shipped seeds/ directory is processed.
@@ -199,7 +205,7 @@ def run(inputs, out, keep_punctuation, script, drop_boilerplate, keep, threshold
     check_paths(inputs, out)
     clean_cfg = make_clean_config(keep_punctuation, script, drop_boilerplate)
     dedupe_cfg = make_dedupe_config(keep, threshold, num_perm, ngram, min_passage_chars)
-    corpus = load(ui, inputs)
+    corpus = load(ui, inputs, max_corpus_mb)
     if not corpus.docs:
         finish(ui, {"documents": 0}, corpus, ["nothing to do: no readable documents"])
         return
@@ -227,7 +233,7 @@ def write_report_if_available(stage: Path) -> list[str]:
 @click.option("--out", "-o", type=click.Path(path_type=Path), required=True, help="Output directory.")
 @clean_options
 @common_output_options
-def clean(inputs, out, keep_punctuation, script, drop_boilerplate, as_json, quiet):
+def clean(inputs, out, keep_punctuation, script, drop_boilerplate, as_json, quiet, max_corpus_mb):
     """Repair OCR and line-break damage; write cleaned/, repairs.jsonl and diffs/.
 
     INPUT: files, directories (recursively *.txt, *.md) or JSONL(.gz) with {"id", "text"} records.
@@ -236,7 +242,7 @@ def clean(inputs, out, keep_punctuation, script, drop_boilerplate, as_json, quie
     inputs = list(inputs)
     check_paths(inputs, out)
     cfg = make_clean_config(keep_punctuation, script, drop_boilerplate)
-    corpus = load(ui, inputs)
+    corpus = load(ui, inputs, max_corpus_mb)
     summary: dict = {"seedsift": __version__, "command": "clean", "inputs": [str(p) for p in inputs]}
     if corpus.docs:
         with atomic.staged_directory(out) as stage:
@@ -253,7 +259,7 @@ def clean(inputs, out, keep_punctuation, script, drop_boilerplate, as_json, quie
 @click.option("--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster on 127.0.0.1).")
 @dedupe_options
 @common_output_options
-def dedupe(inputs, out, engine, scheduler, keep, threshold, num_perm, ngram, min_passage_chars, jobs, as_json, quiet):
+def dedupe(inputs, out, engine, scheduler, keep, threshold, num_perm, ngram, min_passage_chars, jobs, as_json, quiet, max_corpus_mb):
     """Find duplicated documents and passages; write dedup/, clusters, spans and a manifest.
 
     Matching ignores punctuation width, whitespace, paragraph breaks and
@@ -263,7 +269,7 @@ def dedupe(inputs, out, engine, scheduler, keep, threshold, num_perm, ngram, min
     inputs = list(inputs)
     check_paths(inputs, out)
     cfg = make_dedupe_config(keep, threshold, num_perm, ngram, min_passage_chars)
-    corpus = load(ui, inputs)
+    corpus = load(ui, inputs, max_corpus_mb)
     summary: dict = {"seedsift": __version__, "command": "dedupe", "inputs": [str(p) for p in inputs]}
     if corpus.docs:
         texts = [d.text for d in corpus.docs]
@@ -275,14 +281,27 @@ def dedupe(inputs, out, engine, scheduler, keep, threshold, num_perm, ngram, min
     finish(ui, summary, corpus, dedupe_lines(summary["dedupe"]) if "dedupe" in summary else ["nothing to do: no readable documents"])
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised like KeyboardInterrupt so staged outputs are discarded cleanly."""
+
+
+def _raise_terminated(signum, frame) -> None:
+    raise Terminated()
+
+
 def main() -> None:
-    """Console entry point: UsageProblem and OSError become one line and exit code 2."""
+    """Console entry point: UsageProblem and OSError become one line and exit code 2.
+
+    SIGTERM is turned into an exception so that, like Ctrl-C, it unwinds through
+    :func:`seedsift.atomic.staged_directory` and leaves the previous outputs.
+    """
+    signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         cli.main(standalone_mode=False, prog_name="seedsift")
     except click.exceptions.Exit as e:
         sys.exit(e.exit_code)
-    except click.Abort:
-        click.echo("seedsift: aborted", err=True)
+    except click.Abort:  # click turns KeyboardInterrupt into Abort
+        click.echo("seedsift: interrupted; previous outputs left as they were", err=True)
         sys.exit(130)
     except click.ClickException as e:
         e.show()
@@ -296,9 +315,9 @@ def main() -> None:
     except OSError as e:
         click.echo(f"seedsift: {e}", err=True)
         sys.exit(2)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Terminated) as e:
         click.echo("seedsift: interrupted; previous outputs left as they were", err=True)
-        sys.exit(130)
+        sys.exit(143 if isinstance(e, Terminated) else 130)
 
 
 def _register_command_modules() -> None:

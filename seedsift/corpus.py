@@ -28,6 +28,16 @@ MAX_DOC_BYTES = 64 * 1024 * 1024
 MAX_LINE_CHARS = 1_000_000
 
 
+#: Largest corpus the local engine reads into memory (sum of input file sizes).
+#: Beyond it the run is refused up front with a pointer to ``--engine dask``
+#: instead of risking an out-of-memory kill half way through.
+MAX_CORPUS_BYTES = 512 * 1024 * 1024
+
+
+class CorpusTooLarge(Exception):
+    """The inputs add up to more than the local engine holds in memory."""
+
+
 @dataclass
 class Doc:
     """One document: where it came from, its id and its decoded text.
@@ -103,9 +113,19 @@ def _walk_dir(root: Path, errors: list[InputError]) -> list[tuple[Path, str]]:
     return hits
 
 
-def read_corpus(paths: list[Path]) -> Corpus:
-    """Read every input; collect problems instead of stopping at the first."""
+def read_corpus(paths: list[Path], max_total_bytes: int = MAX_CORPUS_BYTES) -> Corpus:
+    """Read every input; collect problems instead of stopping at the first.
+
+    Raises :class:`CorpusTooLarge` before reading anything when the files add
+    up to more than ``max_total_bytes``.
+    """
     files, errors = expand_inputs(paths)
+    total = sum(_size(p) for p, _ in files)
+    if total > max_total_bytes:
+        raise CorpusTooLarge(
+            f"inputs add up to {total / 2**20:,.0f} MiB, more than the {max_total_bytes / 2**20:,.0f} MiB "
+            "the local engine holds in memory; split the corpus, raise --max-corpus-mb, or use --engine dask"
+        )
     docs: list[Doc] = []
     seen: dict[str, str] = {}
     for path, doc_id in files:
@@ -123,6 +143,13 @@ def read_corpus(paths: list[Path]) -> Corpus:
                 seen[doc.id] = doc.source
                 docs.append(doc)
     return Corpus(docs, errors)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _read_bytes(path: Path) -> bytes:

@@ -1,0 +1,119 @@
+"""GB/T 15834-2011 punctuation normaliser: ASCII marks in Chinese context become full width."""
+
+from __future__ import annotations
+
+import re
+
+from ._edits import Edit, splice
+
+#: characters that make a neighbouring ASCII mark "Chinese context": Han, CJK symbols and
+#: punctuation, full-width forms, curly quotes, em dash and ellipsis.
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef\u201c\u201d\u2018\u2019\u2014\u2026"
+_CJK_CHAR = re.compile(f"[{CJK}]")
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）", "~": "～"}
+_RUN = re.compile(r"[,;:!?]+")
+_TILDE = re.compile("(?<=[0-9%\u3400-\u4dbf\u4e00-\u9fff])~(?=[0-9\u3400-\u4dbf\u4e00-\u9fff])")
+_LINE = re.compile(r"[^\n]+")
+_PARENS = re.compile(r"[()]")
+
+
+def _is_cjk(ch: str) -> bool:
+    return bool(ch) and _CJK_CHAR.match(ch) is not None
+
+
+def _line_edits(line: str, base: int, edits: list) -> None:
+    # a converted mark is itself Chinese context for its neighbours ("好((" -> "好（（"):
+    # repeat on the converted line until nothing new converts (replacements keep offsets)
+    convert: dict = {}
+    current = line
+    for _ in range(len(line) + 1):
+        new = {k: v for k, v in _conversions(current).items() if k not in convert}
+        if not new:
+            break
+        convert.update(new)
+        chars = list(current)
+        for k in new:
+            chars[k] = _FULL[line[k]]
+        current = "".join(chars)
+    for k in sorted(convert):
+        edits.append(Edit(base + k, base + k + 1, _FULL[line[k]], "punctuation", convert[k]))
+
+
+def _conversions(line: str) -> dict:
+    n = len(line)
+    # parentheses: pair them per line with a stack
+    stack, pairs, lone = [], [], []
+    for m in _PARENS.finditer(line):
+        i, ch = m.start(), m.group()
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")":
+            if stack:
+                pairs.append((stack.pop(), i))
+            else:
+                lone.append(i)
+    lone.extend(stack)
+    convert = {}
+    for a, b in pairs:
+        inner = line[a + 1:b]
+        prev = line[a - 1] if a else ""
+        nxt = line[b + 1] if b + 1 < n else ""
+        if _CJK_CHAR.search(inner) or ((_is_cjk(prev) or _is_cjk(nxt)) and not (prev.isascii() and (prev.isalnum() or prev == "_"))):
+            convert[a] = "paren pair in Chinese context"
+            convert[b] = "paren pair in Chinese context"
+    for i in lone:
+        prev = line[i - 1] if i else ""
+        nxt = line[i + 1] if i + 1 < n else ""
+        if _is_cjk(prev) or _is_cjk(nxt):
+            convert[i] = "unpaired paren next to Chinese"
+    for m in _RUN.finditer(line):
+        s, e = m.span()
+        prev = line[s - 1] if s else ""
+        nxt = line[e] if e < n else ""
+        if not (_is_cjk(prev) or _is_cjk(nxt)):
+            continue
+        run = m.group()
+        if len(run) == 1 and prev.isdigit() and nxt.isdigit():
+            if run == ":":
+                continue  # time or ratio 10:30
+            if run == "," and re.match(r"\d{3}(?!\d)", line[e:e + 4]):
+                continue  # thousands separator 1,000
+        for k in range(s, e):
+            convert[k] = f"ASCII '{run}' next to Chinese"
+    for m in _TILDE.finditer(line):
+        convert[m.start()] = "range '~' between numbers/Han (GB/T 15834 4.13)"
+    return convert
+
+
+def find_punctuation(text: str):
+    """Edits for :func:`normalize_punctuation`; only lines that contain a Han character are touched."""
+    edits: list = []
+    if not any(c in text for c in ",;:!?()~"):
+        return edits, []
+    for m in _LINE.finditer(text):
+        line = m.group()
+        if not _HAN.search(line) or not any(c in line for c in ",;:!?()~"):
+            continue
+        _line_edits(line, m.start(), edits)
+    return edits, []
+
+
+def normalize_punctuation(text: str) -> str:
+    """Turn ASCII ``, ; : ! ? ( )`` into full-width ``，；：！？（）`` when they sit in Chinese
+    text, as GB/T 15834-2011 asks, and ``~`` between numbers or Han into ``～`` (a value range).
+
+    A mark is in Chinese context when a neighbour (past any run of ASCII marks) is Han, CJK
+    punctuation, a full-width form, a curly quote, an em dash or an ellipsis. Left alone:
+    decimals (32.48万), times and ratios (10:30), thousands separators (1,000), ``互联网+``,
+    lines without any Han character (English, code), and ``f(x)`` calls with Latin content.
+
+    >>> normalize_punctuation("会议指出,要坚持(一)项原则:好!时间10:30,共1,000人,增长32.48%")
+    '会议指出，要坚持（一）项原则：好！时间10:30，共1,000人，增长32.48%'
+    >>> normalize_punctuation("2022年~2024年; print(x) and f(a, b)")
+    '2022年～2024年； print(x) and f(a, b)'
+    >>> normalize_punctuation("Hello, world! (no Chinese here)")
+    'Hello, world! (no Chinese here)'
+    """
+    edits, _ = find_punctuation(text)
+    return splice(text, edits)

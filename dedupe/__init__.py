@@ -1,0 +1,66 @@
+"""Near-duplicate documents and passages in Chinese news text.
+
+A pure library: ``[(doc_id, text), ...] -> DedupeResult``. No file I/O, no
+printing; progress goes to an optional callback and parallelism to an optional
+``map_fn`` (like ``Executor.map``) supplied by the caller.
+
+Stages (each a top-level function that a distributed engine can reuse to get
+bit-identical signatures, the same candidates, verification, clusters and spans):
+
+1. ``keys.match_key(text) -> (key, offsets)``: letters/digits only, NFKC, lower
+   case, traditional/Taiwan/Hong Kong variants folded per character (OpenCC), with
+   ``offsets[i]`` the original index of key char ``i``. ``keys.keyed(text)`` adds
+   line starts (:class:`KeyedDoc`).
+2. ``keys.shingle_hashes(key, ngram) -> uint32[]``; ``minhash.signatures(hash_lists,
+   num_perm, seed) -> uint32[n, num_perm]`` (datasketch "affine32" bit for bit);
+   ``minhash.band_keys(sigs, bands, rows) -> uint64[n, bands]``.
+3. ``minhash.candidate_pairs(sigs, bands, rows, seed)`` (datasketch ``MinHashLSH``
+   fed with ``LeanMinHash``) -> ``verify.verify_pair(a, b, boilerplate_line_chars)``
+   (rapidfuzz Indel similarity of keys and of bodies without shared template lines)
+   -> ``verify.cluster(n, edges, rank)`` (union-find; the kept document is the
+   member of smallest ``core.keep_rank``).
+4. ``passages.passage_units(key, cfg)`` (content-defined windows, MinHash, band keys)
+   -> ``minhash.window_candidates(win_doc, win_idx, band_keys)`` (document pairs,
+   including a document with itself) -> ``passages.align_passages(a, b, cfg)``
+   (exact k-gram seeds chained into aligned regions, verified with rapidfuzz)
+   -> ``passages.plan_spans(ids, texts, keyed_docs, matches, rank, cfg)``.
+
+``core.doc_task`` (stages 1-2 for a batch) and ``core.align_task`` (stage 4
+alignment for a batch of pairs) are what ``find_duplicates`` hands to ``map_fn``.
+
+>>> r = find_duplicates([("a", "今天天气很好，我们去公园散步。"), ("b", "今天天氣很好,我們去公園散步.")])
+>>> r.clusters
+{'a': 'a', 'b': 'a'}
+"""
+
+from __future__ import annotations
+
+from .config import DedupeConfig
+from .core import DedupeResult, apply_removals, find_duplicates
+from .keys import KeyedDoc, keyed, match_key, shingle_hashes
+from .minhash import band_keys, candidate_pairs, signatures, window_candidates
+from .passages import Match, align_passages, passage_units, plan_spans
+from .records import Span
+from .verify import cluster, verify_pair
+
+__all__ = [
+    "DedupeConfig",
+    "DedupeResult",
+    "KeyedDoc",
+    "Match",
+    "Span",
+    "align_passages",
+    "apply_removals",
+    "band_keys",
+    "candidate_pairs",
+    "cluster",
+    "find_duplicates",
+    "keyed",
+    "match_key",
+    "passage_units",
+    "plan_spans",
+    "shingle_hashes",
+    "signatures",
+    "verify_pair",
+    "window_candidates",
+]

@@ -1,0 +1,183 @@
+"""Configuration of the deduplicator (validated, immutable)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+__all__ = ["DedupeConfig", "optimal_bands"]
+
+
+@lru_cache(maxsize=64)
+def optimal_bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    """Return ``(bands, rows)`` with ``bands * rows <= num_perm`` that minimise
+    the equally weighted false-positive and false-negative areas of the LSH
+    S-curve ``1 - (1 - s**rows)**bands`` around ``threshold``.
+
+    This is the rule ``datasketch.MinHashLSH`` applies (``_optimal_param``),
+    re-implemented with a fixed numeric integration so that every engine
+    derives the same parameters.
+    """
+    import numpy as np
+
+    xs_lo = np.linspace(0.0, threshold, 201)
+    xs_hi = np.linspace(threshold, 1.0, 201)
+    best = (1, num_perm)
+    best_err = float("inf")
+    for b in range(1, num_perm + 1):
+        max_r = num_perm // b
+        for r in range(1, max_r + 1):
+            fp = np.trapezoid(1 - (1 - xs_lo**r) ** b, xs_lo)
+            fn = np.trapezoid(1 - (1 - (1 - xs_hi**r) ** b), xs_hi)
+            err = 0.5 * fp + 0.5 * fn
+            if err < best_err - 1e-12:
+                best_err = err
+                best = (b, r)
+    return best
+
+
+@dataclass(frozen=True)
+class DedupeConfig:
+    """Options of :func:`dedupe.find_duplicates`.
+
+    Every default was chosen by a measurement on the labelled synthetic corpus
+    of ``seedsift.synth`` (never on the seed pages); the figures are quoted next
+    to each field and reproduced by ``tests/test_dedupe_quality.py`` and
+    ``benchmarks/bench_dedupe.py``.
+
+    Document level
+        ngram (5): characters per shingle of the match key. 5-grams are what the
+        peers use for Chinese (see research/peers.md); with 4-grams the hard
+        negatives (shared templates) collide more often in LSH and with 6-grams
+        OCR-noisy copies (2 % substitutions) fall below the LSH curve more often.
+        num_perm (128): MinHash permutations; LSH bands/rows are derived.
+        seed (1): seed of the permutations (``numpy.random.RandomState``, the
+        same generator datasketch uses, so signatures equal a datasketch
+        ``MinHash(scheme="affine32")`` fed with our shingle hashes).
+        doc_threshold (0.5): Jaccard threshold of the document LSH (25 bands x 5
+        rows); candidates are then verified, so this only trades recall of
+        candidates for work. At 0.7, copies with 2 % OCR substitutions (5-gram
+        Jaccard 0.72-0.83) were missed (doc recall 0.972 on 1,000 synthetic
+        docs); at 0.5 recall was 1.0 at the same precision.
+        doc_similarity (0.85): minimum verified similarity (rapidfuzz Indel
+        ratio of the match keys, and of the bodies without shared short
+        header/footer lines) to put two documents into one cluster. Noisy,
+        re-segmented and converted copies score >= 0.95; template-sharing
+        different documents score <= 0.6 on the body.
+        boilerplate_line_chars (40): lines shorter than this (in key chars) that
+        two documents share at their start or end are template (masthead,
+        dateline, byline, "(上接第1版)", footer) and do not count as body.
+
+    Passage level
+        passage_block (24): content-defined block length in key chars
+        (boundaries where a shingle hash is 0 modulo the block length, so copies
+        get the same blocks wherever they sit). A window is two consecutive
+        blocks (about 50 key chars); windows are MinHashed with
+        passage_num_perm (48) permutations and banded by passage_rows (4) rows
+        (12 bands). On 3,000 synthetic docs, block 32 / 6 rows found 96 % of the
+        characters of OCR-noisy embedded passages, block 24 / 4 rows 99.6 % at
+        the same precision (0.997) and less time; block 16 found no more.
+        align_k (8): length of the exact key k-gram seeds that are chained into
+        aligned passages; max_gap (24) key chars between seeds on one diagonal
+        (bridges OCR substitutions); max_drift (3) diagonal shift between seeds
+        (insertions/deletions).
+        min_report_chars (12): shorter aligned matches are not reported.
+        report_similarity (0.8): aligned matches below this are not reported.
+        min_passage_chars (100): a passage with fewer match-key characters
+        (letters and digits; punctuation and spaces do not count) is only
+        reported (``action="kept"``), never removed: phrases repeated for
+        emphasis, shared datelines/bylines and the one or two sentences of
+        official wording that separate reports quote (up to 85 key chars in the
+        duplication inventory of real pages, research/cleaning.md 3.8) are not
+        passages; the copied blocks of the inventory are 150 key chars or more.
+        remove_similarity (0.95): a passage is removed only when its copy scores
+        at least this (OCR copies with <= 3 % substitutions score >= 0.97;
+        rewritten sentences in different reports score 0.90-0.93 and are kept).
+
+    Policy
+        keep ("first"): which document of a cluster, and which copy of a
+        passage, stays: "first" in input order, or "longest" text (ties: first).
+        lsh_backend ("datasketch"): where document candidates come from: a
+        datasketch ``MinHashLSH`` fed with ``LeanMinHash`` es, or "numpy" (the
+        same pairs by sorting band keys; about 7x faster on 5,000 docs).
+        passages (True): also find duplicated passages (False: documents only).
+        batch_size (256): documents per task handed to ``map_fn``.
+    """
+
+    ngram: int = 5
+    num_perm: int = 128
+    seed: int = 1
+    doc_threshold: float = 0.5
+    doc_similarity: float = 0.85
+    boilerplate_line_chars: int = 40
+    passage_block: int = 24
+    passage_num_perm: int = 48
+    passage_rows: int = 4
+    align_k: int = 8
+    max_gap: int = 24
+    max_drift: int = 3
+    min_report_chars: int = 12
+    report_similarity: float = 0.8
+    min_passage_chars: int = 100
+    remove_similarity: float = 0.95
+    keep: str = "first"
+    lsh_backend: str = "datasketch"
+    passages: bool = True
+    batch_size: int = 256
+
+    def __post_init__(self) -> None:
+        def positive(name: str) -> None:
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                msg = f"{name} must be a positive integer, got {value!r}"
+                raise ValueError(msg)
+
+        def unit(name: str) -> None:
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0.0 < value <= 1.0:
+                msg = f"{name} must be a number in (0, 1], got {value!r}"
+                raise ValueError(msg)
+
+        for name in (
+            "ngram", "num_perm", "boilerplate_line_chars", "passage_block", "passage_num_perm",
+            "passage_rows", "align_k", "max_gap", "min_report_chars", "min_passage_chars", "batch_size",
+        ):
+            positive(name)
+        for name in ("doc_threshold", "doc_similarity", "report_similarity", "remove_similarity"):
+            unit(name)
+        if not isinstance(self.seed, int) or isinstance(self.seed, bool) or not 0 <= self.seed < 2**32:
+            msg = f"seed must be an integer in [0, 2**32), got {self.seed!r}"
+            raise ValueError(msg)
+        if not isinstance(self.max_drift, int) or self.max_drift < 0:
+            msg = f"max_drift must be a non-negative integer, got {self.max_drift!r}"
+            raise ValueError(msg)
+        if self.passage_block < 4:
+            msg = f"passage_block must be at least 4 key chars, got {self.passage_block}"
+            raise ValueError(msg)
+        if self.passage_rows > self.passage_num_perm:
+            msg = (f"passage_rows ({self.passage_rows}) must not exceed passage_num_perm "
+                   f"({self.passage_num_perm})")
+            raise ValueError(msg)
+        if self.remove_similarity < self.report_similarity:
+            msg = (f"remove_similarity ({self.remove_similarity}) must be >= report_similarity "
+                   f"({self.report_similarity}): a removed passage is always a reported one")
+            raise ValueError(msg)
+        if not isinstance(self.passages, bool):
+            msg = f"passages must be True or False, got {self.passages!r}"
+            raise ValueError(msg)
+        if self.lsh_backend not in ("datasketch", "numpy"):
+            msg = f'lsh_backend must be "datasketch" or "numpy", got {self.lsh_backend!r}'
+            raise ValueError(msg)
+        if self.keep not in ("first", "longest"):
+            msg = f'keep must be "first" or "longest", got {self.keep!r}'
+            raise ValueError(msg)
+
+    @cached_property
+    def doc_bands(self) -> tuple[int, int]:
+        """``(bands, rows)`` of the document LSH, derived from doc_threshold and num_perm."""
+        return optimal_bands(self.doc_threshold, self.num_perm)
+
+    @property
+    def passage_bands(self) -> int:
+        """Number of bands of the window LSH (``passage_num_perm // passage_rows``)."""
+        return self.passage_num_perm // self.passage_rows

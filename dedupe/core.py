@@ -1,0 +1,182 @@
+"""``find_duplicates``: composes the stages (see the package docstring)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .config import DedupeConfig
+from .keys import KeyedDoc, keyed_many, shingle_hashes_many
+from .minhash import candidate_pairs, signatures, window_candidates
+from .passages import Match, PassageUnits, align_passages, passage_units_many, plan_spans
+from .records import Span
+from .verify import cluster, verify_pair
+
+__all__ = ["DedupeResult", "find_duplicates", "apply_removals", "doc_task", "align_task", "keep_rank"]
+
+Progress = Callable[[str, int, int], None]
+MapFn = Callable[..., Iterable]
+
+
+@dataclass(frozen=True)
+class DedupeResult:
+    """What :func:`find_duplicates` found.
+
+    ``clusters``: every document id -> id of the kept document of its cluster
+    (itself when unique or kept). ``doc_matches``: each dropped document ->
+    ``(kept document id, similarity)``. ``spans``: duplicated passages in kept
+    documents (offsets into the given texts, end exclusive), sorted by
+    (input position of the document, start).
+    """
+
+    clusters: dict[str, str] = field(default_factory=dict)
+    doc_matches: dict[str, tuple[str, float]] = field(default_factory=dict)
+    spans: list[Span] = field(default_factory=list)
+
+    def removed(self, doc_id: str) -> list[Span]:
+        """The removed spans of one document, sorted by start."""
+        return [s for s in self.spans if s.doc_id == doc_id and s.action == "removed"]
+
+
+def doc_task(args: tuple[Sequence[str], DedupeConfig]) -> tuple[list[KeyedDoc], np.ndarray, list[PassageUnits]]:
+    """Stages 1-2 for a batch of texts (top-level, picklable, for ``map_fn``):
+    match keys, document signatures and (when ``cfg.passages``) window units."""
+    texts, cfg = args
+    kd = keyed_many(list(texts))
+    sh = shingle_hashes_many([d.key for d in kd], cfg.ngram)
+    sigs = signatures(sh, cfg.num_perm, cfg.seed)
+    units = passage_units_many([d.key for d in kd], sh, cfg) if cfg.passages else []
+    return kd, sigs, units
+
+
+def align_task(args: tuple[list[tuple[int, int, str, str | None]], DedupeConfig]) -> list[tuple[int, int, Match]]:
+    """Stage 4 alignment for a batch of document pairs (top-level, picklable)."""
+    pairs, cfg = args
+    out = []
+    for i, j, a, b in pairs:
+        out.extend((i, j, m) for m in align_passages(a, b, cfg))
+    return out
+
+
+def keep_rank(texts: Sequence[str], keep: str) -> list[tuple]:
+    """Rank of each document under the keep policy (smaller stays)."""
+    if keep == "longest":
+        return [(-len(t), n) for n, t in enumerate(texts)]
+    return [(n,) for n in range(len(texts))]
+
+
+def _batches(items: Sequence, size: int) -> list:
+    return [items[s : s + size] for s in range(0, len(items), size)]
+
+
+def find_duplicates(
+    docs: Sequence[tuple[str, str]],
+    config: DedupeConfig = DedupeConfig(),
+    *,
+    map_fn: MapFn = map,
+    progress: Progress | None = None,
+) -> DedupeResult:
+    """Find duplicated documents and passages in ``docs`` (``(doc_id, text)`` in input order).
+
+    ``map_fn`` (like ``Executor.map``) runs the per-batch stage functions, so the
+    caller can use several processes; results do not depend on it. ``progress``
+    is called as ``progress(stage, done, total)`` for the stages ``"signatures"``,
+    ``"verify"``, ``"align"``.
+
+    Raises:
+        ValueError: when document ids are not unique.
+    """
+    cfg = config
+    ids = [d for d, _ in docs]
+    texts = [t for _, t in docs]
+    if len(set(ids)) != len(ids):
+        msg = "document ids must be unique"
+        raise ValueError(msg)
+    n = len(ids)
+    if n == 0:
+        return DedupeResult()
+
+    def report(stage: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress(stage, done, total)
+
+    # stages 1-2: keys, signatures, window units
+    kd: list[KeyedDoc] = []
+    sig_parts: list[np.ndarray] = []
+    units: list[PassageUnits] = []
+    batches = _batches(texts, cfg.batch_size)
+    report("signatures", 0, n)
+    for part_kd, part_sigs, part_units in map_fn(doc_task, [(b, cfg) for b in batches]):
+        kd.extend(part_kd)
+        sig_parts.append(part_sigs)
+        units.extend(part_units)
+        report("signatures", len(kd), n)
+    sigs = np.concatenate(sig_parts)
+
+    # stage 3: candidates, verification, clusters
+    bands, rows = cfg.doc_bands
+    pairs = sorted(candidate_pairs(sigs, bands, rows, cfg.seed, cfg.lsh_backend))
+    scores: dict[tuple[int, int], float] = {}
+    report("verify", 0, len(pairs))
+    for done, (i, j) in enumerate(pairs, 1):
+        score = verify_pair(kd[i], kd[j], cfg.boilerplate_line_chars)
+        if score >= cfg.doc_similarity:
+            scores[(i, j)] = score
+        if done % 10000 == 0:
+            report("verify", done, len(pairs))
+    edges = list(scores)
+    report("verify", len(pairs), len(pairs))
+    rank = keep_rank(texts, cfg.keep)
+    roots = cluster(n, edges, rank)
+    clusters = {ids[i]: ids[roots[i]] for i in range(n)}
+    doc_matches = {}
+    for i in range(n):
+        k = roots[i]
+        if k != i:
+            score = scores.get((min(i, k), max(i, k)))
+            if score is None:  # joined through another member: score against the kept one
+                score = verify_pair(kd[i], kd[k], cfg.boilerplate_line_chars)
+            doc_matches[ids[i]] = (ids[k], round(score, 4))
+    if not cfg.passages:
+        return DedupeResult(clusters, doc_matches, [])
+
+    # stage 4: passages in kept documents
+    live = np.array([i for i in range(n) if roots[i] == i and units[i].start.size], dtype=np.int64)
+    spans: list[Span] = []
+    if live.size:
+        win_doc = np.concatenate([np.full(units[i].start.size, i, dtype=np.int64) for i in live])
+        win_idx = np.concatenate([np.arange(units[i].start.size, dtype=np.int64) for i in live])
+        bkeys = np.concatenate([units[i].bands for i in live])
+        doc_pairs = sorted(window_candidates(win_doc, win_idx, bkeys))
+        tasks = [(i, j, kd[i].key, None if i == j else kd[j].key) for i, j in doc_pairs]
+        matches: list[tuple[int, int, Match]] = []
+        report("align", 0, len(tasks))
+        done = 0
+        pair_batches = _batches(tasks, max(1, cfg.batch_size))
+        for part, batch in zip(map_fn(align_task, [(b, cfg) for b in pair_batches]), pair_batches):
+            matches.extend(part)
+            done += len(batch)
+            report("align", done, len(tasks))
+        spans = plan_spans(ids, texts, kd, matches, rank, cfg)
+    return DedupeResult(clusters, doc_matches, spans)
+
+
+def apply_removals(text: str, spans: Iterable[Span]) -> str:
+    """``text`` with its ``"removed"`` spans cut out (other spans are ignored).
+
+    Raises:
+        ValueError: when removed spans overlap or fall outside the text.
+    """
+    cuts = sorted((s.start, s.end) for s in spans if s.action == "removed")
+    out = []
+    pos = 0
+    for start, end in cuts:
+        if start < pos or end < start or end > len(text):
+            msg = f"removed span [{start}, {end}) overlaps another or lies outside the text"
+            raise ValueError(msg)
+        out.append(text[pos:start])
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)

@@ -1,0 +1,285 @@
+"""Stage 2: vectorised MinHash signatures, LSH bands and candidate pairs.
+
+Signatures follow datasketch 2.0's ``"affine32"`` scheme bit for bit: the
+permutation parameters come from ``numpy.random.RandomState(seed)`` exactly as
+``datasketch.MinHash._init_permutations`` draws them, each 32-bit shingle hash
+is pre-mixed with the MurmurHash3 finaliser and permuted as ``a*h+b mod 2**32``.
+So ``signatures([h])[0]`` equals the ``hashvalues`` of
+``MinHash(num_perm, seed, hashfunc=int, scheme="affine32")`` updated with ``h``,
+and ``LeanMinHash(seed=, hashvalues=, scheme="affine32")`` rebuilds it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+from datasketch import LeanMinHash, MinHashLSH
+
+from .keys import fmix32, fmix64
+
+__all__ = [
+    "SCHEME",
+    "EMPTY",
+    "permutations",
+    "signatures",
+    "content_blocks",
+    "window_signatures",
+    "window_signatures_many",
+    "band_keys",
+    "candidate_pairs",
+    "window_candidates",
+]
+
+SCHEME = "affine32"
+EMPTY = np.uint32(0xFFFFFFFF)
+_CHUNK = 1 << 15  # shingle rows per (rows x num_perm) block: 16 MB at 128 permutations
+
+
+@lru_cache(maxsize=16)
+def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(a, b)`` uint32 permutation parameters, drawn as datasketch 2.0 draws them for affine32."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    a.setflags(write=False)
+    b.setflags(write=False)
+    return a, b
+
+
+def _segment_min(hashes: np.ndarray, starts: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
+    """Min over permuted hashes for consecutive non-empty segments ``hashes[starts[i]:starts[i+1]]``."""
+    a, b = permutations(num_perm, seed)
+    out = np.empty((starts.size, num_perm), dtype=np.uint32)
+    if starts.size == 0:
+        return out
+    mixed = fmix32(hashes.astype(np.uint32, copy=False))
+    n = mixed.size
+    bounds = np.append(starts, n)
+    seg = 0
+    while seg < starts.size:
+        # take as many whole segments as fit in one chunk (at least one)
+        lo = bounds[seg]
+        last = int(np.searchsorted(bounds, lo + _CHUNK, side="right")) - 1
+        last = max(last, seg + 1)
+        last = min(last, starts.size)
+        hi = bounds[last]
+        # (num_perm, rows) layout: the min-reduction runs along contiguous memory
+        block = a[:, None] * mixed[None, lo:hi]
+        block += b[:, None]
+        out[seg:last] = np.minimum.reduceat(block, bounds[seg:last] - lo, axis=1).T
+        seg = last
+    return out
+
+
+def signatures(hash_lists: Sequence[np.ndarray], num_perm: int = 128, seed: int = 1) -> np.ndarray:
+    """MinHash signatures, ``uint32`` array of shape ``(len(hash_lists), num_perm)``.
+
+    ``hash_lists[i]`` are the shingle hashes of document ``i`` (see
+    :func:`dedupe.keys.shingle_hashes`). A document without shingles gets the
+    all-``EMPTY`` signature; callers must keep such documents out of LSH (they
+    would all collide). Deterministic: depends only on each document's hashes
+    (as a set), ``num_perm`` and ``seed``.
+    """
+    n = len(hash_lists)
+    out = np.full((n, num_perm), EMPTY, dtype=np.uint32)
+    nonempty = [i for i, h in enumerate(hash_lists) if len(h)]
+    if not nonempty:
+        return out
+    lengths = np.array([len(hash_lists[i]) for i in nonempty], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    flat = np.concatenate([np.asarray(hash_lists[i], dtype=np.uint32) for i in nonempty])
+    out[nonempty] = _segment_min(flat, starts, num_perm, seed)
+    return out
+
+
+def content_blocks(shingles: np.ndarray, block: int) -> np.ndarray:
+    """Content-defined block starts (indices into ``shingles``, first is 0).
+
+    A block ends before shingle ``p`` when ``fmix32(shingles[p]) % block == 0``
+    and the block has at least ``block // 2`` shingles; a block is cut after
+    ``2 * block`` shingles at the latest. Copies of a passage therefore get the
+    same blocks wherever they sit in their documents.
+    """
+    m = shingles.size
+    if m == 0:
+        return np.zeros(0, dtype=np.int64)
+    cand = np.flatnonzero(fmix32(shingles.astype(np.uint32)) % np.uint32(block) == 0).tolist()
+    lo, hi = block // 2, 2 * block
+    starts = [0]
+    last = 0
+    for p in cand:
+        while p - last > hi:
+            last += hi
+            starts.append(last)
+        if p - last >= lo:
+            starts.append(p)
+            last = p
+    while m - last > hi:
+        last += hi
+        starts.append(last)
+    return np.asarray(starts, dtype=np.int64)
+
+
+def window_signatures(
+    shingles: np.ndarray, num_perm: int, seed: int, block: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Window MinHash of one document's shingle hashes.
+
+    Windows are two consecutive content-defined blocks (one window when the
+    document has a single block). Returns ``(sigs, win_start, win_end)`` where
+    ``sigs`` is ``(n_windows, num_perm)`` uint32 and ``[win_start, win_end)``
+    the shingle index range of each window.
+    """
+    return window_signatures_many([shingles], num_perm, seed, block)[0]
+
+
+def window_signatures_many(
+    shingle_lists: Sequence[np.ndarray], num_perm: int, seed: int, block: int
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """:func:`window_signatures` of many documents in one vectorised pass (same results)."""
+    starts_list = [content_blocks(np.asarray(h), block) for h in shingle_lists]
+    counts = np.array([s.size for s in starts_list], dtype=np.int64)
+    out = []
+    if counts.sum() == 0:
+        for _ in shingle_lists:
+            empty = np.zeros(0, dtype=np.int64)
+            out.append((np.zeros((0, num_perm), dtype=np.uint32), empty, empty))
+        return out
+    lengths = np.array([len(h) for h in shingle_lists], dtype=np.int64)
+    base = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    flat = np.concatenate([np.asarray(h, dtype=np.uint32) for h in shingle_lists])
+    gstarts = np.concatenate([s + b for s, b in zip(starts_list, base.tolist())])
+    bsig = _segment_min(flat, gstarts, num_perm, seed)
+    pos = 0
+    for h, starts, c in zip(shingle_lists, starts_list, counts.tolist()):
+        if c == 0:
+            empty = np.zeros(0, dtype=np.int64)
+            out.append((np.zeros((0, num_perm), dtype=np.uint32), empty, empty))
+            continue
+        b = bsig[pos : pos + c]
+        pos += c
+        ends = np.append(starts[1:], len(h))
+        if c == 1:
+            out.append((b, starts, ends))
+        else:
+            out.append((np.minimum(b[:-1], b[1:]), starts[:-1], ends[1:]))
+    return out
+
+
+@lru_cache(maxsize=16)
+def _band_multipliers(rows: int) -> np.ndarray:
+    gen = np.random.RandomState(0x5EED + rows)
+    m = gen.randint(0, 1 << 62, size=rows, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    m.setflags(write=False)
+    return m
+
+
+def band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """``(n, bands)`` uint64 keys of the bands (rows ``[k*rows, (k+1)*rows)``) of
+    each signature: ``fmix64(sum(row_r * m_r) + k)`` with fixed odd 64-bit
+    multipliers ``m_r``; equal bands give equal keys, different bands collide
+    with probability about 2**-64."""
+    n = sigs.shape[0]
+    if n == 0:
+        return np.zeros((0, bands), dtype=np.uint64)
+    m = _band_multipliers(rows)
+    with np.errstate(over="ignore"):
+        x = sigs[:, : bands * rows].reshape(n, bands, rows).astype(np.uint64)
+        x *= m
+        h = x.sum(axis=2, dtype=np.uint64) + np.arange(bands, dtype=np.uint64)
+        return fmix64(h)
+
+
+def candidate_pairs(
+    sigs: np.ndarray, bands: int, rows: int, seed: int, backend: str = "datasketch"
+) -> set[tuple[int, int]]:
+    """Document candidate pairs ``(i, j)``, ``i < j``: the pairs that agree on all
+    rows of at least one band. Documents with the all-``EMPTY`` signature are
+    left out.
+
+    ``backend="datasketch"``: every signature is inserted as
+    ``LeanMinHash(seed=, hashvalues=, scheme="affine32")`` into a datasketch
+    ``MinHashLSH(params=(bands, rows))`` (``insertion_session``, in-memory
+    storage) and the pairs are read from its band hash tables (the members of
+    each bucket), which is what ``query`` would return for every document.
+    ``backend="numpy"``: the same pairs from :func:`band_keys` by sorting
+    (identical up to 64-bit hash collisions; what a distributed engine computes).
+    """
+    n, num_perm = sigs.shape
+    live = np.flatnonzero(~np.all(sigs == EMPTY, axis=1))
+    pairs: set[tuple[int, int]] = set()
+    if live.size < 2:
+        return pairs
+    groups: list[list[int]] = []
+    if backend == "datasketch":
+        lsh = MinHashLSH(num_perm=num_perm, params=(bands, rows))
+        with lsh.insertion_session() as session:
+            for i in live.tolist():
+                session.insert(i, LeanMinHash(seed=seed, hashvalues=sigs[i], scheme=SCHEME), check_duplication=False)
+        for table in lsh.hashtables:
+            for bucket in table.keys():
+                members = table.get(bucket)
+                if len(members) > 1:
+                    groups.append(sorted(members))
+    elif backend == "numpy":
+        bk = band_keys(sigs[live], bands, rows)
+        for k in range(bands):
+            col = bk[:, k]
+            order = np.argsort(col, kind="stable")
+            c = col[order]
+            same = np.flatnonzero(c[1:] == c[:-1])
+            if same.size == 0:
+                continue
+            starts = np.flatnonzero(np.concatenate([[True], c[1:] != c[:-1]]))
+            ends = np.append(starts[1:], c.size)
+            for s, e in zip(starts.tolist(), ends.tolist()):
+                if e - s > 1:
+                    groups.append(sorted(live[order[s:e]].tolist()))
+    else:
+        msg = f'backend must be "datasketch" or "numpy", got {backend!r}'
+        raise ValueError(msg)
+    for g in groups:
+        for x in range(len(g)):
+            for y in range(x + 1, len(g)):
+                pairs.add((g[x], g[y]))
+    return pairs
+
+
+def window_candidates(
+    win_doc: np.ndarray, win_idx: np.ndarray, bkeys: np.ndarray
+) -> set[tuple[int, int]]:
+    """Document pairs ``(i, j)``, ``i <= j``, that share a window band key.
+
+    Within each bucket (band, key) the windows are sorted by (doc, window) and
+    each is paired with its predecessor and with the bucket's first window, so
+    the work is linear in the number of windows even for huge buckets. A pair
+    of windows of one document counts (``i == j``) only when they do not
+    overlap (window indices differ by at least 2).
+    """
+    pairs: set[tuple[int, int]] = set()
+    if win_doc.size < 2:
+        return pairs
+    for k in range(bkeys.shape[1]):
+        col = bkeys[:, k]
+        order = np.lexsort((win_idx, win_doc, col))
+        c = col[order]
+        d = win_doc[order]
+        w = win_idx[order]
+        same = c[1:] == c[:-1]
+        if not same.any():
+            continue
+        newgrp = np.concatenate([[True], ~same])
+        first = np.maximum.accumulate(np.where(newgrp, np.arange(c.size), 0))
+        idx = np.flatnonzero(same) + 1
+        for left in (idx - 1, first[idx]):
+            di, dj = d[left], d[idx]
+            ok = (di != dj) | (np.abs(w[idx] - w[left]) >= 2)
+            ok &= left != idx
+            a = np.minimum(di[ok], dj[ok])
+            b = np.maximum(di[ok], dj[ok])
+            if a.size:
+                packed = np.unique(a.astype(np.int64) * (1 << 32) + b.astype(np.int64))
+                pairs.update(zip((packed >> 32).tolist(), (packed & 0xFFFFFFFF).tolist()))
+    return pairs

@@ -1,0 +1,233 @@
+"""Stage 4: duplicated passages within and across documents.
+
+``passage_units`` cuts a match key into content-defined windows and hashes
+them (MinHash + band keys); documents sharing a window band key are candidate
+pairs (:func:`dedupe.minhash.window_candidates`); ``align_passages`` finds the
+maximal aligned regions of a candidate pair by chaining exact k-gram seeds and
+verifies each with rapidfuzz; ``plan_spans`` maps them to original offsets,
+decides which copy stays and which is removed, and makes the removed spans of
+a document disjoint.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import numpy as np
+from rapidfuzz.distance import Indel
+
+from .config import DedupeConfig
+from .keys import KeyedDoc, kgram_hashes, shingle_hashes
+from .minhash import band_keys, window_signatures_many
+from .records import Span
+
+__all__ = ["Match", "PassageUnits", "passage_units", "passage_units_many", "align_passages", "plan_spans"]
+
+_MAX_OCC = 8  # k-grams occurring more often than this in a document are not used as seeds
+
+
+class PassageUnits(NamedTuple):
+    """Windows of one document: key ranges ``[start, end)`` and their band keys ``(n, bands)``."""
+
+    start: np.ndarray
+    end: np.ndarray
+    bands: np.ndarray
+
+
+class Match(NamedTuple):
+    """An aligned region pair in key coordinates: ``a[a_start:a_end] ~ b[b_start:b_end]``."""
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    similarity: float
+
+
+def passage_units(key: str, cfg: DedupeConfig) -> PassageUnits:
+    """Content-defined windows of a match key with their LSH band keys.
+
+    Keys shorter than ``min_report_chars`` give no window.
+    """
+    return passage_units_many([key], [shingle_hashes(key, cfg.ngram)], cfg)[0]
+
+
+def passage_units_many(keys: Sequence[str], shingle_lists: Sequence[np.ndarray], cfg: DedupeConfig) -> list[PassageUnits]:
+    """:func:`passage_units` of many keys at once (``shingle_lists[i]`` =
+    ``shingle_hashes(keys[i], cfg.ngram)``); same results, vectorised."""
+    z = np.zeros(0, dtype=np.int64)
+    none = PassageUnits(z, z, np.zeros((0, cfg.passage_bands), dtype=np.uint64))
+    use = [i for i, k in enumerate(keys) if len(k) >= cfg.min_report_chars]
+    wins = window_signatures_many([shingle_lists[i] for i in use], cfg.passage_num_perm, cfg.seed, cfg.passage_block)
+    out = [none] * len(keys)
+    if not use:
+        return out
+    allsigs = np.concatenate([w[0] for w in wins])
+    bk = band_keys(allsigs, cfg.passage_bands, cfg.passage_rows)
+    pos = 0
+    for i, (sigs, ws, we) in zip(use, wins):
+        k = min(cfg.ngram, len(keys[i]))
+        n = sigs.shape[0]
+        out[i] = PassageUnits(ws, we + k - 1, bk[pos : pos + n])
+        pos += n
+    return out
+
+
+def _seeds(a: str, b: str | None, k: int) -> tuple[np.ndarray, np.ndarray]:
+    ha = kgram_hashes(a, k)
+    hb = ha if b is None else kgram_hashes(b, k)
+    if ha.size == 0 or hb.size == 0:
+        z = np.zeros(0, dtype=np.int64)
+        return z, z
+    order = np.argsort(hb, kind="stable")
+    sb = hb[order]
+    lo = np.searchsorted(sb, ha, "left")
+    cnt = np.searchsorted(sb, ha, "right") - lo
+    ok = (cnt > 0) & (cnt <= _MAX_OCC)
+    if b is None:
+        ok &= cnt >= 2
+    idx = np.flatnonzero(ok)
+    c = cnt[idx]
+    total = int(c.sum())
+    if total == 0:
+        z = np.zeros(0, dtype=np.int64)
+        return z, z
+    ii = np.repeat(idx, c)
+    first = np.repeat(np.cumsum(c) - c, c)
+    jj = order[np.repeat(lo[idx], c) + (np.arange(total) - first)]
+    if b is None:
+        keep = jj >= ii + k
+        ii, jj = ii[keep], jj[keep]
+    return ii.astype(np.int64), jj.astype(np.int64)
+
+
+def align_passages(a: str, b: str | None, cfg: DedupeConfig) -> list[Match]:
+    """Maximal aligned regions between match keys ``a`` and ``b`` (``b=None``:
+    repeats inside ``a``, where the second copy starts after the first ends).
+
+    Exact ``align_k``-gram seeds are grouped into runs along a diagonal
+    (gaps up to ``max_gap`` key chars, which bridges substituted characters),
+    runs are chained across diagonals that differ by at most ``max_drift``
+    (insertions/deletions), and each chain is scored with the rapidfuzz Indel
+    normalised similarity of the two regions. Regions shorter than
+    ``min_report_chars`` or scoring below ``report_similarity`` are dropped.
+    Deterministic; results are sorted by ``(a_start, b_start)``.
+    """
+    k = cfg.align_k
+    same = b is None
+    bb = a if same else b
+    ii, jj = _seeds(a, b, k)
+    if ii.size == 0:
+        return []
+    d = jj - ii
+    order = np.lexsort((ii, d))
+    ii, d = ii[order], d[order]
+    brk = np.flatnonzero((d[1:] != d[:-1]) | (ii[1:] - ii[:-1] > cfg.max_gap)) + 1
+    starts = np.concatenate([[0], brk])
+    ends = np.append(brk, ii.size)
+    run_is = ii[starts]
+    run_ie = ii[ends - 1] + k
+    run_d = d[starts]
+    ro = np.lexsort((run_d, run_is))
+    chains: list[list[int]] = []  # [a_start, a_end, b_start, b_end, last_d]
+    active: list[list[int]] = []
+    for r in ro.tolist():
+        s, e, dd = int(run_is[r]), int(run_ie[r]), int(run_d[r])
+        active = [c for c in active if c[1] >= s - cfg.max_gap]
+        for c in active:
+            if abs(c[4] - dd) <= cfg.max_drift and s >= c[0] and s + dd >= c[2]:
+                c[1] = max(c[1], e)
+                c[3] = max(c[3], e + dd)
+                c[4] = dd
+                break
+        else:
+            c = [s, e, s + dd, e + dd, dd]
+            chains.append(c)
+            active.append(c)
+    out: list[Match] = []
+    for a_s, a_e, b_s, b_e, _ in chains:
+        if same and a_e > b_s:
+            # overlapping self-match (periodic text): keep the non-overlapping part
+            shift = b_s - a_s
+            a_e = b_s
+            b_e = min(b_e, b_s + shift)
+            if shift < k:
+                continue
+        if min(a_e - a_s, b_e - b_s) < cfg.min_report_chars:
+            continue
+        sim = Indel.normalized_similarity(a[a_s:a_e], bb[b_s:b_e])
+        if sim >= cfg.report_similarity:
+            out.append(Match(a_s, a_e, b_s, b_e, round(sim, 4)))
+    out.sort()
+    return out
+
+
+def _original_range(text: str, doc: KeyedDoc, s: int, e: int, snap: bool) -> tuple[int, int]:
+    off = doc.offsets
+    start = int(off[s])
+    end = int(off[e - 1]) + 1
+    if snap:
+        # take the punctuation/whitespace that trails the passage up to the next
+        # key character (so no orphan "。" or empty paragraph stays), and any
+        # opening bracket/quote directly before it
+        nxt = int(off[e]) if e < len(off) else len(text)
+        end = nxt
+        prev = int(off[s - 1]) + 1 if s > 0 else 0
+        while start > prev and unicodedata.category(text[start - 1]) in ("Ps", "Pi"):
+            start -= 1
+    return start, end
+
+
+def plan_spans(
+    ids: Sequence[str],
+    texts: Sequence[str],
+    docs: Sequence[KeyedDoc],
+    matches: Sequence[tuple[int, int, Match]],
+    rank: Sequence[tuple],
+    cfg: DedupeConfig,
+) -> list[Span]:
+    """Turn aligned matches ``(i, j, match)`` (``a`` is document ``i``, ``b`` is
+    document ``j``; ``i == j`` for repeats inside one document) into spans.
+
+    The later copy (larger ``rank`` of its document, then later position) gets
+    the span, with the earlier copy as source. It is ``"removed"`` when it has at
+    least ``min_passage_chars`` key characters and a similarity of at least
+    ``remove_similarity``, else ``"kept"``. Removed spans of one document are
+    made disjoint: taken by start (longest first), an overlapping one is
+    trimmed to start where the previous ends, or kept as a report when what is
+    left is shorter than ``min_passage_chars``. Sorted by (document, start, end).
+    """
+    cands: dict[int, list[tuple]] = {}
+    for i, j, m in matches:
+        a_later = (rank[i], m.a_start) > (rank[j], m.b_start)
+        if a_later:
+            tgt, ts, te, src, ss, se = i, m.a_start, m.a_end, j, m.b_start, m.b_end
+        else:
+            tgt, ts, te, src, ss, se = j, m.b_start, m.b_end, i, m.a_start, m.a_end
+        cands.setdefault(tgt, []).append((ts, te, src, ss, se, m.similarity))
+    spans: list[Span] = []
+    for tgt in sorted(cands, key=lambda t: rank[t]):
+        items = sorted(set(cands[tgt]), key=lambda c: (c[0], -c[1], rank[c[2]], c[3]))
+        last_end = 0  # in key coordinates
+        last_orig = 0
+        for ts, te, src, ss, se, sim in items:
+            removable = sim >= cfg.remove_similarity and te - ts >= cfg.min_passage_chars
+            if removable and ts < last_end:
+                cut = last_end - ts
+                if te - last_end >= cfg.min_passage_chars:
+                    ts, ss = last_end, min(ss + cut, se - 1)
+                else:
+                    removable = False
+            s0, e0 = _original_range(texts[tgt], docs[tgt], ts, te, snap=removable)
+            if removable:
+                s0 = max(s0, last_orig)
+                last_orig = e0
+            s1, e1 = _original_range(texts[src], docs[src], ss, se, snap=False)
+            spans.append(Span(ids[tgt], s0, e0, ids[src], s1, e1, sim, "removed" if removable else "kept"))
+            if removable:
+                last_end = te
+    pos = {d: n for n, d in enumerate(ids)}
+    spans.sort(key=lambda sp: (pos[sp.doc_id], sp.start, sp.end, pos[sp.src_doc_id], sp.src_start))
+    return spans

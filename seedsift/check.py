@@ -1,0 +1,398 @@
+"""The worker behind ``seedsift check``: is a new page clean, and is it already in the corpus?
+
+Pure-ish: functions over texts and an open :class:`seedsift.index.Index`,
+returning :class:`Finding` records; the only writes are ``--fix`` rewriting a
+checked file (atomically) and the index update. :mod:`seedsift.cli_check`
+parses options and prints.
+
+Duplicates are found the way :func:`dedupe.find_duplicates` finds them, but
+only for the pairs that involve a checked page: the index returns the pages
+that share a document or passage-window LSH band key with it, then the
+deduplicator's own stage functions verify the document pair
+(``verify_pair``), find window candidates (``window_candidates``), align
+(``align_passages``) and plan the spans (``plan_spans``) on the real texts, read
+fresh from disk. A checked page is always the later copy (it is the one that
+would be removed), so the reported spans and similarities are those a full
+``dedupe`` run with the page last would report.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+import cleaners
+from cleaners import CleanConfig
+
+from . import atomic
+from .baseline import Baseline
+from .corpus import _read_text_file
+from .errors import InputError
+from .index import Index, _warn_default, doc_keys, fingerprints, list_pages, open_corpus_index
+
+#: Most candidate pages verified per checked page (most shared band keys first).
+MAX_CANDIDATES = 200
+
+
+class Finding(NamedTuple):
+    """One thing ``check`` reports.
+
+    ``category``: ``repair`` (the cleaner would change this; fixable),
+    ``fixed`` (``--fix`` changed this), ``flag`` (needs a person; blocks unless
+    ``--allow-flags`` or accepted in the baseline), ``accepted`` (a baselined
+    flag; never blocks, not printed), ``duplicate``, ``error`` (unreadable).
+    """
+
+    path: str
+    line: int
+    end_line: int
+    category: str
+    kind: str
+    before: str = ""
+    after: str = ""
+    reason: str = ""
+    src_path: str = ""
+    src_line: int = 0
+    src_end_line: int = 0
+    similarity: float = 0.0
+    start: int = 0
+    end: int = 0
+    src_start: int = 0
+    src_end: int = 0
+
+    def as_dict(self) -> dict:
+        d = self._asdict()
+        if self.category != "duplicate":
+            for k in ("src_path", "src_line", "src_end_line", "similarity", "src_start", "src_end"):
+                d.pop(k)
+        return d
+
+    def blocking(self, allow_flags: bool) -> bool:
+        if self.category == "flag":
+            return not allow_flags
+        return self.category in ("repair", "fixed", "duplicate", "error")
+
+
+def show(s: str, limit: int = 40) -> str:
+    """A repair's text for one output line: quoted, newlines visible, CJK as is, long text cut."""
+    if len(s) > limit:
+        s = s[: limit // 2] + "…" + s[-(limit // 2):]
+    out = ['"']
+    for c in s:
+        if c == "\n":
+            out.append("\\n")
+        elif c == "\t":
+            out.append("\\t")
+        elif c == "\r":
+            out.append("\\r")
+        elif c == '"':
+            out.append('\\"')
+        elif c == "\u3000":
+            out.append("\\u3000")
+        elif ord(c) < 32 or c in "\u200b\u200c\u200d\ufeff\xa0":
+            out.append(f"\\u{ord(c):04x}")
+        else:
+            out.append(c)
+    out.append('"')
+    return "".join(out)
+
+
+def format_finding(f: Finding) -> str:
+    if f.category == "duplicate":
+        return (f"{f.path}:{f.line}-{f.end_line} duplicates {f.src_path}:{f.src_line}-{f.src_end_line} "
+                f"(similarity {f.similarity:.2f})")
+    if f.category == "error":
+        return f"{f.path}: {f.reason}"
+    if f.category in ("flag", "accepted"):
+        return f"{f.path}:{f.line}: {f.kind} (flag, review): {show(f.before)} — {f.reason}"
+    return f"{f.path}:{f.line}: {f.kind}: {show(f.before)} → {show(f.after)}"
+
+
+# --------------------------------------------------------------------------- line numbers
+
+
+def line_of(text: str, offset: int) -> int:
+    """1-based line of ``offset`` in ``text``."""
+    return text.count("\n", 0, max(0, min(offset, len(text)))) + 1
+
+
+def line_range(text: str, start: int, end: int) -> tuple[int, int]:
+    """1-based first and last line of ``text[start:end]`` (trailing whitespace ignored)."""
+    last = end - 1
+    while last > start and text[last].isspace():
+        last -= 1
+    return line_of(text, start), line_of(text, max(start, last))
+
+
+# --------------------------------------------------------------------------- cleanliness
+
+
+def flag_key_text(before: str) -> str:
+    """What a baseline hash covers: the flagged text's match key (so fixing its punctuation keeps it accepted)."""
+    from dedupe.keys import match_key
+
+    return match_key(before)[0] or before.strip()
+
+
+def clean_findings(display: str, file: Path, text: str, config: CleanConfig, baseline: Baseline | None,
+                   *, fix: bool) -> tuple[list[Finding], str]:
+    """Repairs and flags of one page; returns ``(findings, text after --fix)``.
+
+    Without ``fix`` every applied repair is a ``repair`` finding. With ``fix``
+    they become ``fixed`` findings and the flags are re-computed on the fixed
+    text so their line numbers match the file as rewritten.
+    """
+    cleaned = cleaners.clean(text, config)
+    findings = []
+    applied = [r for r in cleaned.repairs if r.applied]
+    flags = [r for r in cleaned.repairs if not r.applied]
+    new_text = text
+    if applied:
+        cat = "fixed" if fix else "repair"
+        findings += [Finding(display, r.line or line_of(text, r.start), r.line or line_of(text, r.start), cat, r.kind,
+                             r.before, r.after, r.reason, start=r.start, end=r.end) for r in applied]
+        if fix:
+            new_text = cleaned.text
+            flags = [r for r in cleaners.clean(new_text, config).repairs if not r.applied]
+    for r in flags:
+        accepted = baseline is not None and baseline.accepts(file, r.kind, flag_key_text(r.before))
+        ln = r.line or line_of(new_text, r.start)
+        findings.append(Finding(display, ln, ln, "accepted" if accepted else "flag", r.kind, r.before, r.after,
+                                r.reason, start=r.start, end=r.end))
+    return findings, new_text
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+class Target(NamedTuple):
+    """A checked page: how it is shown, its path, its id in the corpus (None outside it), its text."""
+
+    display: str
+    path: Path
+    rel: str | None
+    text: str
+
+
+def _display(path: Path, cwd: Path) -> str:
+    rel = os.path.relpath(os.path.abspath(path), cwd)
+    return Path(rel).as_posix()
+
+
+def duplicate_findings(targets: Sequence[Target], ix: Index, config, cwd: Path,
+                       *, max_candidates: int = MAX_CANDIDATES) -> list[Finding]:
+    """Near-duplicates of each target against the indexed corpus and the earlier targets."""
+    from dedupe.core import keep_rank
+    from dedupe.keys import keyed
+    from dedupe.keys import shingle_hashes
+    from dedupe.minhash import signatures, window_candidates
+    from dedupe.passages import align_passages, passage_units, plan_spans
+    from dedupe.verify import verify_pair
+
+    fps = fingerprints([t.text for t in targets], config)
+    target_rels = {t.rel for t in targets if t.rel is not None}
+    findings: list[Finding] = []
+    unit_cache: dict[str, tuple] = {}
+
+    def units_of(doc_id: str, text: str):
+        if doc_id not in unit_cache:
+            kd = keyed(text)
+            unit_cache[doc_id] = (kd, passage_units(kd.key, config) if config.passages else None)
+        return unit_cache[doc_id]
+
+    for ti, (t, fp) in enumerate(zip(targets, fps)):
+        if fp.keys.size == 0:
+            continue
+        hits = ix.candidates(fp.keys, exclude=target_rels)[:max_candidates]
+        cands: list[tuple[str, str, str]] = []  # (doc id, display, text)
+        for rel, _ in sorted(hits, key=lambda h: h[0]):  # corpus order
+            try:
+                text = _read_text_file(ix.corpus / rel, rel).text
+            except InputError:
+                continue  # vanished or unreadable since indexing: not a duplicate source
+            cands.append((f"corpus:{rel}", _display(ix.corpus / rel, cwd), text))
+        for tj in range(ti):  # earlier targets: the later of two new pages is the copy
+            if np.intersect1d(fp.keys, fps[tj].keys).size:
+                cands.append((f"target:{tj}", targets[tj].display, targets[tj].text))
+        me = f"target:{ti}"
+        ids = [c[0] for c in cands] + [me]
+        texts = [c[2] for c in cands] + [t.text]
+        shown = {c[0]: c[1] for c in cands} | {me: t.display}
+        kds = [units_of(i, x)[0] for i, x in zip(ids, texts)]
+        n = len(ids)
+        rank = keep_rank(texts, "first")
+
+        # document level: same document band key, then verified similarity (as find_duplicates)
+        shingles = [shingle_hashes(kd.key, config.ngram) for kd in kds]
+        sigs = signatures(shingles, config.num_perm, config.seed)
+        my_dkeys = doc_keys(sigs[-1], config)
+        dup_of = None
+        for i in range(n - 1):
+            if shingles[i].size == 0 or np.intersect1d(my_dkeys, doc_keys(sigs[i], config)).size == 0:
+                continue
+            if verify_pair(kds[i], kds[-1], config.boilerplate_line_chars) >= config.doc_similarity:
+                dup_of = i
+                break  # smallest rank: the copy that stays
+        if dup_of is not None:
+            sim = round(verify_pair(kds[-1], kds[dup_of], config.boilerplate_line_chars), 4)
+            a, b = line_range(t.text, 0, len(t.text))
+            c, d = line_range(texts[dup_of], 0, len(texts[dup_of]))
+            findings.append(Finding(t.display, a, b, "duplicate", "document", src_path=shown[ids[dup_of]],
+                                    src_line=c, src_end_line=d, similarity=sim, start=0, end=len(t.text),
+                                    src_start=0, src_end=len(texts[dup_of])))
+            continue
+        if not config.passages:
+            continue
+
+        # passage level: window candidates involving this page, aligned and planned by dedupe's stages
+        units = [units_of(i, x)[1] for i, x in zip(ids, texts)]
+        live = [i for i in range(n) if units[i].start.size]
+        if not live or live[-1] != n - 1:
+            continue
+        win_doc = np.concatenate([np.full(units[i].start.size, i, dtype=np.int64) for i in live])
+        win_idx = np.concatenate([np.arange(units[i].start.size, dtype=np.int64) for i in live])
+        bkeys = np.concatenate([units[i].bands for i in live])
+        pairs = sorted(p for p in window_candidates(win_doc, win_idx, bkeys) if p[1] == n - 1)
+        matches = []
+        for i, j in pairs:
+            for m in align_passages(kds[i].key, None if i == j else kds[j].key, config):
+                matches.append((i, j, m))
+        for sp in plan_spans(ids, texts, kds, matches, rank, config):
+            if sp.doc_id != me or sp.action != "removed":
+                continue
+            src_text = texts[ids.index(sp.src_doc_id)]
+            a, b = line_range(t.text, sp.start, sp.end)
+            c, d = line_range(src_text, sp.src_start, sp.src_end)
+            findings.append(Finding(t.display, a, b, "duplicate", "passage", src_path=shown[sp.src_doc_id],
+                                    src_line=c, src_end_line=d, similarity=round(float(sp.similarity), 4),
+                                    start=sp.start, end=sp.end, src_start=sp.src_start, src_end=sp.src_end))
+    return findings
+
+
+# --------------------------------------------------------------------------- the whole check
+
+
+@dataclass
+class CheckOptions:
+    fix: bool = False
+    allow_flags: bool = False
+    accept: bool = False
+    clean: bool = True
+    duplicates: bool = True
+    corpus: Path | None = None
+    index_path: Path | None = None
+    clean_config: CleanConfig = field(default_factory=CleanConfig)
+    dedupe_config: object = None
+    baseline_path: Path | None = None
+
+
+@dataclass
+class CheckReport:
+    files: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    fixed: list[str] = field(default_factory=list)
+    accepted_now: int = 0
+    index: list[dict] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def blocking(self, allow_flags: bool) -> list[Finding]:
+        return [f for f in self.findings if f.blocking(allow_flags)]
+
+    def exit_code(self, allow_flags: bool) -> int:
+        return 1 if self.fixed or self.blocking(allow_flags) else 0
+
+    def as_dict(self, allow_flags: bool) -> dict:
+        counts = Counter(f.category for f in self.findings)
+        return {"files": self.files, "exit_code": self.exit_code(allow_flags), "fixed": self.fixed,
+                "counts": dict(sorted(counts.items())), "accepted_now": self.accepted_now,
+                "findings": [f.as_dict() for f in self.findings], "index": self.index,
+                "seconds": round(self.seconds, 3)}
+
+
+def corpus_of(path: Path) -> Path:
+    """The default corpus of a checked file: the directory it lives in."""
+    return Path(os.path.abspath(path)).parent
+
+
+def check_files(paths: Sequence[Path], opts: CheckOptions, *, cwd: Path | None = None,
+                warn: Callable[[str], None] | None = None) -> CheckReport:
+    """Run the check on ``paths``; with ``opts.fix`` rewrite them; with ``opts.accept`` baseline their flags."""
+    t0 = time.perf_counter()
+    cwd = Path(os.path.abspath(cwd or os.getcwd()))
+    report = CheckReport()
+    baseline = Baseline.load(opts.baseline_path) if opts.baseline_path else None
+    targets: list[Target] = []
+    seen: set[str] = set()
+    for p in paths:
+        disp = _display(p, cwd)
+        if os.path.abspath(p) in seen:
+            continue
+        seen.add(os.path.abspath(p))
+        report.files.append(disp)
+        try:
+            text = _read_text_file(Path(p), disp).text
+        except InputError as err:
+            report.findings.append(Finding(disp, 0, 0, "error", "unreadable", reason=err.message))
+            continue
+        if opts.clean:
+            found, new_text = clean_findings(disp, Path(p), text, opts.clean_config, baseline, fix=opts.fix)
+            if opts.accept and baseline is not None:
+                for f in found:
+                    if f.category == "flag" and baseline.add(Path(p), f.kind, flag_key_text(f.before)):
+                        report.accepted_now += 1
+                found = [f._replace(category="accepted") if f.category == "flag" else f for f in found]
+            report.findings.extend(found)
+            if opts.fix and new_text != text:
+                atomic.write_text(Path(p), new_text)
+                report.fixed.append(disp)
+                text = new_text
+        targets.append(Target(disp, Path(p), None, text))
+    if opts.accept and baseline is not None and report.accepted_now:
+        baseline.save()
+    if opts.duplicates and targets:
+        groups: dict[Path, list[Target]] = {}
+        for t in targets:
+            root = Path(os.path.abspath(opts.corpus)) if opts.corpus else corpus_of(t.path)
+            groups.setdefault(root, []).append(t)
+        for root, group in groups.items():
+            report.findings.extend(_duplicates_in(root, group, opts, cwd, report, warn))
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _duplicates_in(root: Path, group: list[Target], opts: CheckOptions, cwd: Path, report: CheckReport,
+                   warn) -> list[Finding]:
+    """Update the index of ``root`` and look up ``group`` in it; a database error mid-way rebuilds it once."""
+    group = [t._replace(rel=_rel_in(t.path, root)) for t in group]
+    kw = {"warn": warn} if warn else {}
+    for attempt in range(2):
+        try:
+            with open_corpus_index(root, opts.dedupe_config, opts.index_path, check=False, rebuild=bool(attempt),
+                                   **kw) as ix:
+                pages = list_pages(root)
+                st = ix.update(pages, texts={t.rel: t.text for t in group if t.rel is not None})
+                info = {"corpus": _display(root, cwd), "index": str(ix.path), **st.as_dict()}
+                info.pop("errors")
+                found = duplicate_findings(group, ix, opts.dedupe_config, cwd)
+                report.index.append(info)
+                return found
+        except sqlite3.DatabaseError as err:
+            if attempt:
+                raise
+            (warn or _warn_default)(f"{opts.index_path or root}: index failed ({err}); rebuilding it")
+    raise AssertionError("unreachable")
+
+
+def _rel_in(path: Path, root: Path) -> str | None:
+    try:
+        return Path(os.path.abspath(path)).relative_to(root).as_posix()
+    except ValueError:
+        return None

@@ -1,0 +1,534 @@
+"""A persistent, incremental SQLite index of a corpus' dedupe fingerprints.
+
+One file (``<corpus>/.seedsift/index.sqlite`` by default) holds, per page:
+its path relative to the corpus, ``size``/``mtime_ns`` (to skip unchanged
+files without reading them), the content sha256, the document MinHash
+signature (``uint32[num_perm]`` as a BLOB) and the LSH band keys of the
+document and of its passage windows (table ``keys``, primary key
+``(key, doc)`` so a query is an index lookup). No pickle: every value is an
+integer, text or a raw little-endian array.
+
+The ``meta`` table holds a header: format version, the dedupe parameters and
+a hash of the dedupe stage code. A mismatch (other config, other algorithm,
+other format), a file that is not an SQLite database or fails
+``PRAGMA quick_check`` makes :func:`open_index` rebuild the index from scratch
+with a one-line warning: it is a cache, never trusted blindly.
+
+Writes run in WAL mode, one ``BEGIN IMMEDIATE`` transaction per batch of
+pages, so a process killed mid-update leaves every page either fully indexed
+(old or new version) or untouched, and concurrent runs serialise on the
+SQLite write lock instead of corrupting the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import subprocess
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from .corpus import TEXT_SUFFIXES, _read_text_file
+from .errors import InputError
+
+FORMAT_VERSION = 1
+INDEX_DIR = ".seedsift"
+INDEX_NAME = "index.sqlite"
+BATCH = 200
+BUSY_TIMEOUT_MS = 60_000
+
+
+class Fingerprint(NamedTuple):
+    """What the index stores for one page (computed by :mod:`seedsift.fingerprint`)."""
+
+    sig: np.ndarray  # uint32[num_perm] document MinHash signature
+    keys: np.ndarray  # int64, unique: LSH band keys of the document and its passage windows
+
+
+class Page(NamedTuple):
+    """One corpus file as listed on disk."""
+
+    rel: str  # POSIX path relative to the corpus root (the document id)
+    path: Path
+    size: int
+    mtime_ns: int
+
+
+class IndexedDoc(NamedTuple):
+    rel: str
+    sha256: str
+    nchars: int
+    sig: np.ndarray
+
+
+@dataclass
+class UpdateStats:
+    pages: int = 0
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    touched: int = 0  # stat changed but content identical: not re-hashed
+    unchanged: int = 0
+    errors: list[InputError] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {"pages": self.pages, "added": self.added, "changed": self.changed, "removed": self.removed,
+                "touched": self.touched, "unchanged": self.unchanged, "errors": [str(e) for e in self.errors],
+                "seconds": round(self.seconds, 3)}
+
+
+class IndexUnusable(Exception):
+    """The index cannot be used (and could not be rebuilt)."""
+
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS docs (
+    id INTEGER PRIMARY KEY,
+    rel TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    nchars INTEGER NOT NULL,
+    sig BLOB NOT NULL,
+    keys BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS keys (
+    key INTEGER NOT NULL,
+    doc INTEGER NOT NULL,
+    PRIMARY KEY (key, doc)
+) WITHOUT ROWID;
+"""
+
+
+def default_index_path(corpus: Path) -> Path:
+    return Path(corpus) / INDEX_DIR / INDEX_NAME
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# --------------------------------------------------------------------------- listing
+
+
+def _git_tracked(root: Path) -> list[str] | None:
+    """Files git tracks (index, i.e. including staged) under ``root``, or None outside a work tree."""
+    try:
+        proc = subprocess.run(["git", "ls-files", "-z", "--cached", "--", "."], cwd=root,
+                              capture_output=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if proc.returncode != 0:
+        return None
+    return [p for p in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if p]
+
+
+def list_pages(root: Path, *, tracked_only: bool | None = None) -> list[Page]:
+    """The ``.txt``/``.md`` pages of the corpus at ``root``, sorted by relative path.
+
+    Inside a git work tree only tracked (committed or staged) files count, so
+    scratch files lying around never enter the index; elsewhere, or when git
+    tracks nothing under ``root`` (an ignored data directory), the directory
+    is walked (hidden files and directories skipped, links not followed).
+    """
+    root = Path(root)
+    rels: list[str] | None = None
+    if tracked_only is not False:
+        rels = _git_tracked(root)
+        if not rels and not tracked_only:
+            rels = None
+    if rels is None:
+        rels = []
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            base = Path(dirpath).relative_to(root)
+            rels.extend((base / n).as_posix() for n in filenames if not n.startswith("."))
+    pages = []
+    for rel in sorted(set(rels)):
+        if not rel.endswith(TEXT_SUFFIXES) or any(part.startswith(".") for part in rel.split("/")):
+            continue
+        path = root / rel
+        try:
+            st = path.stat()
+        except OSError:
+            continue  # tracked but deleted in the work tree
+        if not os.path.isfile(path):
+            continue
+        pages.append(Page(rel, path, st.st_size, st.st_mtime_ns))
+    return pages
+
+
+# --------------------------------------------------------------------------- the index
+
+
+def _warn_default(msg: str) -> None:
+    import sys
+
+    print(f"seedsift: {msg}", file=sys.stderr)
+
+
+class Index:
+    """An open index. Use :func:`open_index`; close with :meth:`close` or ``with``."""
+
+    def __init__(self, path: Path, corpus: Path, header: dict, fingerprint: Callable[[str], Fingerprint],
+                 conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.corpus = Path(corpus)
+        self.header = header
+        self.fingerprint = fingerprint
+        self.conn = conn
+        self.fingerprint_many: Callable[[list[str]], list[Fingerprint]] | None = None
+
+    # -- lifecycle
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Index":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- reading
+    def __len__(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+
+    def state(self) -> dict[str, tuple[int, int, int, str]]:
+        """``rel -> (id, size, mtime_ns, sha256)`` of every indexed page."""
+        return {r[0]: (r[1], r[2], r[3], r[4])
+                for r in self.conn.execute("SELECT rel, id, size, mtime_ns, sha256 FROM docs")}
+
+    def get(self, rel: str) -> IndexedDoc | None:
+        row = self.conn.execute("SELECT rel, sha256, nchars, sig FROM docs WHERE rel = ?", (rel,)).fetchone()
+        return None if row is None else IndexedDoc(row[0], row[1], row[2], np.frombuffer(row[3], dtype="<u4"))
+
+    def candidates(self, keys: np.ndarray, exclude: Iterable[str] = ()) -> list[tuple[str, int]]:
+        """Pages sharing at least one band key with ``keys``: ``[(rel, hits)]``, most hits first."""
+        keys = np.unique(np.asarray(keys, dtype=np.int64))
+        if keys.size == 0:
+            return []
+        excluded = set(exclude)
+        hits: dict[int, int] = {}
+        cur = self.conn.cursor()
+        cur.execute("CREATE TEMP TABLE IF NOT EXISTS q (key INTEGER PRIMARY KEY)")
+        cur.execute("DELETE FROM temp.q")
+        cur.executemany("INSERT OR IGNORE INTO temp.q VALUES (?)", ((int(k),) for k in keys))
+        for doc, n in cur.execute("SELECT k.doc, COUNT(*) FROM temp.q JOIN keys k ON k.key = q.key GROUP BY k.doc"):
+            hits[doc] = n
+        if not hits:
+            return []
+        ids = list(hits)
+        out = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            q = f"SELECT id, rel FROM docs WHERE id IN ({','.join('?' * len(chunk))})"
+            out.extend((rel, hits[i_]) for i_, rel in self.conn.execute(q, chunk) if rel not in excluded)
+        out.sort(key=lambda t: (-t[1], t[0]))
+        return out
+
+    def stats(self, *, integrity: bool = False) -> dict:
+        n_docs, chars = self.conn.execute("SELECT COUNT(*), COALESCE(SUM(nchars),0) FROM docs").fetchone()
+        n_keys = self.conn.execute("SELECT COUNT(*) FROM keys").fetchone()[0]
+        out = {"index": str(self.path), "corpus": str(self.corpus), "pages": n_docs, "characters": chars,
+               "band_keys": n_keys, "bytes": _db_size(self.path), "format_version": FORMAT_VERSION,
+               "config": json.loads(self.header["config"]), "stages": self.header["stages"]}
+        if integrity:
+            out["integrity"] = self.conn.execute("PRAGMA quick_check").fetchone()[0]
+        return out
+
+    # -- writing
+    def update(self, pages: Sequence[Page] | None = None, *, progress: Callable[[int, int], None] | None = None,
+               fingerprint_many: Callable[[list[str]], list[Fingerprint]] | None = None,
+               texts: dict[str, str] | None = None) -> UpdateStats:
+        """Bring the index in line with ``pages`` (default: :func:`list_pages` of the corpus).
+
+        Unchanged files (same size and mtime) are not read; changed ones are
+        read and hashed, and only pages whose sha256 differs are fingerprinted.
+        Pages no longer listed are removed. One transaction per :data:`BATCH`
+        pages. ``texts`` can supply already-read texts by relative path.
+        """
+        t0 = time.perf_counter()
+        if pages is None:
+            pages = list_pages(self.corpus)
+        st = UpdateStats(pages=len(pages))
+        known = self.state()
+        listed = {p.rel for p in pages}
+        gone = [known[rel][0] for rel in known if rel not in listed]
+        todo: list[tuple[Page, str, str]] = []  # page, text, sha
+        touched: list[tuple[int, int, int]] = []
+        for p in pages:
+            old = known.get(p.rel)
+            if old is not None and old[1] == p.size and old[2] == p.mtime_ns:
+                st.unchanged += 1
+                continue
+            try:
+                text = texts[p.rel] if texts and p.rel in texts else _read_text_file(p.path, p.rel).text
+            except InputError as err:
+                st.errors.append(err)
+                if old is not None:
+                    gone.append(old[0])
+                continue
+            sha = sha256_text(text)
+            if old is not None and old[3] == sha:
+                touched.append((p.size, p.mtime_ns, old[0]))
+                st.touched += 1
+                continue
+            todo.append((p, text, sha))
+            if old is None:
+                st.added += 1
+            else:
+                st.changed += 1
+        st.removed = len(gone)
+        if gone or touched:
+            with self._write():
+                self._delete(gone)
+                self.conn.executemany("UPDATE docs SET size = ?, mtime_ns = ? WHERE id = ?", touched)
+        fp_many = fingerprint_many or self.fingerprint_many or (lambda ts: [self.fingerprint(t) for t in ts])
+        done = 0
+        for i in range(0, len(todo), BATCH):
+            batch = todo[i:i + BATCH]
+            fps = fp_many([t for _, t, _ in batch])  # computed outside the write lock
+            with self._write():
+                for (p, text, sha), fp in zip(batch, fps):
+                    self._put(p, text, sha, fp)
+            done += len(batch)
+            if progress:
+                progress(done, len(todo))
+        st.seconds = time.perf_counter() - t0
+        return st
+
+    def _write(self):
+        return _Txn(self.conn)
+
+    def _delete(self, ids: Sequence[int]) -> None:
+        for doc_id in ids:
+            row = self.conn.execute("SELECT keys FROM docs WHERE id = ?", (doc_id,)).fetchone()
+            if row is None:
+                continue
+            keys = np.frombuffer(row[0], dtype="<i8")
+            self.conn.executemany("DELETE FROM keys WHERE key = ? AND doc = ?", ((int(k), doc_id) for k in keys))
+            self.conn.execute("DELETE FROM docs WHERE id = ?", (doc_id,))
+
+    def _put(self, p: Page, text: str, sha: str, fp: Fingerprint) -> None:
+        row = self.conn.execute("SELECT id FROM docs WHERE rel = ?", (p.rel,)).fetchone()
+        if row is not None:
+            self._delete([row[0]])
+        keys = np.unique(np.asarray(fp.keys, dtype="<i8"))
+        sig = np.ascontiguousarray(fp.sig, dtype="<u4")
+        cur = self.conn.execute(
+            "INSERT INTO docs (rel, size, mtime_ns, sha256, nchars, sig, keys) VALUES (?,?,?,?,?,?,?)",
+            (p.rel, p.size, p.mtime_ns, sha, len(text), sig.tobytes(), keys.tobytes()))
+        doc_id = cur.lastrowid
+        self.conn.executemany("INSERT OR IGNORE INTO keys (key, doc) VALUES (?, ?)", ((int(k), doc_id) for k in keys))
+
+
+class _Txn:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on any exception)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type, *_: object) -> None:
+        if exc_type is None:
+            self.conn.execute("COMMIT")
+        else:
+            self.conn.execute("ROLLBACK")
+
+
+def _db_size(path: Path) -> int:
+    total = 0
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            total += os.path.getsize(f"{path}{suffix}")
+        except OSError:
+            pass
+    return total
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("PRAGMA cache_size = -65536")
+    return conn
+
+
+def _remove_db(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            os.unlink(f"{path}{suffix}")
+        except FileNotFoundError:
+            pass
+
+
+def _prepare_dir(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.parent.name == INDEX_DIR:
+        ignore = path.parent / ".gitignore"
+        if not ignore.exists():
+            try:
+                ignore.write_text("# created by seedsift: the index is a local cache\n*\n", encoding="utf-8")
+            except OSError:
+                pass
+
+
+def _problem(conn: sqlite3.Connection, header: dict, *, check: bool) -> str | None:
+    """Why this database cannot be used as is (None when it can)."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables:
+        return None  # new file
+    if not {"meta", "docs", "keys"} <= tables:
+        return "index has an unknown layout"
+    meta = dict(conn.execute("SELECT key, value FROM meta"))
+    if meta.get("format_version") != str(FORMAT_VERSION):
+        return f"index format {meta.get('format_version')!r} is not {FORMAT_VERSION}"
+    if meta.get("complete") != "1":
+        return "index was never completely initialised"
+    for k in ("config", "stages"):
+        if meta.get(k) != header[k]:
+            return f"index was built with other dedupe {'parameters' if k == 'config' else 'code'}"
+    if check:
+        res = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if res != "ok":
+            return f"index failed its integrity check ({res})"
+    return None
+
+
+def open_index(path: Path, corpus: Path, header: dict, fingerprint: Callable[[str], Fingerprint], *,
+               check: bool = True, rebuild: bool = False, warn: Callable[[str], None] = _warn_default) -> Index:
+    """Open (creating or rebuilding when needed) the index at ``path``.
+
+    ``header`` is ``{"config": <json>, "stages": <hash>}`` describing how
+    fingerprints are computed. A missing, foreign, stale or corrupt database
+    is replaced by an empty one (with a one-line ``warn``); the caller then
+    runs :meth:`Index.update`.
+    """
+    path = Path(path)
+    _prepare_dir(path)
+    header = {"config": header["config"], "stages": header["stages"]}
+    if rebuild:
+        _remove_db(path)
+    for attempt in range(2):
+        conn = None
+        try:
+            conn = _connect(path)
+            why = _problem(conn, header, check=check)
+            if why is None:
+                _init(conn, header)
+                return Index(path, corpus, header, fingerprint, conn)
+        except sqlite3.DatabaseError as err:  # "file is not a database", malformed image, ...
+            why = f"index is unreadable ({err})"
+        if conn is not None:
+            conn.close()
+        if attempt:
+            raise IndexUnusable(f"{path}: {why}")
+        warn(f"{path}: {why}; rebuilding it")
+        _remove_db(path)
+    raise AssertionError("unreachable")
+
+
+def _init(conn: sqlite3.Connection, header: dict) -> None:
+    with _Txn(conn):
+        for stmt in SCHEMA.strip().split(";"):
+            if stmt.strip():
+                conn.execute(stmt)
+        meta = dict(conn.execute("SELECT key, value FROM meta"))
+        if meta.get("complete") != "1":
+            conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [
+                ("format_version", str(FORMAT_VERSION)), ("config", header["config"]),
+                ("stages", header["stages"]), ("created", str(time.time())), ("complete", "1")])
+
+
+# --------------------------------------------------------------------------- fingerprints (dedupe stages)
+
+_TAG_DOC = np.uint64(0xD0C0D0C0D0C0D0C1)
+_TAG_WIN = np.uint64(0x5A55A6E5A55A6E51)
+_STAGE_MODULES = ("keys.py", "minhash.py", "passages.py", "config.py")
+
+
+def config_header(config) -> dict:
+    """The index header for a ``DedupeConfig``: its fingerprint parameters and a hash of the stage code.
+
+    Policy fields that do not change what is stored (keep, batch_size,
+    verification thresholds) are left out, so e.g. ``--keep longest`` reuses
+    the same index.
+    """
+    import dataclasses
+
+    import dedupe.keys
+
+    params = dataclasses.asdict(config)
+    used = {k: params[k] for k in ("ngram", "num_perm", "seed", "doc_threshold", "passage_block",
+                                   "passage_num_perm", "passage_rows", "min_report_chars", "passages")
+            if k in params}
+    used["doc_bands"] = list(config.doc_bands)
+    h = hashlib.sha256()
+    base = Path(dedupe.keys.__file__).parent
+    for name in _STAGE_MODULES:
+        try:
+            h.update(name.encode() + b"\0" + (base / name).read_bytes())
+        except OSError:
+            h.update(name.encode() + b"\0missing")
+    return {"config": json.dumps(used, sort_keys=True), "stages": h.hexdigest()[:16]}
+
+
+def fingerprints(texts: Sequence[str], config) -> list[Fingerprint]:
+    """Document signature and LSH band keys (document + passage windows) of each text.
+
+    Computed with the deduplicator's own stage functions (``match_key``,
+    ``shingle_hashes``, ``signatures``, ``band_keys``, ``passage_units``), so a
+    page shares a key in the index exactly when :func:`dedupe.find_duplicates`
+    would make it a document candidate (same document band) or a passage
+    candidate (same window band) of the page being checked.
+    """
+    from dedupe.keys import match_key, shingle_hashes
+    from dedupe.minhash import band_keys, signatures
+    from dedupe.passages import passage_units
+
+    bands, rows = config.doc_bands
+    keys = [match_key(t)[0] for t in texts]
+    shingles = [shingle_hashes(k, config.ngram) for k in keys]
+    sigs = signatures(shingles, config.num_perm, config.seed)
+    out = []
+    with np.errstate(over="ignore"):
+        for key, sh, sig in zip(keys, shingles, sigs):
+            parts = []
+            if sh.size:
+                parts.append(band_keys(sig[None, :], bands, rows).ravel() ^ _TAG_DOC)
+            if getattr(config, "passages", True):
+                parts.append(passage_units(key, config).bands.ravel() ^ _TAG_WIN)
+            found = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.uint64)
+            out.append(Fingerprint(sig, found.astype(np.uint64).view(np.int64)))
+    return out
+
+
+def doc_keys(sig: np.ndarray, config) -> np.ndarray:
+    """The tagged document band keys of a signature (as stored in the index)."""
+    from dedupe.minhash import band_keys
+
+    bands, rows = config.doc_bands
+    with np.errstate(over="ignore"):
+        return (band_keys(np.asarray(sig, dtype=np.uint32)[None, :], bands, rows).ravel() ^ _TAG_DOC).view(np.int64)
+
+
+def open_corpus_index(corpus: Path, config, path: Path | None = None, **kw) -> Index:
+    """:func:`open_index` for ``corpus`` with the fingerprints of ``config`` (not yet updated)."""
+    ix = open_index(path or default_index_path(corpus), corpus, config_header(config),
+                    lambda text: fingerprints([text], config)[0], **kw)
+    ix.fingerprint_many = lambda texts: fingerprints(texts, config)
+    return ix

@@ -1,0 +1,581 @@
+"""Human review of a run directory: the HTML report, reviewer decisions, restore.
+
+``report``, ``apply`` and ``restore`` only read what ``clean`` and ``dedupe``
+wrote into a run directory (see ARCHITECTURE.md); nothing is recomputed from
+the inputs, so a directory mailed to a reviewer is all they need. Missing
+pieces are tolerated: a directory with only ``clean`` outputs gets a report
+with repairs and no pairs, one with only ``dedupe`` outputs the other way round.
+
+Decisions file (exported by the report, read by ``seedsift apply``)::
+
+    {"seedsift_decisions": 1,
+     "decisions": {"passage:003.txt:5210:6890:003.txt:2190:3870": "keep",
+                   "document:004.txt": "remove"}}
+
+Keys are :func:`reports.dedup_output.span_key` (one duplicated passage pair)
+or :func:`reports.dedup_output.document_key` (a document dedupe dropped as a
+near-duplicate); values are ``"remove"`` (cut the passage / drop the document)
+or ``"keep"`` (keep both copies). Pairs without a decision keep dedupe's
+automatic verdict. Decisions accumulate: each ``apply`` starts from dedupe's
+automatic verdicts plus every decision applied before (stored in
+``run.json["apply"]["decisions"]``), the new file winning, so a second export
+only needs the pairs reviewed since.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from types import SimpleNamespace
+
+from dedupe.records import Span
+from reports.dedup_output import KEEP, REMOVE, document_key, restore, span_key
+
+from . import __version__, atomic
+from .errors import InputError
+
+DECISIONS_FORMAT = 1
+#: Characters of surrounding text shown on each side of a passage or a repair
+#: (small: at 10,000 pairs every character counts against the 20 MB budget).
+CONTEXT_CHARS = 20
+#: Document pairs: identical runs longer than ELIDE_OVER characters keep only
+#: ELIDE_KEEP at each end (the full texts are in dedup/ and manifest.jsonl).
+ELIDE_OVER = 600
+ELIDE_KEEP = 120
+SPAN_FIELDS = Span._fields
+MANIFEST_FIELDS = ("type", "doc_id", "start", "end", "text")
+
+
+@dataclass
+class Run:
+    """Everything a run directory holds, as read from disk (absent pieces empty)."""
+
+    path: Path
+    docs: list[dict]
+    cleaned: dict[str, str] = field(default_factory=dict)
+    dedup: dict[str, str] = field(default_factory=dict)
+    repairs: list[dict] = field(default_factory=list)
+    clusters: dict[str, str] = field(default_factory=dict)
+    spans: list[Span] = field(default_factory=list)
+    manifest: list[dict] = field(default_factory=list)
+    summary: dict = field(default_factory=dict)
+    has_dedupe: bool = False
+
+    def dedupe_input(self) -> dict[str, str]:
+        """The texts dedupe was given (its offsets index these): deduplicated corpus + manifest."""
+        return restore(self.dedup, self.manifest) if self.has_dedupe else dict(self.cleaned)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    """Read a JSONL file; a broken line is an InputError naming ``path:line``."""
+    out = []
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for lineno, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    rec = json.loads(line)
+                except json.JSONDecodeError as err:
+                    raise InputError(f"{path}:{lineno}", f"not valid JSON ({err.msg})") from None
+                if not isinstance(rec, dict):
+                    raise InputError(f"{path}:{lineno}", "line is not a JSON object")
+                out.append(rec)
+    except UnicodeDecodeError:
+        raise InputError(str(path), "not UTF-8") from None
+    return out
+
+
+def _read_optional_jsonl(path: Path) -> list[dict]:
+    return _read_jsonl(path) if path.is_file() else []
+
+
+def _read_text(path: Path) -> str:
+    """Read bytes and decode: no newline translation, offsets must match what was written."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(str(path), "not UTF-8") from None
+
+
+def _infer_docs(d: Path) -> list[dict]:
+    """Document index for directories written before docs.jsonl existed: walk the text dirs."""
+    seen: dict[str, dict] = {}
+    for sub in ("cleaned", "dedup"):
+        root = d / sub
+        if root.is_dir():
+            for p in sorted(root.rglob("*")):
+                if p.is_file() and not p.name.startswith("."):
+                    rel = p.relative_to(root).as_posix()
+                    seen.setdefault(rel, {"id": rel, "rel": rel, "fields": None})
+        for rec in _read_optional_jsonl(d / f"{sub}.jsonl"):
+            rid = str(rec.get("id"))
+            seen.setdefault(rid, {"id": rid, "rel": None, "fields": {k: v for k, v in rec.items() if k != "text"}})
+    for rec in _read_optional_jsonl(d / "manifest.jsonl"):
+        if rec.get("type") == "document":
+            seen.setdefault(rec["doc_id"], {"id": rec["doc_id"], "rel": rec["doc_id"], "fields": None})
+    return list(seen.values())
+
+
+def _read_texts(d: Path, sub: str, docs: list[dict]) -> dict[str, str]:
+    """Texts of one stage: ``d/sub/<rel>`` for files, ``d/sub.jsonl`` records for JSONL docs."""
+    texts: dict[str, str] = {}
+    records = {str(r.get("id")): r.get("text") for r in _read_optional_jsonl(d / f"{sub}.jsonl")}
+    for doc in docs:
+        if doc.get("rel"):
+            p = d / sub / doc["rel"]
+            if p.is_file():
+                texts[doc["id"]] = _read_text(p)
+        elif isinstance(records.get(doc["id"]), str):
+            texts[doc["id"]] = records[doc["id"]]
+    return texts
+
+
+def _read_spans(path: Path) -> list[Span]:
+    spans = []
+    for i, rec in enumerate(_read_optional_jsonl(path), 1):
+        try:
+            spans.append(Span(**{k: rec[k] for k in SPAN_FIELDS}))
+        except KeyError as err:
+            raise InputError(f"{path}:{i}", f"span has no {err.args[0]!r} field") from None
+    return spans
+
+
+def _check_manifest(path: Path, manifest: list[dict]) -> None:
+    for i, rec in enumerate(manifest, 1):
+        missing = [k for k in MANIFEST_FIELDS if k not in rec]
+        if missing:
+            raise InputError(f"{path}:{i}", f"manifest record has no {missing[0]!r} field")
+
+
+def load_run(d: Path) -> Run:
+    """Read a run directory; raise InputError (naming the file) when it is not one or is damaged."""
+    d = Path(d)
+    if not d.is_dir():
+        raise InputError(str(d), "not a directory")
+    marker = d / atomic.MARKER
+    summary = {}
+    if marker.is_file():
+        try:
+            summary = json.loads(_read_text(marker))
+        except json.JSONDecodeError as err:
+            raise InputError(str(marker), f"not valid JSON ({err.msg})") from None
+    docs = _read_optional_jsonl(d / "docs.jsonl") or _infer_docs(d)
+    if not docs:
+        raise InputError(str(d), "not a seedsift output directory (no docs.jsonl, cleaned/ or dedup/)")
+    run = Run(d, docs, summary=summary if isinstance(summary, dict) else {})
+    run.cleaned = _read_texts(d, "cleaned", docs)
+    run.dedup = _read_texts(d, "dedup", docs)
+    run.repairs = _read_optional_jsonl(d / "repairs.jsonl")
+    run.clusters = {str(r["id"]): str(r["cluster"]) for r in _read_optional_jsonl(d / "clusters.jsonl") if "id" in r and "cluster" in r}
+    run.spans = _read_spans(d / "spans.jsonl")
+    run.manifest = _read_optional_jsonl(d / "manifest.jsonl")
+    _check_manifest(d / "manifest.jsonl", run.manifest)
+    run.has_dedupe = (d / "manifest.jsonl").is_file() and ((d / "dedup").is_dir() or (d / "dedup.jsonl").is_file() or bool(run.manifest))
+    return run
+
+
+# ---------------------------------------------------------------- report data
+
+
+def reconstruct_original(cleaned: str, applied: list[dict]) -> str | None:
+    """Undo applied repairs on the cleaned text; None when they do not fit (then no context is shown).
+
+    >>> reconstruct_original("甲，乙", [{"start": 1, "end": 2, "before": ",", "after": "，"}])
+    '甲,乙'
+    """
+    out, pos_c, pos_o = [], 0, 0
+    for r in sorted(applied, key=lambda r: r["start"]):
+        n = r["start"] - pos_o
+        after, before = r.get("after", ""), r.get("before", "")
+        if n < 0 or len(before) != r["end"] - r["start"] or cleaned[pos_c + n: pos_c + n + len(after)] != after:
+            return None
+        out.append(cleaned[pos_c: pos_c + n])
+        out.append(before)
+        pos_c += n + len(after)
+        pos_o = r["end"]
+    out.append(cleaned[pos_c:])
+    return "".join(out)
+
+
+class _Lines:
+    """1-based line number of an offset, by bisecting the newline positions once per text."""
+
+    def __init__(self, text: str) -> None:
+        self.nl = [i for i, c in enumerate(text) if c == "\n"]
+
+    def at(self, offset: int) -> int:
+        return bisect.bisect_left(self.nl, offset) + 1
+
+
+def diff_segments(a: str, b: str, elide_over: int | None = None) -> list[list]:
+    """Both texts as one run of segments: ``["=", t]`` shared, ``["-", t]`` only in A, ``["+", t]`` only in B.
+
+    Shared text is stored once (near-duplicates are mostly shared), and with
+    ``elide_over`` a shared run longer than that becomes ``["~", n, head, tail]``
+    so that whole reprinted documents do not blow the file size; the page
+    shows "n identical characters" between head and tail.
+
+    >>> diff_segments("甲乙丙", "甲丁丙")
+    [['=', '甲'], ['-', '乙'], ['+', '丁'], ['=', '丙']]
+    """
+    from rapidfuzz.distance import Levenshtein
+
+    segs: list[list] = []
+    for op in Levenshtein.opcodes(a, b):
+        if op.tag == "equal":
+            t = a[op.src_start:op.src_end]
+            if elide_over and len(t) > elide_over:
+                segs.append(["~", len(t), t[:ELIDE_KEEP], t[-ELIDE_KEEP:]])
+            else:
+                segs.append(["=", t])
+            continue
+        if op.src_end > op.src_start:
+            segs.append(["-", a[op.src_start:op.src_end]])
+        if op.dest_end > op.dest_start:
+            segs.append(["+", b[op.dest_start:op.dest_end]])
+    return segs
+
+
+def segment_texts(segs: list[list]) -> tuple[str, str]:
+    """The A and B texts back from unelided segments (the page's JavaScript does the same).
+
+    >>> segment_texts(diff_segments("甲乙丙", "乙丙丁"))
+    ('甲乙丙', '乙丙丁')
+    """
+    a = "".join(s[1] for s in segs if s[0] in "=-")
+    b = "".join(s[1] for s in segs if s[0] in "=+")
+    return a, b
+
+
+def _union_len(intervals: list[tuple[int, int]]) -> int:
+    total, cur_s, cur_e = 0, None, None
+    for s, e in sorted(intervals):
+        if cur_e is None or s > cur_e:
+            total += (cur_e - cur_s) if cur_e is not None else 0
+            cur_s, cur_e = s, e
+        else:
+            cur_e = max(cur_e, e)
+    return total + ((cur_e - cur_s) if cur_e is not None else 0)
+
+
+def _histogram(values: list[float], edges: list[float]) -> list[dict]:
+    """Counts per bin [edges[i], edges[i+1]); the last bin includes its upper edge."""
+    counts = [0] * (len(edges) - 1)
+    for v in values:
+        i = min(max(bisect.bisect_right(edges, v) - 1, 0), len(counts) - 1)
+        counts[i] += 1
+    return [{"label": f"{edges[i]:.2f}–{edges[i + 1]:.2f}", "n": n} for i, n in enumerate(counts)]
+
+
+class _PairBuilder:
+    """Turns spans and dropped documents into the report's pair records (texts, lines, diff ops)."""
+
+    def __init__(self, run: Run, texts: dict[str, str], doc_index: dict[str, int]) -> None:
+        self.texts = texts
+        self.idx = doc_index
+        self.lines: dict[str, _Lines] = {}
+        self.dropped = {m["doc_id"]: m for m in run.manifest if m["type"] == "document"}
+        self.cut: dict[str, list[tuple[int, int]]] = {}
+        for m in run.manifest:
+            if m["type"] == "passage":
+                self.cut.setdefault(m["doc_id"], []).append((m["start"], m["end"]))
+        self.decided = run.summary.get("apply", {}).get("decisions", {}) if isinstance(run.summary.get("apply"), dict) else {}
+
+    def _line(self, doc_id: str, offset: int) -> int:
+        if doc_id not in self.lines:
+            self.lines[doc_id] = _Lines(self.texts.get(doc_id, ""))
+        return self.lines[doc_id].at(offset)
+
+    def _side(self, doc_id: str, start: int, end: int) -> dict:
+        text = self.texts.get(doc_id, "")
+        return {"doc": self.idx.get(doc_id, -1), "line": self._line(doc_id, start), "start": start, "end": end,
+                "pre": text[max(0, start - CONTEXT_CHARS):start], "post": text[end:end + CONTEXT_CHARS]}
+
+    def _pair(self, key: str, kind: str, a: tuple, b: tuple, sim: float, status: str, auto: str) -> dict:
+        """A pair record: where both sides are, and their texts as diff segments."""
+        a_text = self.texts.get(a[0], "")[a[1]:a[2]]
+        b_text = self.texts.get(b[0], "")[b[1]:b[2]]
+        return {"key": key, "kind": kind, "a": self._side(*a), "b": self._side(*b), "sim": round(float(sim), 4),
+                "status": status, "auto": auto, "decided": self.decided.get(key),
+                "seg": diff_segments(a_text, b_text, ELIDE_OVER if kind == "document" else None)}
+
+    def status(self, span: Span) -> str:
+        if span.doc_id in self.dropped:
+            return "doc-removed"
+        cuts = self.cut.get(span.doc_id, [])
+        return "removed" if any(s <= span.start and span.end <= e for s, e in cuts) else "kept"
+
+    def passage(self, span: Span) -> dict:
+        return self._pair(span_key(span), "passage", (span.doc_id, span.start, span.end),
+                          (span.src_doc_id, span.src_start, span.src_end), span.similarity,
+                          self.status(span), span.action)
+
+    def document(self, doc_id: str, keeper: str, sim: float | None) -> dict:
+        a_text, b_text = self.texts.get(doc_id, ""), self.texts.get(keeper, "")
+        if sim is None:
+            from rapidfuzz import fuzz
+
+            sim = fuzz.ratio(a_text, b_text) / 100
+        return self._pair(document_key(doc_id), "document", (doc_id, 0, len(a_text)), (keeper, 0, len(b_text)),
+                          sim, "removed" if doc_id in self.dropped else "kept", "removed")
+
+
+def _document_pairs(run: Run, builder: _PairBuilder) -> list[dict]:
+    """One pair per document dedupe judged a near-duplicate (dropped, or kept by a reviewer)."""
+    known = run.summary.get("apply", {}).get("doc_matches", {}) if isinstance(run.summary.get("apply"), dict) else {}
+    pairs = []
+    for doc in run.docs:
+        doc_id = doc["id"]
+        keeper = run.clusters.get(doc_id, doc_id)
+        if doc_id in builder.dropped:
+            m = builder.dropped[doc_id]
+            pairs.append(builder.document(doc_id, m.get("src_doc_id") or keeper, m.get("similarity")))
+        elif keeper != doc_id:
+            src, sim = known.get(doc_id, (keeper, None))
+            pairs.append(builder.document(doc_id, src, sim))
+    return pairs
+
+
+def _repair_records(run: Run, doc_index: dict[str, int]) -> list[dict]:
+    """Repairs and flags with surrounding original text, so a reviewer can judge each one."""
+    by_doc: dict[str, list[dict]] = {}
+    for r in run.repairs:
+        by_doc.setdefault(str(r.get("doc")), []).append(r)
+    out = []
+    for doc_id, recs in by_doc.items():
+        applied = [r for r in recs if r.get("applied")]
+        original = reconstruct_original(run.cleaned[doc_id], applied) if doc_id in run.cleaned else None
+        for r in recs:
+            s, e = int(r.get("start", 0)), int(r.get("end", 0))
+            pre = original[max(0, s - CONTEXT_CHARS):s] if original is not None else ""
+            post = original[e:e + CONTEXT_CHARS] if original is not None else ""
+            out.append({"doc": doc_index.get(doc_id, -1), "kind": str(r.get("kind", "")), "line": r.get("line", 0),
+                        "before": str(r.get("before", "")), "after": str(r.get("after", "")),
+                        "applied": bool(r.get("applied")), "reason": str(r.get("reason", "")),
+                        "pre": pre, "post": post})
+    return out
+
+
+def _doc_shares(run: Run, texts: dict[str, str], builder: _PairBuilder) -> list[dict]:
+    """Per document: characters covered by duplicated passages (all of it when dropped) and removed."""
+    intervals: dict[str, list[tuple[int, int]]] = {}
+    for s in run.spans:
+        intervals.setdefault(s.doc_id, []).append((s.start, s.end))
+    rows = []
+    for doc in run.docs:
+        doc_id = doc["id"]
+        n = len(texts.get(doc_id, ""))
+        if doc_id in builder.dropped:
+            dup = removed = n
+        else:
+            dup = _union_len(intervals.get(doc_id, []))
+            removed = sum(e - s for s, e in builder.cut.get(doc_id, []))
+        rows.append({"id": doc_id, "chars": n, "dup": dup, "removed": removed, "share": dup / n if n else 0.0})
+    return rows
+
+
+def _counts(run: Run, pairs: list[dict], shares: list[dict]) -> dict:
+    members = Counter(run.clusters.values())
+    return {
+        "documents": len(run.docs),
+        "clusters": sum(1 for n in members.values() if n > 1),
+        "documents_removed": sum(1 for m in run.manifest if m["type"] == "document"),
+        "passages": sum(1 for p in pairs if p["kind"] == "passage"),
+        "passages_removed": sum(1 for p in pairs if p["kind"] == "passage" and p["status"] == "removed"),
+        "characters_in": sum(r["chars"] for r in shares),
+        "characters_removed": sum(len(m["text"]) for m in run.manifest),
+        "repairs": sum(1 for r in run.repairs if r.get("applied")),
+        "flags": sum(1 for r in run.repairs if not r.get("applied")),
+    }
+
+
+def display_name(path: Path) -> str:
+    """The directory's name as the user sees it, also while it is still a staging directory.
+
+    >>> display_name(Path("/tmp/.out.staging-x1y2"))
+    'out'
+    """
+    name = path.resolve().name
+    m = re.fullmatch(r"\.(.+)\.staging-[^/]+", name)
+    return m.group(1) if m else name
+
+
+def build_report_data(run: Run) -> dict:
+    """Everything :func:`reports.html.render_report` shows, as plain JSON-able data."""
+    texts = run.dedupe_input()
+    for doc_id, text in run.cleaned.items():
+        texts.setdefault(doc_id, text)
+    doc_ids = [d["id"] for d in run.docs]
+    doc_index = {d: i for i, d in enumerate(doc_ids)}
+    builder = _PairBuilder(run, texts, doc_index)
+    pairs = _document_pairs(run, builder) + [builder.passage(s) for s in run.spans]
+    shares = _doc_shares(run, texts, builder)
+    kinds = Counter((str(r.get("kind", "")), bool(r.get("applied"))) for r in run.repairs)
+    edges = [round(0.5 + 0.05 * i, 2) for i in range(11)]
+    return {
+        "title": display_name(run.path),
+        "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "version": __version__,
+        "stages": {"clean": bool(run.cleaned or run.repairs), "dedupe": run.has_dedupe},
+        "counts": _counts(run, pairs, shares),
+        "repair_kinds": [{"kind": k, "applied": kinds[(k, True)], "flags": kinds[(k, False)]}
+                         for k in sorted({k for k, _ in kinds})],
+        "sim_hist": _histogram([p["sim"] for p in pairs], [0.0] + edges[1:]),
+        "share_hist": _histogram([r["share"] for r in shares], [round(0.1 * i, 1) for i in range(11)]),
+        "top_docs": sorted((r for r in shares if r["dup"]), key=lambda r: -r["share"])[:15],
+        "docs": doc_ids,
+        "pairs": pairs,
+        "repairs": _repair_records(run, doc_index),
+    }
+
+
+def write_report(d: Path) -> Path:
+    """Render ``d/report.html`` from what the stages wrote in ``d`` (atomic single-file write)."""
+    from reports.html import render_report
+
+    d = Path(d)
+    html = render_report(build_report_data(load_run(d)))
+    atomic.write_text(d / "report.html", html)
+    return d / "report.html"
+
+
+# ---------------------------------------------------------------- decisions
+
+
+def read_decisions(path: Path) -> dict[str, str]:
+    """Parse and check a decisions file's shape (keys are checked against the run later)."""
+    path = Path(path)
+    try:
+        data = json.loads(_read_text(path))
+    except FileNotFoundError:
+        raise InputError(str(path), "no such file") from None
+    except json.JSONDecodeError as err:
+        raise InputError(str(path), f"not valid JSON ({err.msg} at line {err.lineno})") from None
+    if not isinstance(data, dict) or data.get("seedsift_decisions") != DECISIONS_FORMAT:
+        raise InputError(str(path), f'not a seedsift decisions file (expected {{"seedsift_decisions": {DECISIONS_FORMAT}, "decisions": {{...}}}})')
+    decisions = data.get("decisions")
+    if not isinstance(decisions, dict):
+        raise InputError(str(path), '"decisions" must be an object mapping pair keys to "remove" or "keep"')
+    for key, value in decisions.items():
+        if value not in (REMOVE, KEEP):
+            raise InputError(str(path), f'decision for {key!r} is {value!r}; expected "remove" or "keep"')
+    return decisions
+
+
+def decision_keys(run: Run) -> set[str]:
+    """Keys a decision may name: every passage pair and every document dedupe judged a duplicate."""
+    keys = {span_key(s) for s in run.spans}
+    keys |= {document_key(d) for d, k in run.clusters.items() if k != d}
+    return keys
+
+
+def _doc_matches(run: Run) -> dict[str, tuple[str, float]]:
+    """What each dropped document duplicates: from the manifest, and from earlier applies for kept ones."""
+    prev = run.summary.get("apply", {}).get("doc_matches", {}) if isinstance(run.summary.get("apply"), dict) else {}
+    matches = {k: (v[0], float(v[1])) for k, v in prev.items()}
+    for m in run.manifest:
+        if m["type"] == "document":
+            matches[m["doc_id"]] = (m.get("src_doc_id") or run.clusters.get(m["doc_id"], m["doc_id"]), float(m.get("similarity", 1.0)))
+    return matches
+
+
+def _corpus_docs(run: Run, texts: dict[str, str]) -> list:
+    from .corpus import Doc
+
+    docs = []
+    for d in run.docs:
+        fields = d.get("fields")
+        docs.append(Doc(id=d["id"], text=texts[d["id"]], source=d.get("source") or d["id"], encoding=d.get("encoding") or "utf-8",
+                        rel=d.get("rel"), record={**fields, "text": texts[d["id"]]} if fields is not None else None))
+    return docs
+
+
+def apply_decisions(decisions_path: Path, d: Path) -> dict:
+    """Rebuild dedup/, dedup.jsonl, manifest.jsonl and diffs/dedup/ honouring reviewer decisions.
+
+    Everything is checked before anything is written (unknown keys or values:
+    InputError, directory untouched); the new outputs replace the old ones in
+    one swap. Returns the "apply" summary also stored in run.json.
+    """
+    from . import pipeline
+
+    d = Path(d)
+    new = read_decisions(decisions_path)
+    run = load_run(d)
+    if not run.has_dedupe:
+        raise InputError(str(d), "has no dedupe outputs (manifest.jsonl, dedup/); run `seedsift dedupe` or `seedsift run` first")
+    unknown = sorted(set(new) - decision_keys(run))
+    if unknown:
+        raise InputError(str(decisions_path), f"unknown pair key {unknown[0]!r} ({len(unknown)} unknown; not in {d}/spans.jsonl or clusters.jsonl)")
+    texts = run.dedupe_input()
+    missing = [doc["id"] for doc in run.docs if doc["id"] not in texts]
+    if missing:
+        raise InputError(str(d), f"text of document {missing[0]!r} is neither in dedup/ nor in manifest.jsonl")
+    prev = run.summary.get("apply", {}) if isinstance(run.summary.get("apply"), dict) else {}
+    merged = {**prev.get("decisions", {}), **new}
+    matches = _doc_matches(run)
+    result = SimpleNamespace(clusters=run.clusters, doc_matches=matches, spans=run.spans)
+    docs = _corpus_docs(run, texts)
+    with atomic.staged_directory(d) as stage:
+        _, dedupe_summary = pipeline.dedupe_stage(stage, docs, [texts[x.id] for x in docs], result, merged)
+        summary = {
+            "decisions_file": os.fspath(decisions_path), "decisions_new": len(new), "decisions": merged,
+            "doc_matches": {k: list(v) for k, v in matches.items()},
+            "documents_removed": dedupe_summary["documents_removed"],
+            "passages_removed": dedupe_summary["passages_removed"],
+            "characters_removed": dedupe_summary["characters_removed"],
+        }
+        run_summary = {**run.summary, "dedupe": {**run.summary.get("dedupe", {}), **dedupe_summary}, "apply": summary}
+        atomic.write_text(stage / atomic.MARKER, json.dumps(run_summary, ensure_ascii=False, indent=2) + "\n")
+        if (d / "report.html").exists():
+            write_report(stage)
+    return summary
+
+
+# ---------------------------------------------------------------- restore
+
+
+def _safe_rel(d: Path, rel: str) -> str:
+    """A docs.jsonl path must stay inside the output (a tampered index must not write elsewhere)."""
+    parts = Path(rel).parts
+    if not parts or Path(rel).is_absolute() or ".." in parts:
+        raise InputError(str(Path(d) / "docs.jsonl"), f"document path {rel!r} leaves the directory")
+    return rel
+
+
+def restore_dir(d: Path, out: Path) -> dict:
+    """Write the texts dedupe was given (deduplicated corpus + manifest) as a corpus in ``out``.
+
+    File documents go to ``out/<rel>``; JSONL documents to ``out/restored.jsonl``
+    with their other fields. ``out`` gets a run.json so that it can be
+    replaced by a later restore, and nothing else is ever overwritten.
+    """
+    run = load_run(Path(d))
+    if not run.has_dedupe:
+        raise InputError(str(d), "has no dedupe outputs (manifest.jsonl, dedup/) to restore from")
+    texts = run.dedupe_input()
+    records = []
+    with atomic.staged_directory(Path(out), keep_existing=False) as stage:
+        for doc in run.docs:
+            if doc["id"] not in texts:
+                raise InputError(str(d), f"text of document {doc['id']!r} is neither in dedup/ nor in manifest.jsonl")
+            if doc.get("rel"):
+                atomic.write_text(stage / _safe_rel(d, doc["rel"]), texts[doc["id"]])
+            else:
+                records.append({**(doc.get("fields") or {"id": doc["id"]}), "text": texts[doc["id"]]})
+        if records:
+            atomic.write_jsonl(stage / "restored.jsonl", records)
+        summary = {"seedsift": __version__, "command": "restore", "from": os.fspath(d), "documents": len(run.docs),
+                   "characters": sum(len(texts[x["id"]]) for x in run.docs)}
+        atomic.write_text(stage / atomic.MARKER, json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+    return summary

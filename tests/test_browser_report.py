@@ -1,0 +1,194 @@
+"""The report in real headless Chromium (Debian's /usr/bin/chromium, never a downloaded browser).
+
+One ``seedsift run`` over the seeds plus a hostile page; then, in the browser:
+seed 003's repeated block side by side, filters, keyboard marks, a "keep both"
+decision exported (download and text area) and honoured by ``seedsift apply``.
+Dialogs, page errors and console errors are recorded throughout and must stay
+empty; a positive control proves the recorder catches a real injection.
+
+Set SEEDSIFT_SCREENSHOT=path.png to save the screenshot used by the README.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from test_review_support import HOSTILE_DOC, PAYLOADS, SEED_003, make_run, read_jsonl, removed_003_span, seedsift
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} missing: apt-get install chromium fonts-wqy-microhei (.ci/run does)"),
+]
+
+
+class Watch:
+    """Everything the page does that a safe report never does: dialogs, uncaught errors, console errors."""
+
+    def __init__(self, page) -> None:
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        page.on("console", lambda m: self.errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+
+    def assert_clean(self) -> None:
+        assert self.dialogs == [] and self.errors == []
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                              args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def context(browser):
+    ctx = browser.new_context(accept_downloads=True, locale="zh-CN", viewport={"width": 1400, "height": 1000})
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory) -> Path:
+    return make_run(tmp_path_factory.mktemp("browser"))
+
+
+def open_report(context, path: Path):
+    page = context.new_page()
+    watch = Watch(page)
+    page.goto(path.as_uri())
+    page.wait_for_selector("html[data-ready='1']", timeout=10_000)
+    return page, watch
+
+
+def count(page, sel: str = "#count") -> tuple[int, int]:
+    shown, total = page.inner_text(sel).split("/")
+    return int(shown), int(total)
+
+
+def test_positive_control_the_watcher_sees_an_injection(context, tmp_path):
+    """Without escaping, the same payloads do run: the watcher would notice."""
+    bad = tmp_path / "bad.html"
+    bad.write_text(f"<!DOCTYPE html><html><body><p>{PAYLOADS[2]}</p>{PAYLOADS[0]}<script>undefinedFn()</script></body></html>", encoding="utf-8")
+    page = context.new_page()
+    watch = Watch(page)
+    page.goto(bad.as_uri())
+    page.wait_for_timeout(500)
+    assert sorted(watch.dialogs) == ["1", "1"]
+    assert any("undefinedFn" in e for e in watch.errors)
+
+
+def test_duplicate_block_side_by_side_decide_and_apply(context, run_dir, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(run_dir, out)
+    span = removed_003_span(out)
+    key = f"passage:{SEED_003}:{span['start']}:{span['end']}:{SEED_003}:{span['src_start']}:{span['src_end']}"
+    page, watch = open_report(context, out / "report.html")
+    shown, total = count(page)
+    assert shown == total > 1
+
+    # Filters narrow the list: by status, by document, by text, by similarity.
+    page.select_option("#f-status", "removed")
+    removed_n = count(page)[0]
+    assert 0 < removed_n < total
+    page.select_option("#f-status", "")
+    page.select_option("#f-doc", label=HOSTILE_DOC)
+    assert count(page)[0] == 1
+    page.select_option("#f-doc", "")
+    page.select_option("#f-kind", "document")
+    assert count(page)[0] == 1
+    page.select_option("#f-kind", "")
+    page.fill("#f-min", "1.01")
+    assert count(page)[0] == 0
+    page.fill("#f-min", "0")
+    passage = (out / "cleaned" / SEED_003).read_text(encoding="utf-8")[span["start"]:span["end"]]
+    page.fill("#q", passage[:12])
+    assert 0 < count(page)[0] < total
+
+    # The repeated block of 003, side by side with the differences highlighted.
+    item = page.locator(f'li.pair[data-key="{key}"]')
+    assert item.count() == 1
+    pane_a, pane_b = item.locator(".pane-a .body"), item.locator(".pane-b .body")
+    assert pane_a.inner_text().strip() and pane_b.inner_text().strip()
+    assert SEED_003 in item.locator(".pane-a h3").inner_text() and SEED_003 in item.locator(".pane-b h3").inner_text()
+    assert item.locator("del.chg").count() + item.locator("ins.chg").count() > 0
+    box_a, box_b = item.locator(".pane-a").bounding_box(), item.locator(".pane-b").bounding_box()
+    assert box_b["x"] > box_a["x"] + box_a["width"] - 1 and abs(box_a["y"] - box_b["y"]) < 2  # really side by side
+    assert "removed" in item.locator(".badge").nth(1).inner_text()
+
+    # Keyboard: j selects the pair, b marks it "keep both".
+    page.locator("body").click(position={"x": 5, "y": 300})
+    page.keyboard.press("j")
+    assert "sel" in item.get_attribute("class")
+    page.keyboard.press("b")
+    assert item.locator("button.keep").get_attribute("aria-pressed") == "true"
+
+    if os.environ.get("SEEDSIFT_SCREENSHOT"):
+        page.fill("#q", "")
+        page.locator("#pairs").scroll_into_view_if_needed()
+        page.screenshot(path=os.environ["SEEDSIFT_SCREENSHOT"])
+
+    # Export: the download and the text area hold the same decisions.
+    with page.expect_download() as dl:
+        page.click("#export")
+    saved = tmp_path / "decisions.json"
+    dl.value.save_as(saved)
+    text = saved.read_text(encoding="utf-8")
+    assert page.input_value("#decisions-json") == text
+    assert json.loads(text) == {"seedsift_decisions": 1, "decisions": {key: "keep"}}
+    watch.assert_clean()
+
+    # seedsift apply honours it: the passage is back in dedup/003 and out of the manifest.
+    res = seedsift("apply", saved, out)
+    assert res.returncode == 0, res.stderr
+    assert passage in (out / "dedup" / SEED_003).read_text(encoding="utf-8")
+    assert not any(m["doc_id"] == SEED_003 and m["start"] <= span["start"] < m["end"] for m in read_jsonl(out / "manifest.jsonl"))
+
+    # The rewritten report shows the pair as kept, with the reviewer's mark.
+    page, watch = open_report(context, out / "report.html")
+    page.fill("#q", passage[:12])
+    item = page.locator(f'li.pair[data-key="{key}"]')
+    assert "reported only" in item.locator(".badge").nth(1).inner_text()
+    assert item.locator("button.keep").get_attribute("aria-pressed") == "true"
+    watch.assert_clean()
+
+
+def test_hostile_text_shows_as_text_and_runs_nothing(context, run_dir):
+    page, watch = open_report(context, run_dir / "report.html")
+    page.fill("#q", "alert(1)")
+    assert count(page)[0] >= 1
+    shown = page.locator("#pair-list").inner_text()
+    for payload in PAYLOADS:
+        assert payload in shown
+    assert page.locator("#pair-list img, #pair-list script, #repair-list img, #repair-list script").count() == 0
+    page.fill("#r-q", "alert(1)")
+    assert count(page, "#r-count")[0] >= 1
+    assert "</script>" in page.locator("#repair-list").inner_text()
+    page.select_option("#r-doc", label=HOSTILE_DOC)
+    page.check("#r-flags")
+    page.fill("#r-q", "")
+    flags, _ = count(page, "#r-count")
+    assert flags >= 1 and page.locator("#repair-list tr.flag").count() == min(flags, 100)
+    page.wait_for_timeout(300)
+    watch.assert_clean()
+
+
+def test_report_opens_quickly_and_pages(context, run_dir):
+    import time
+
+    t0 = time.monotonic()
+    page, watch = open_report(context, run_dir / "report.html")
+    assert time.monotonic() - t0 < 3
+    assert page.locator("li.pair").count() == min(count(page)[1], 50)
+    assert page.locator("#chart-sim rect").count() > 0
+    watch.assert_clean()

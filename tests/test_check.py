@@ -1,0 +1,194 @@
+"""``seedsift check``: repairs, --fix, flags and the baseline, duplicates that agree with ``dedupe``, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import cleaners
+from dedupe import DedupeConfig, find_duplicates
+from seedsift.check import CheckOptions, check_files, format_finding, line_range
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SOURCE = "003_8f12c63a8ee1537d.txt"
+CLEAN = ("港口货运量创新高\n\n"
+         "今年前十个月，沿海港口集装箱吞吐量同比增长百分之八，多条新航线相继开通。"
+         "港口集团负责人介绍，自动化码头投入使用后，装卸效率明显提高，船舶平均在港时间缩短。\n\n"
+         "业内人士认为，外贸订单回暖和物流成本下降是货运量增长的主要原因。\n")
+OTHER = ("社区食堂开门迎客\n\n"
+         "街道新开的社区食堂昨天正式营业，老年人凭卡就餐可以享受八折优惠，午饭时间座无虚席。"
+         "食堂负责人说，菜单每周更新，兼顾老人口味清淡和营养均衡的需要。\n")
+
+
+def seedsift(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "seedsift", *map(str, args)], cwd=cwd, capture_output=True,
+                          text=True, timeout=300, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+
+
+@pytest.fixture
+def repo(tmp_path):
+    """A directory with seeds/ (a copy of the shipped seeds) and no git (so the baseline lives here)."""
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    return tmp_path
+
+
+def test_pages_are_really_clean():
+    for text in (CLEAN, OTHER):
+        assert cleaners.clean(text).repairs == ()
+
+
+def test_clean_page_passes_silently(repo):
+    (repo / "seeds" / "new.txt").write_text(CLEAN, encoding="utf-8")
+    res = seedsift("check", "seeds/new.txt", cwd=repo)
+    assert (res.returncode, res.stdout, res.stderr) == (0, "", "")
+
+
+def test_repairs_are_listed_then_fixed(repo):
+    damaged = CLEAN.replace("，", ",", 3).replace("创新高\n", "创新高   \n")
+    page = repo / "seeds" / "new.txt"
+    page.write_text(damaged, encoding="utf-8")
+    res = seedsift("check", "seeds/new.txt", cwd=repo)
+    assert res.returncode == 1
+    assert 'seeds/new.txt:3: punctuation: "," → "，"' in res.stdout.splitlines()
+    assert re.search(r'^seeds/new\.txt:1: whitespace: ".*" → ".*"$', res.stdout, re.M)
+    assert "--fix" in res.stdout
+    assert page.read_text(encoding="utf-8") == damaged  # not modified without --fix
+    res = seedsift("check", "--fix", "seeds/new.txt", cwd=repo)
+    assert res.returncode == 1  # pre-commit's fixer convention: modified -> exit 1
+    assert "seeds/new.txt: fixed 4 repairs" in res.stdout
+    assert page.read_text(encoding="utf-8") == cleaners.clean(damaged).text
+    res = seedsift("check", "--fix", "seeds/new.txt", cwd=repo)
+    assert (res.returncode, res.stdout) == (0, "")
+
+
+def test_flags_block_until_allowed_or_accepted_and_the_baseline_survives_edits(repo):
+    page = repo / "seeds" / "new.txt"
+    text = "（上接第1版）\n\n" + CLEAN
+    page.write_text(text, encoding="utf-8")
+    res = seedsift("check", "seeds/new.txt", cwd=repo)
+    assert res.returncode == 1
+    assert "seeds/new.txt:1: boilerplate (flag, review): \"（上接第1版）\"" in res.stdout
+    assert seedsift("check", "--allow-flags", "seeds/new.txt", cwd=repo).returncode == 0
+    assert seedsift("check", "--fix", "seeds/new.txt", cwd=repo).returncode == 1  # flags are not fixable
+    res = seedsift("check", "--accept", "seeds/new.txt", cwd=repo)
+    assert res.returncode == 0, res.stdout
+    baseline = json.loads((repo / ".seedsift-baseline.json").read_text(encoding="utf-8"))
+    assert [(e["path"], e["kind"]) for e in baseline["accepted"]] == [("seeds/new.txt", "boilerplate")]
+    assert seedsift("check", "seeds/new.txt", cwd=repo).returncode == 0
+    # an unrelated edit (new paragraph above, punctuation of the marker) keeps it accepted
+    page.write_text("（上接第1版)\n\n补充说明：本文有删节。\n\n" + CLEAN, encoding="utf-8")
+    res = seedsift("check", "--fix", "seeds/new.txt", cwd=repo)
+    assert "boilerplate" not in res.stdout
+    assert seedsift("check", "seeds/new.txt", cwd=repo).returncode == 0
+    # a new flag in the same file is not covered
+    page.write_text(page.read_text(encoding="utf-8").replace("港口集团", "港口集团集团"), encoding="utf-8")
+    res = seedsift("check", "seeds/new.txt", cwd=repo)
+    assert res.returncode == 1 and "stutter (flag, review)" in res.stdout
+
+
+def _copy_page(repo: Path) -> tuple[str, int, int]:
+    source = (SEEDS / SOURCE).read_text(encoding="utf-8")
+    lines = source.split("\n")
+    section = "\n".join(lines[10:15])
+    text = OTHER + "\n" + section + "\n"
+    (repo / "seeds" / "new.txt").write_text(text, encoding="utf-8")
+    return text, OTHER.count("\n") + 2, OTHER.count("\n") + 2 + section.count("\n")
+
+
+def test_copied_section_is_reported_with_lines_and_agrees_with_dedupe(repo):
+    text, a, b = _copy_page(repo)
+    res = seedsift("check", "--no-clean", "--json", "seeds/new.txt", cwd=repo)
+    assert res.returncode == 1
+    report = json.loads(res.stdout)
+    dups = [f for f in report["findings"] if f["category"] == "duplicate"]
+    assert [(d["path"], d["line"], d["end_line"], d["src_path"], d["src_line"], d["src_end_line"]) for d in dups] == [
+        ("seeds/new.txt", a, b, f"seeds/{SOURCE}", 11, 15)]
+    # a full dedupe run of the same corpus (the new page last) finds the same span and similarity
+    docs = [(p.name, p.read_text(encoding="utf-8")) for p in sorted((repo / "seeds").glob("*.txt")) if p.name != "new.txt"]
+    result = find_duplicates(docs + [("new.txt", text)], DedupeConfig())
+    spans = [s for s in result.spans if s.doc_id == "new.txt" and s.action == "removed"]
+    assert [(s.start, s.end, s.src_doc_id, s.src_start, s.src_end, round(s.similarity, 4)) for s in spans] == [
+        (d["start"], d["end"], SOURCE, d["src_start"], d["src_end"], d["similarity"]) for d in dups]
+    res = seedsift("check", "--no-clean", "seeds/new.txt", cwd=repo)
+    assert res.stdout.strip() == f"seeds/new.txt:{a}-{b} duplicates seeds/{SOURCE}:11-15 (similarity 1.00)"
+
+
+def test_whole_page_copy_with_other_punctuation_is_a_document_duplicate(repo):
+    source = (SEEDS / SOURCE).read_text(encoding="utf-8")
+    (repo / "seeds" / "copy.txt").write_text(cleaners.clean(source).text, encoding="utf-8")
+    res = seedsift("check", "--no-clean", "seeds/copy.txt", cwd=repo)
+    assert res.returncode == 1
+    assert re.fullmatch(rf"seeds/copy\.txt:1-\d+ duplicates seeds/{SOURCE}:1-\d+ \(similarity (0\.9\d|1\.00)\)\n",
+                        res.stdout), res.stdout
+
+
+def test_new_pages_are_compared_with_each_other_even_outside_the_corpus(repo, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("incoming")
+    (elsewhere / "a.txt").write_text(CLEAN, encoding="utf-8")
+    (elsewhere / "b.txt").write_text(OTHER + "\n" + CLEAN, encoding="utf-8")
+    res = seedsift("check", "--corpus", "seeds", elsewhere / "a.txt", elsewhere / "b.txt", cwd=repo)
+    assert res.returncode == 1
+    lines = res.stdout.splitlines()
+    assert len(lines) == 1 and re.fullmatch(r".*b\.txt:5-9 duplicates .*a\.txt:1-5 \(similarity 1\.00\)", lines[0])
+
+
+def test_second_run_reuses_the_index(repo):
+    _copy_page(repo)
+    first = json.loads(seedsift("check", "--json", "seeds/new.txt", cwd=repo).stdout)["index"][0]
+    second = json.loads(seedsift("check", "--json", "seeds/new.txt", cwd=repo).stdout)["index"][0]
+    assert first["added"] == 6 and second["added"] == 0 and second["unchanged"] == 6
+    assert (repo / "seeds" / ".seedsift" / "index.sqlite").exists()
+
+
+def test_index_commands(repo):
+    res = seedsift("index", "build", "--corpus", "seeds", "-q", cwd=repo)
+    assert res.returncode == 0 and "5 pages, 5 added" in res.stdout
+    res = seedsift("index", "update", "--corpus", "seeds", "-q", cwd=repo)
+    assert res.returncode == 0 and "0 added" in res.stdout and "5 unchanged" in res.stdout
+    stats = json.loads(seedsift("index", "stats", "--corpus", "seeds", "--json", cwd=repo).stdout)
+    assert stats["pages"] == 5 and stats["integrity"] == "ok" and stats["stale"] == 0
+    (repo / "seeds" / ".seedsift" / "index.sqlite").write_bytes(b"garbage" * 1000)
+    res = seedsift("index", "update", "--corpus", "seeds", "-q", cwd=repo)
+    assert res.returncode == 0 and "5 added" in res.stdout
+    assert res.stderr.count("\n") == 1 and "rebuilding" in res.stderr
+
+
+def test_usage_errors_exit_2(repo):
+    assert seedsift("check", "seeds/missing.txt", cwd=repo).returncode == 2
+    assert seedsift("check", "--bogus", cwd=repo).returncode == 2
+    assert seedsift("check", cwd=repo).returncode == 0  # pre-commit may pass no file
+
+
+def test_line_range_ignores_trailing_whitespace():
+    text = "a\nbb\n\ncc\n\n"
+    assert line_range(text, 2, len(text)) == (2, 4)
+    assert line_range(text, 0, 1) == (1, 1)
+
+
+def test_worker_api_without_cli(repo):
+    _copy_page(repo)
+    report = check_files([repo / "seeds" / "new.txt"], CheckOptions(dedupe_config=DedupeConfig(), clean=False),
+                         cwd=repo)
+    assert report.exit_code(False) == 1
+    assert [format_finding(f) for f in report.findings][0].startswith("seeds/new.txt:")
+
+
+def test_corrupt_index_is_rebuilt_by_check(repo):
+    _copy_page(repo)
+    assert seedsift("check", "--no-clean", "seeds/new.txt", cwd=repo).returncode == 1
+    idx = repo / "seeds" / ".seedsift" / "index.sqlite"
+    for suffix in ("-wal", "-shm"):
+        Path(f"{idx}{suffix}").unlink(missing_ok=True)
+    data = idx.read_bytes()
+    idx.write_bytes(data[:4096] + b"\xff" * (len(data) - 4096))  # header page intact, the rest garbage
+    res = seedsift("check", "--no-clean", "seeds/new.txt", cwd=repo)
+    assert res.returncode == 1 and "duplicates seeds/" in res.stdout
+    assert "rebuilding" in res.stderr and res.stderr.count("\n") == 1, res.stderr

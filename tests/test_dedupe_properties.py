@@ -1,0 +1,119 @@
+"""Property tests (hypothesis) of the dedupe stages."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dedupe import DedupeConfig, apply_removals, find_duplicates, keyed, match_key, shingle_hashes, signatures, verify_pair
+from seedsift.synth import common_chars
+
+CHARS = common_chars()[:400] + "，。、；：？！ \n“”（）ABC123,.;"
+text_st = st.text(alphabet=CHARS, min_size=0, max_size=400)
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def corpora(draw):
+    """A few base texts, some copied (maybe partly) into other documents."""
+    bases = draw(st.lists(st.text(alphabet=CHARS, min_size=50, max_size=600), min_size=1, max_size=4))
+    docs = []
+    for n in range(draw(st.integers(1, 7))):
+        kind = draw(st.sampled_from(["base", "copy", "embed", "repeat"]))
+        b = bases[draw(st.integers(0, len(bases) - 1))]
+        if kind == "base":
+            t = b
+        elif kind == "copy":
+            t = b.replace("，", ",")
+        elif kind == "embed":
+            other = bases[draw(st.integers(0, len(bases) - 1))]
+            t = other[: len(other) // 2] + "\n\n" + b + "\n\n" + other[len(other) // 2 :]
+        else:
+            t = b + "\n\n" + b[::-1] + "\n\n" + b
+        docs.append((f"doc{n}", t))
+    return docs
+
+
+@SETTINGS
+@given(st.lists(text_st, min_size=1, max_size=6), st.randoms(use_true_random=False))
+def test_signatures_deterministic_and_order_independent(texts, rnd):
+    hs = [shingle_hashes(match_key(t)[0], 5) for t in texts]
+    sigs = signatures(hs, 32, 3)
+    perm = list(range(len(texts)))
+    rnd.shuffle(perm)
+    sigs_p = signatures([hs[i] for i in perm], 32, 3)
+    assert np.array_equal(sigs_p, sigs[perm])
+    # a document's signature depends only on its set of shingles
+    shuffled = [np.array(rnd.sample(list(h), len(h)), dtype=np.uint32) for h in hs]
+    assert np.array_equal(signatures(shuffled, 32, 3), sigs)
+
+
+@SETTINGS
+@given(text_st)
+def test_match_key_offsets_point_at_kept_chars(text):
+    key, off = match_key(text)
+    assert len(key) == len(off)
+    assert np.all(np.diff(off) > 0) if off.size > 1 else True
+    assert all(text[o].isalnum() or not text[o].isascii() for o in off.tolist())
+
+
+@SETTINGS
+@given(text_st, text_st)
+def test_verify_score_symmetric(a, b):
+    ka, kb = keyed(a), keyed(b)
+    s1, s2 = verify_pair(ka, kb), verify_pair(kb, ka)
+    assert s1 == s2 and 0.0 <= s1 <= 1.0
+
+
+@SETTINGS
+@given(corpora())
+def test_removed_spans_reconstruct_text(docs):
+    cfg = DedupeConfig(min_passage_chars=20, min_report_chars=10)
+    r = find_duplicates(docs, cfg)
+    assert set(r.clusters) == {d for d, _ in docs}
+    texts = dict(docs)
+    for doc_id, text in docs:
+        removed = sorted(r.removed(doc_id))
+        for s in removed:
+            assert 0 <= s.start < s.end <= len(text)
+            assert s.src_doc_id in texts and 0 <= s.src_start < s.src_end <= len(texts[s.src_doc_id])
+        for x, y in zip(removed, removed[1:]):
+            assert x.end <= y.start
+        out = apply_removals(text, removed)
+        # put the cut pieces back: the original text returns
+        rebuilt, pos, cur = [], 0, 0
+        for s in removed:
+            rebuilt.append(out[cur : cur + (s.start - pos)])
+            cur += s.start - pos
+            rebuilt.append(text[s.start : s.end])
+            pos = s.end
+        rebuilt.append(out[cur:])
+        assert "".join(rebuilt) == text
+        if removed:
+            assert r.clusters[doc_id] == doc_id
+
+
+def _partition(clusters):
+    groups = {}
+    for d, k in clusters.items():
+        groups.setdefault(k, set()).add(d)
+    return sorted(sorted(g) for g in groups.values())
+
+
+@SETTINGS
+@given(corpora(), st.randoms(use_true_random=False))
+def test_result_independent_of_input_order(docs, rnd):
+    shuffled = docs[:]
+    rnd.shuffle(shuffled)
+    r1 = find_duplicates(docs)
+    r2 = find_duplicates(shuffled)
+    assert _partition(r1.clusters) == _partition(r2.clusters)
+    # with keep="longest" and distinct lengths, the kept documents are the same too
+    if len({len(t) for _, t in docs}) == len(docs):
+        cfg = DedupeConfig(keep="longest")
+        assert find_duplicates(docs, cfg).clusters == find_duplicates(shuffled, cfg).clusters
+    # the amount of duplicated text removed is the same whichever copy stays
+    removed1 = sum(s.end - s.start for s in r1.spans if s.action == "removed")
+    removed2 = sum(s.end - s.start for s in r2.spans if s.action == "removed")
+    assert (removed1 == 0) == (removed2 == 0)

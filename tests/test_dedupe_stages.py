@@ -1,0 +1,304 @@
+"""Unit tests of the dedupe stage functions."""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+import pytest
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+import dedupe
+from dedupe import (
+    DedupeConfig,
+    Span,
+    align_passages,
+    apply_removals,
+    band_keys,
+    candidate_pairs,
+    cluster,
+    find_duplicates,
+    keyed,
+    match_key,
+    shingle_hashes,
+    signatures,
+    verify_pair,
+    window_candidates,
+)
+from dedupe.core import keep_rank
+from dedupe.minhash import EMPTY, content_blocks, window_signatures
+from seedsift.synth import common_chars, make_corpus
+
+TEXT = "国务院新闻办公室今天举行发布会，介绍二〇二一年经济运行情况。国家统计局局长表示，全年国内生产总值比上年增长百分之八点一。"
+
+
+def words(n: int, seed: int) -> str:
+    rng = np.random.default_rng(seed)
+    chars = common_chars()
+    return "".join(chars[i] for i in rng.integers(0, 2000, n))
+
+
+# ---------------------------------------------------------------- config
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragment"),
+    [
+        ({"ngram": 0}, "ngram must be a positive integer"),
+        ({"num_perm": -1}, "num_perm"),
+        ({"doc_threshold": 1.5}, "doc_threshold must be a number in (0, 1]"),
+        ({"keep": "last"}, 'keep must be "first" or "longest"'),
+        ({"remove_similarity": 0.5, "report_similarity": 0.8}, "remove_similarity"),
+        ({"passage_rows": 64, "passage_num_perm": 32}, "passage_rows"),
+        ({"seed": -1}, "seed must be"),
+        ({"passages": "yes"}, "passages must be True or False"),
+    ],
+)
+def test_config_rejects_bad_values(kwargs, fragment):
+    with pytest.raises(ValueError, match=None) as err:
+        DedupeConfig(**kwargs)
+    assert fragment in str(err.value)
+
+
+def test_config_derives_bands():
+    cfg = DedupeConfig()
+    b, r = cfg.doc_bands
+    assert b * r <= cfg.num_perm and (b, r) == (25, 5)
+    assert cfg.passage_bands == cfg.passage_num_perm // cfg.passage_rows
+
+
+# ---------------------------------------------------------------- match keys
+
+
+def test_match_key_drops_punctuation_and_space_with_exact_offsets():
+    text = "（一）认真 学习，\n贯彻ＡＢＣ12!"
+    key, off = match_key(text)
+    assert key == "一认真学习贯彻abc12"
+    assert all(text[o] in "一认真学习贯彻ＡＢＣ12" for o in off)
+    assert off.tolist() == sorted(set(off.tolist()))
+    assert len(key) == len(off)
+
+
+def test_match_key_width_and_resegmentation_invariant():
+    a = TEXT
+    b = TEXT.replace("，", ",").replace("。", ".\n\n")
+    c = "\n".join(TEXT[i : i + 7] for i in range(0, len(TEXT), 7))
+    assert match_key(a)[0] == match_key(b)[0] == match_key(c)[0]
+
+
+@pytest.mark.parametrize("conv", ["s2t", "s2tw", "s2hk"])
+def test_match_key_folds_traditional_variants(conv):
+    import opencc
+
+    text = "经济发展后，里面的头发干了，着手研究台湾与香港的软件产业发展情况。"
+    converted = opencc.OpenCC(conv).convert(text)
+    assert converted != text
+    ka, kb = match_key(text)[0], match_key(converted)[0]
+    # per-character folding: equal length, (almost) equal content
+    assert len(ka) == len(kb)
+    assert sum(x != y for x, y in zip(ka, kb)) <= 1
+
+
+def test_keyed_line_starts():
+    kd = keyed("标题一\n\n正文第一段。\n第二段")
+    assert kd.line_starts.tolist() == [0, 3, 8]
+
+
+# ---------------------------------------------------------------- minhash
+
+
+def test_shingle_hashes_shapes():
+    assert shingle_hashes("", 5).size == 0
+    assert shingle_hashes("abc", 5).size == 1
+    h = shingle_hashes("abcdefg", 5)
+    assert h.dtype == np.uint32 and h.size == 3
+    assert shingle_hashes("abcdefg", 5).tolist() == h.tolist()
+
+
+def test_signatures_equal_datasketch_affine32():
+    key = match_key(TEXT)[0]
+    h = shingle_hashes(key, 5)
+    ours = signatures([h], 64, 7)[0]
+    mh = MinHash(num_perm=64, seed=7, hashfunc=int, scheme="affine32")
+    for v in h.tolist():
+        mh.update(v)
+    assert ours.tolist() == mh.hashvalues.tolist()
+    lean = LeanMinHash(seed=7, hashvalues=ours, scheme="affine32")
+    assert lean.jaccard(LeanMinHash(mh)) == 1.0
+
+
+def test_signatures_batching_and_empty():
+    hs = [shingle_hashes(match_key(words(n, n))[0], 5) for n in (0, 3, 50, 400, 40_000)]
+    sigs = signatures(hs, 32, 1)
+    assert sigs.shape == (5, 32) and sigs.dtype == np.uint32
+    assert np.all(sigs[0] == EMPTY)
+    for i, h in enumerate(hs):
+        assert sigs[i].tolist() == signatures([h], 32, 1)[0].tolist()
+
+
+def test_candidate_pairs_match_band_keys():
+    texts = [words(300, s) for s in range(6)]
+    texts.append(texts[2][:290] + "某某某某某某某某某某")
+    texts.append("")
+    sigs = signatures([shingle_hashes(match_key(t)[0], 5) for t in texts], 128, 1)
+    pairs = candidate_pairs(sigs, 25, 5, 1)
+    assert (2, 6) in pairs
+    bk = band_keys(sigs, 25, 5)
+    live = [i for i in range(len(texts)) if texts[i]]
+    expected = {
+        (i, j) for i in live for j in live if i < j and np.any(bk[i] == bk[j])
+    }
+    assert pairs == expected
+
+
+def test_content_blocks_are_position_independent():
+    body = match_key(words(600, 3))[0]
+    a = shingle_hashes(body, 5)
+    b = shingle_hashes("前缀" * 17 + body, 5)
+    sa = set(int(x) for x in a[content_blocks(a, 24)[2:]])
+    sb = set(int(x) for x in b[content_blocks(b, 24)[2:]])
+    assert len(sa & sb) >= len(sa) - 2
+    sigs, ws, we = window_signatures(a, 16, 1, 24)
+    assert sigs.shape == (ws.size, 16) and np.all(we > ws)
+
+
+def test_window_candidates_self_and_cross():
+    win_doc = np.array([0, 0, 0, 1, 2])
+    win_idx = np.array([0, 1, 5, 0, 0])
+    bk = np.array([[1], [1], [1], [9], [1]], dtype=np.uint64)
+    pairs = window_candidates(win_doc, win_idx, bk)
+    assert pairs == {(0, 0), (0, 2)}
+
+
+# ---------------------------------------------------------------- verify / cluster
+
+
+def test_verify_pair_rejects_shared_template():
+    header = "人民日报\n\n第03版：要闻\n\n2021年1月5日 星期二\n\n本报记者 张三\n\n"
+    footer = "\n\n责任编辑：李四\n"
+    a = keyed(header + words(120, 1) + footer)
+    b = keyed(header + words(120, 2) + footer)
+    assert verify_pair(a, b) < 0.7
+    assert verify_pair(a, a) == 1.0
+    noisy = keyed((header + words(120, 1) + footer).replace("的", "白"))
+    assert verify_pair(a, noisy) > 0.9
+
+
+def test_cluster_keep_policies():
+    edges = [(1, 2), (0, 3), (3, 2)]
+    assert cluster(5, edges, [(i,) for i in range(5)]) == [0, 0, 0, 0, 4]
+    rank = keep_rank(["a", "bbb", "cc", "dddd", "e"], "longest")
+    assert cluster(5, edges, rank) == [3, 3, 3, 3, 4]
+
+
+# ---------------------------------------------------------------- passages
+
+
+def test_align_passages_self_repeat():
+    cfg = DedupeConfig()
+    block = match_key(words(200, 9))[0]
+    key = match_key(words(100, 1))[0] + block + match_key(words(80, 2))[0] + block
+    ms = align_passages(key, None, cfg)
+    assert any(m.b_end - m.b_start >= 195 and m.similarity == 1.0 for m in ms)
+    assert all(m.a_end <= m.b_start for m in ms)
+
+
+def test_align_passages_noisy_cross():
+    cfg = DedupeConfig()
+    block = words(300, 4)
+    noisy = "".join("错" if i % 60 == 30 else c for i, c in enumerate(block))
+    a = match_key(words(80, 5) + block)[0]
+    b = match_key(noisy + words(50, 6))[0]
+    ms = align_passages(a, b, cfg)
+    best = max(ms, key=lambda m: m.a_end - m.a_start)
+    assert best.a_end - best.a_start >= 290 and 0.95 <= best.similarity < 1.0
+
+
+def test_apply_removals_and_overlap_error():
+    spans = [Span("d", 2, 4, "s", 0, 2, 1.0, "removed"), Span("d", 5, 6, "s", 0, 1, 1.0, "kept")]
+    assert apply_removals("abcdefgh", spans) == "abefgh"
+    with pytest.raises(ValueError, match="overlaps"):
+        apply_removals("abcdefgh", [spans[0], Span("d", 3, 5, "s", 0, 2, 1.0, "removed")])
+
+
+# ---------------------------------------------------------------- find_duplicates
+
+
+def test_find_duplicates_basic_contract():
+    base = words(400, 11)
+    other = words(400, 12)
+    block = words(200, 13)
+    docs = [
+        ("a", base),
+        ("b", other + "\n\n" + block),
+        ("c", base.replace("的", "白", 2)),
+        ("d", words(300, 14) + "\n\n" + block + "\n\n" + words(50, 15)),
+        ("e", ""),
+    ]
+    r = find_duplicates(docs)
+    assert r.clusters == {"a": "a", "b": "b", "c": "a", "d": "d", "e": "e"}
+    assert set(r.doc_matches) == {"c"} and r.doc_matches["c"][0] == "a"
+    removed = r.removed("d")
+    assert len(removed) == 1 and removed[0].src_doc_id == "b"
+    out = apply_removals(docs[3][1], removed)
+    assert block not in out and len(out) < len(docs[3][1]) - 190
+
+
+def test_find_duplicates_rejects_duplicate_ids():
+    with pytest.raises(ValueError, match="unique"):
+        find_duplicates([("a", "x"), ("a", "y")])
+
+
+def test_find_duplicates_empty_and_short():
+    assert find_duplicates([]).clusters == {}
+    r = find_duplicates([("a", ""), ("b", ""), ("c", "。"), ("d", "好")])
+    assert r.clusters == {"a": "a", "b": "b", "c": "c", "d": "d"}
+
+
+def test_progress_and_map_fn_give_same_result():
+    corpus = make_corpus(120, seed=3)
+    calls = []
+    cfg = DedupeConfig(batch_size=16)
+    r1 = find_duplicates(corpus.docs, cfg, progress=lambda *a: calls.append(a))
+    with ProcessPoolExecutor(2) as pool:
+        r2 = find_duplicates(corpus.docs, cfg, map_fn=pool.map)
+    assert r1 == r2
+    stages = {c[0] for c in calls}
+    assert {"signatures", "verify", "align"} <= stages
+    assert ("signatures", 120, 120) in calls
+
+
+def test_public_api():
+    for name in dedupe.__all__:
+        assert hasattr(dedupe, name)
+    assert dedupe.__doc__ and "match_key" in dedupe.__doc__
+
+
+def test_lsh_rebuild_from_signatures():
+    """Signatures persist as plain arrays and rebuild a datasketch index (no pickle)."""
+    sigs = signatures([shingle_hashes(match_key(words(200, s))[0], 5) for s in range(3)], 128, 1)
+    lsh = MinHashLSH(num_perm=128, params=(25, 5))
+    for i, s in enumerate(sigs):
+        lsh.insert(f"k{i}", LeanMinHash(seed=1, hashvalues=s, scheme="affine32"))
+    assert lsh.query(LeanMinHash(seed=1, hashvalues=sigs[1], scheme="affine32")) == ["k1"]
+
+
+def test_batch_stage_functions_equal_single():
+    from dedupe.keys import keyed_many, shingle_hashes_many
+    from dedupe.passages import passage_units, passage_units_many
+
+    texts = ["", "\n\n", "短", "第一行\n\n" + words(300, 1), words(40, 2) + "\n" + words(900, 3) + "\n"]
+    many = keyed_many(texts)
+    cfg = DedupeConfig()
+    for t, kd in zip(texts, many):
+        one = keyed(t)
+        assert kd.key == one.key
+        assert kd.offsets.tolist() == one.offsets.tolist()
+        assert kd.line_starts.tolist() == one.line_starts.tolist()
+    keys = [kd.key for kd in many]
+    sh = shingle_hashes_many(keys, 5)
+    for k, h in zip(keys, sh):
+        assert h.tolist() == shingle_hashes(k, 5).tolist()
+    for k, u in zip(keys, passage_units_many(keys, sh, cfg)):
+        one = passage_units(k, cfg)
+        assert u.start.tolist() == one.start.tolist() and np.array_equal(u.bands, one.bands)

@@ -1,0 +1,156 @@
+"""The HTML report without a browser: self-contained, escaped, and built from the run directory.
+
+The hypothesis test is the core safety property: whatever text the corpus
+holds, it adds no markup to the page and cannot end the JSON data block.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reports.html import CSP, render_report
+from seedsift.review import ELIDE_OVER, build_report_data, load_run, reconstruct_original, segment_texts
+from test_review_support import HOSTILE_DOC, PAYLOADS, SEED_003, make_run, read_jsonl, removed_003_span
+
+DATA_OPEN = '<script type="application/json" id="report-data">'
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory) -> Path:
+    return make_run(tmp_path_factory.mktemp("report"))
+
+
+@pytest.fixture(scope="module")
+def html(run_dir) -> str:
+    return (run_dir / "report.html").read_text(encoding="utf-8")
+
+
+def split_data_block(page: str) -> tuple[str, str]:
+    """(page without the JSON block, the JSON text): the block ends at the first '</script' after it."""
+    start = page.index(DATA_OPEN) + len(DATA_OPEN)
+    end = page.index("</script", start)
+    return page[: start] + page[end:], page[start:end]
+
+
+def test_report_is_self_contained(html):
+    assert '<html lang="zh-CN">' in html
+    assert f'<meta http-equiv="Content-Security-Policy" content="{CSP}">' in html
+    assert "default-src 'none'" in CSP
+    assert not re.search(r"https?:", html), "no URL of any scheme may appear"
+    assert not re.search(r"""(src|href)\s*=\s*["']?(//|\w+:)""", html), "no external src/href"
+    assert not re.search(r"<(link|iframe|object|embed|img|base)\b", split_data_block(html)[0])
+    assert "@import" not in html and "url(" not in html
+
+
+def test_hostile_text_is_escaped_everywhere(html):
+    outside, block = split_data_block(html)
+    for payload in (PAYLOADS[0], PAYLOADS[2]):
+        assert payload not in outside and payload not in block
+    assert html.count("</script>") == 2  # the page's own two script elements, none from the corpus
+    assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e" in block
+    assert outside.count("<script") == 2  # the data block and the page's own code, nothing else
+    data = json.loads(block)
+    assert any(PAYLOADS[0] in g[1] for p in data["pairs"] for g in p["seg"] if g[0] in "=-+")
+    assert any("alert(1)</script>" in r["pre"] and "<img src=x" in r["post"] for r in data["repairs"])
+
+
+def test_report_data_matches_the_run(run_dir):
+    run = load_run(run_dir)
+    data = build_report_data(run)
+    texts = run.dedupe_input()
+    assert data["docs"] == [d["id"] for d in read_jsonl(run_dir / "docs.jsonl")]
+    span = removed_003_span(run_dir)
+    pair = next(p for p in data["pairs"] if p["key"].endswith(f":{span['start']}:{span['end']}:{SEED_003}:{span['src_start']}:{span['src_end']}"))
+    assert pair["status"] == "removed" and pair["kind"] == "passage"
+    assert data["docs"][pair["a"]["doc"]] == data["docs"][pair["b"]["doc"]] == SEED_003
+    assert segment_texts(pair["seg"])[0] == texts[SEED_003][span["start"]:span["end"]]
+    assert pair["a"]["line"] == texts[SEED_003].count("\n", 0, span["start"]) + 1
+    for p in data["pairs"]:
+        if p["kind"] == "passage":  # both sides rebuilt from the segments, exactly
+            a, b = p["a"], p["b"]
+            assert segment_texts(p["seg"]) == (texts[data["docs"][a["doc"]]][a["start"]:a["end"]],
+                                               texts[data["docs"][b["doc"]]][b["start"]:b["end"]])
+    hostile = next(p for p in data["pairs"] if p["kind"] == "document")
+    assert data["docs"][hostile["a"]["doc"]] == HOSTILE_DOC and hostile["status"] == "removed"
+    # A reprinted document keeps its differences but not every identical character.
+    assert {g[0] for g in hostile["seg"]} >= {"~", "-"}
+    assert all(len(g[1]) <= ELIDE_OVER for g in hostile["seg"] if g[0] == "=")
+    assert any(PAYLOADS[0] in g[1] for g in hostile["seg"] if g[0] == "-")
+    assert data["counts"]["documents"] == 6 and data["counts"]["documents_removed"] == 1
+    assert data["counts"]["characters_removed"] == sum(len(m["text"]) for m in read_jsonl(run_dir / "manifest.jsonl"))
+
+
+def test_repair_context_comes_from_the_reconstructed_original(run_dir):
+    """Undoing the applied repairs on cleaned/ gives back the input page exactly."""
+    run = load_run(run_dir)
+    for doc_id, cleaned in run.cleaned.items():
+        applied = [r for r in run.repairs if r["doc"] == doc_id and r["applied"]]
+        original = (run_dir.parent / "in" / doc_id).read_text(encoding="utf-8")
+        assert reconstruct_original(cleaned, applied) == original, doc_id
+
+
+def test_report_tolerates_a_clean_only_directory(tmp_path):
+    from test_review_support import make_inputs, seedsift
+
+    res = seedsift("clean", make_inputs(tmp_path / "in", hostile=False), "--out", tmp_path / "c", "-q")
+    assert res.returncode == 0, res.stderr
+    res = seedsift("report", tmp_path / "c")
+    assert res.returncode == 0, res.stderr
+    page = (tmp_path / "c" / "report.html").read_text(encoding="utf-8")
+    data = json.loads(split_data_block(page)[1])
+    assert data["pairs"] == [] and len(data["repairs"]) > 100
+    assert "No dedupe outputs" in page
+
+
+def test_report_on_a_directory_that_is_not_a_run_exits_1(tmp_path):
+    from test_review_support import seedsift
+
+    (tmp_path / "d").mkdir()
+    res = seedsift("report", tmp_path / "d")
+    assert res.returncode == 1
+    assert res.stderr.strip().count("\n") == 0 and str(tmp_path / "d") in res.stderr
+
+
+# ---------------------------------------------------------------- property: escaping
+
+TOKEN = st.sampled_from(list("<>&\"'/=! \n-甲乙\u2028\u2029") + ["</script>", "</SCRIPT ", "<!--", "]]>", "<img src=x onerror=alert(1)>"])
+TEXT = st.one_of(st.text(max_size=20), st.lists(TOKEN, max_size=12).map("".join))
+
+
+def _data(texts: list[str]) -> dict:
+    """Report data whose every corpus-derived string is taken from ``texts``."""
+    t = (texts * 12)[:12]
+    side = {"doc": 0, "line": 1, "start": 0, "end": len(t[0]), "pre": t[1], "post": t[2]}
+    return {
+        "title": t[3], "generated": "2026-01-01 00:00 UTC", "version": "0", "stages": {"clean": True, "dedupe": True},
+        "counts": {k: 1 for k in ("documents", "clusters", "documents_removed", "passages", "passages_removed",
+                                  "characters_in", "characters_removed", "repairs", "flags")},
+        "repair_kinds": [{"kind": t[4], "applied": 1, "flags": 0}],
+        "sim_hist": [{"label": "0.00–0.50", "n": 1}], "share_hist": [{"label": "0.0–0.1", "n": 0}],
+        "top_docs": [{"id": t[5], "chars": 1, "dup": 1, "removed": 0, "share": 0.5}],
+        "docs": [t[5], t[6]],
+        "pairs": [{"key": t[7], "kind": "passage", "a": dict(side), "b": dict(side), "sim": 0.9,
+                   "status": "kept", "auto": "kept", "decided": None,
+                   "seg": [["=", t[0]], ["-", t[8]], ["+", t[9]], ["~", 5, t[10], t[11]]]}],
+        "repairs": [{"doc": 0, "kind": t[4], "line": 1, "before": t[9], "after": t[10], "applied": False,
+                     "reason": t[11], "pre": t[1], "post": t[2]}],
+    }
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(TEXT, min_size=1, max_size=12))
+def test_render_report_escapes_any_text(texts):
+    page = render_report(_data(texts))
+    neutral = render_report(_data(["x"]))
+    outside, block = split_data_block(page)
+    # The data block ends where it should: its JSON parses back to exactly the data given.
+    assert json.loads(block) == {k: _data(texts)[k] for k in ("docs", "pairs", "repairs", "title", "generated")}
+    # Corpus text adds no markup: as many '<' outside the block as with neutral text.
+    assert outside.count("<") == split_data_block(neutral)[0].count("<")
+    assert "<" not in block and ">" not in block
