@@ -120,31 +120,45 @@ def run_ours(docs, workers: int, passages: bool, backend: str = "datasketch"):
     return time.perf_counter() - t0, r
 
 
-def compare(n_docs: int, seed: int, workers: int) -> None:
+def compare(n_docs: int, seed: int, workers: int, repeats: int) -> None:
     corpus = make_corpus(n_docs, seed=seed)
     docs = corpus.docs
     mb = sum(len(t.encode("utf-8")) for _, t in docs) / 1e6
-    rows = []
-    t_doc, r = run_ours(docs, workers, passages=False)
-    rows.append((f"dedupe, documents, datasketch LSH ({workers} proc)", t_doc, f1(corpus.clusters, r.clusters)))
-    t_np, r = run_ours(docs, workers, passages=False, backend="numpy")
-    rows.append((f"dedupe, documents, numpy bands ({workers} proc)", t_np, f1(corpus.clusters, r.clusters)))
-    t_all, r2 = run_ours(docs, workers, passages=True)
-    rows.append((f"dedupe, documents + passages ({workers} proc)", t_all, f1(corpus.clusters, r2.clusters)))
-    t_r, out = run_rensa(docs)
-    rows.append(("rensa 0.5.0 RMinHash + RMinHashLSH loop", t_r, f1(corpus.clusters, out)))
-    t_d, out = run_datasketch(docs)
-    rows.append(("datasketch 2.0.0 MinHash.update + MinHashLSH loop", t_d, f1(corpus.clusters, out)))
-    print(f"\n### {n_docs} synthetic documents ({mb:.1f} MB, seed {seed}), {NGRAM}-shingles, {NUM_PERM} permutations\n")
+    best: dict[str, float] = {}
+    quality: dict[str, float] = {}
+    engines = {
+        f"dedupe, documents, datasketch LSH ({workers} proc)": lambda: run_ours(docs, workers, False),
+        f"dedupe, documents, numpy bands ({workers} proc)": lambda: run_ours(docs, workers, False, "numpy"),
+        f"dedupe, documents + passages ({workers} proc)": lambda: run_ours(docs, workers, True),
+        "rensa 0.5.0 RMinHash + RMinHashLSH loop": lambda: run_rensa(docs),
+    }
+    spans = None
+    # the machine is shared: interleave the engines and keep the best of `repeats` runs
+    for _ in range(repeats):
+        for name, fn in engines.items():
+            t, out = fn()
+            clusters = out if isinstance(out, dict) else out.clusters
+            if not isinstance(out, dict) and out.spans:
+                spans = out.spans
+            best[name] = min(best.get(name, float("inf")), t)
+            quality[name] = f1(corpus.clusters, clusters)
+    name_ds = "datasketch 2.0.0 MinHash.update + MinHashLSH loop"
+    t, out = run_datasketch(docs)
+    best[name_ds], quality[name_ds] = t, f1(corpus.clusters, out)
+    print(f"\n### {n_docs} synthetic documents ({mb:.1f} MB, seed {seed}), {NGRAM}-shingles, {NUM_PERM} permutations, "
+          f"best of {repeats} (datasketch loop: 1 run)\n")
     print("| engine | time s | docs/s | pair F1 |")
     print("|---|---:|---:|---:|")
-    for name, t, f in rows:
-        print(f"| {name} | {t:.2f} | {n_docs / t:,.0f} | {f:.4f} |")
-    print(f"\nours (datasketch LSH) vs rensa: {t_r / t_doc:.2f}x as fast; vs datasketch loop: {t_d / t_doc:.1f}x faster")
-    print(f"ours (numpy bands) vs rensa: {t_r / t_np:.2f}x as fast; vs datasketch loop: {t_d / t_np:.1f}x faster")
-    print(f"documents + passages / documents time: {t_all / t_doc:.2f}")
-    removed = sum(s.end - s.start for s in r2.spans if s.action == "removed")
-    print(f"passage stage: {len(r2.spans)} spans, {removed:,} chars removed")
+    for name in best:
+        print(f"| {name} | {best[name]:.2f} | {n_docs / best[name]:,.0f} | {quality[name]:.4f} |")
+    names = list(best)
+    t_doc, t_np, t_all, t_r, t_d = (best[k] for k in names)
+    print(f"\nours (datasketch LSH): {t_r / t_doc:.2f}x the speed of rensa, {t_d / t_doc:.1f}x the datasketch loop")
+    print(f"ours (numpy bands): {t_r / t_np:.2f}x the speed of rensa, {t_d / t_np:.1f}x the datasketch loop")
+    print(f"documents + passages / documents (datasketch LSH): {t_all / t_doc:.2f}")
+    if spans:
+        removed = sum(s.end - s.start for s in spans if s.action == "removed")
+        print(f"passage stage: {len(spans)} spans, {removed:,} chars removed")
 
 
 def _scale_child(mb: float, seed: int, workers: int, conn) -> None:
@@ -181,12 +195,13 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=10000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--scale", type=float, nargs="*", help="corpus sizes in MB (e.g. 10 100)")
     a = ap.parse_args()
     if a.scale:
         scale(a.scale, a.seed, a.workers)
     else:
-        compare(a.docs, a.seed, a.workers)
+        compare(a.docs, a.seed, a.workers, a.repeats)
 
 
 if __name__ == "__main__":

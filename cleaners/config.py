@@ -21,6 +21,8 @@ class CleanConfig(NamedTuple):
       (GB/T 15834-2011). Turn off to keep punctuation exactly as it is.
     - ``script``: ``keep`` (default) | ``simplified`` | ``traditional`` | ``taiwan`` (OpenCC
       t2s / s2t / s2tw). Output conversion, one ``script`` repair per changed run.
+    - ``final_newline``: end the text with exactly one newline (files). Off for texts that are
+      values rather than files (JSONL records): trailing whitespace is then removed instead.
     - ``drop_boilerplate``: remove continuation markers ``(上接第1版)``, ``广告`` and photo
       credits instead of only flagging them.
     """
@@ -31,6 +33,7 @@ class CleanConfig(NamedTuple):
     fix_punctuation: bool = True
     script: str = "keep"
     drop_boilerplate: bool = False
+    final_newline: bool = True
 
     def validate(self) -> "CleanConfig":
         """Raise ValueError on an unknown option value.

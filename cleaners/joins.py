@@ -244,7 +244,8 @@ def find_joins(text: str):
             if v.action == "drop":
                 end += size
                 kind = "boundary_double"
-                reason = f"{reason}; doubled at the break, {v.reason}"
+                reason = (f"{reason}; dropped {b_text[:size]} doubled at the break ({v.reason})"
+                          if reason != "unit doubled at the break" else f"{b_text[:size]} doubled at the break: {v.reason}")
                 b_text = b_text[size:]
             elif v.action == "flag":
                 flags.append(Flag(acc[1].end - size, b.start + b_lead + size, "boundary_double",

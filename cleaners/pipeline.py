@@ -15,7 +15,7 @@ from .whitespace import find_whitespace
 
 def _steps(config: CleanConfig):
     if config.fix_whitespace:
-        yield find_whitespace
+        yield lambda t: find_whitespace(t, final_newline=config.final_newline)
     yield lambda t: find_boilerplate(t, drop=config.drop_boilerplate)
     if config.join_paragraphs:
         yield find_joins

@@ -16,6 +16,8 @@ _RUN = re.compile(r"[,;:!?]+")
 _TILDE = re.compile("(?<=[0-9%\u3400-\u4dbf\u4e00-\u9fff])~(?=[0-9\u3400-\u4dbf\u4e00-\u9fff])")
 _LINE = re.compile(r"[^\n]+")
 _PARENS = re.compile(r"[()]")
+_NUM_LEFT = re.compile(r"[0-9.%‰℃]+$")
+_NUM_RIGHT = re.compile(r"[0-9.%‰℃]+")
 
 
 def _is_cjk(ch: str) -> bool:
@@ -71,9 +73,16 @@ def _conversions(line: str) -> dict:
         s, e = m.span()
         prev = line[s - 1] if s else ""
         nxt = line[e] if e < n else ""
-        if not (_is_cjk(prev) or _is_cjk(nxt)):
-            continue
         run = m.group()
+        if not (_is_cjk(prev) or _is_cjk(nxt)):
+            # numbers between Chinese words: 增长32.48%,2022年 (look past the digits)
+            left = _NUM_LEFT.search(line, 0, s)
+            right = _NUM_RIGHT.match(line, e)
+            li = left.start() if left else s
+            ri = right.end() if right else e
+            ctx = [line[li - 1] if li > 0 else None, line[ri] if ri < n else None]
+            if not ((left or right) and all(c is None or _is_cjk(c) for c in ctx) and any(ctx)):
+                continue
         if len(run) == 1 and prev.isdigit() and nxt.isdigit():
             if run == ":":
                 continue  # time or ratio 10:30

@@ -51,7 +51,7 @@ def classify_double(text: str, i: int, size: int) -> Verdict:
         for b in range(min(len(text), j + 4), j, -1):
             w = text[a:b]
             f = freq(w)
-            if f and (len(w) > 2 * size or f >= 50):
+            if f and (len(w) > 2 * size or f >= 50) and (size == 1 or a <= i or b >= end):
                 return Verdict("keep", f"lexicon: {w}({f})")
     lo = max(0, i - 6)
     window = text[lo:min(len(text), end + 6)]

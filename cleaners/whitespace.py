@@ -17,8 +17,13 @@ _PATTERN = re.compile(
 )
 
 
-def find_whitespace(text: str):
-    """Edits for :func:`fix_whitespace` (current coordinates) and no flags."""
+def find_whitespace(text: str, final_newline: bool = True):
+    """Edits for :func:`fix_whitespace` (current coordinates) and no flags.
+
+    With ``final_newline=False`` (JSONL records, where a text is a value and
+    not a file) no newline is added; trailing whitespace at the end is reduced
+    to the single line end the text already had, if any.
+    """
     edits = []
     for m in _PATTERN.finditer(text):
         kind = m.lastgroup
@@ -26,14 +31,18 @@ def find_whitespace(text: str):
         if kind == "lead":
             new, why = "", "leading blank lines"
         elif kind == "end":
-            new, why = ("" if s == 0 else "\n"), "file end: exactly one final newline"
+            if final_newline:
+                new, why = ("" if s == 0 else "\n"), "file end: exactly one final newline"
+            else:  # keep one line end if the text had one, add none
+                new = "\n" if ("\n" in m.group() or "\r" in m.group()) and s > 0 else ""
+                why = "text end: trailing whitespace"
         elif kind == "blank":
             new, why = "\n\n", "blank-line run / whitespace-only lines"
         else:
             new, why = "\n", "trailing whitespace" if m.group().strip("\r\n") else "CR line end"
         if text[s:e] != new:
             edits.append(Edit(s, e, new, "whitespace", why))
-    if text and text[-1] not in " \t\u3000\f\v\r\n":
+    if final_newline and text and text[-1] not in " \t\u3000\f\v\r\n":
         edits.append(Edit(len(text), len(text), "\n", "whitespace", "file end: missing final newline"))
     return edits, []
 

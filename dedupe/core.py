@@ -42,21 +42,26 @@ class DedupeResult:
 
 def doc_task(args: tuple[Sequence[str], DedupeConfig]) -> tuple[list[KeyedDoc], np.ndarray, list[PassageUnits]]:
     """Stages 1-2 for a batch of texts (top-level, picklable, for ``map_fn``):
-    match keys, document signatures and (when ``cfg.passages``) window units."""
+    keyed documents, document signatures and (when ``cfg.passages``) window
+    units. Without passages the keyed documents carry no offsets."""
     texts, cfg = args
     kd = keyed_many(list(texts))
     sh = shingle_hashes_many([d.key for d in kd], cfg.ngram)
     sigs = signatures(sh, cfg.num_perm, cfg.seed)
-    units = passage_units_many([d.key for d in kd], sh, cfg) if cfg.passages else []
-    return kd, sigs, units
+    if not cfg.passages:
+        # offsets are only needed to place passages: do not ship them back
+        empty = np.zeros(0, dtype=np.int32)
+        return [KeyedDoc(d.key, empty, d.line_starts) for d in kd], sigs, []
+    return kd, sigs, passage_units_many([d.key for d in kd], sh, cfg)
 
 
 def align_task(args: tuple[list[tuple[int, int, str, str | None]], DedupeConfig]) -> list[tuple[int, int, Match]]:
     """Stage 4 alignment for a batch of document pairs (top-level, picklable)."""
     pairs, cfg = args
     out = []
+    cache: dict = {}
     for i, j, a, b in pairs:
-        out.extend((i, j, m) for m in align_passages(a, b, cfg))
+        out.extend((i, j, m) for m in align_passages(a, b, cfg, _cache=cache, _ids=(i, j)))
     return out
 
 
@@ -121,7 +126,7 @@ def find_duplicates(
     scores: dict[tuple[int, int], float] = {}
     report("verify", 0, len(pairs))
     for done, (i, j) in enumerate(pairs, 1):
-        score = verify_pair(kd[i], kd[j], cfg.boilerplate_line_chars)
+        score = verify_pair(kd[i], kd[j], cfg.boilerplate_line_chars, cfg.doc_similarity)
         if score >= cfg.doc_similarity:
             scores[(i, j)] = score
         if done % 10000 == 0:

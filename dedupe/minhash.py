@@ -34,7 +34,7 @@ __all__ = [
 
 SCHEME = "affine32"
 EMPTY = np.uint32(0xFFFFFFFF)
-_CHUNK = 1 << 15  # shingle rows per (rows x num_perm) block: 16 MB at 128 permutations
+_CHUNK = 1 << 13  # shingles per (num_perm x shingles) block: 4 MB at 128 permutations, cache-friendly
 
 
 @lru_cache(maxsize=16)
@@ -57,17 +57,19 @@ def _segment_min(hashes: np.ndarray, starts: np.ndarray, num_perm: int, seed: in
     mixed = fmix32(hashes.astype(np.uint32, copy=False))
     n = mixed.size
     bounds = np.append(starts, n)
+    col_a, col_b = a[:, None], b[:, None]
+    buf = np.empty((num_perm, _CHUNK), dtype=np.uint32)
     seg = 0
     while seg < starts.size:
-        # take as many whole segments as fit in one chunk (at least one)
-        lo = bounds[seg]
+        # as many whole segments as fit in one chunk (at least one); the
+        # (num_perm, rows) layout keeps the min-reduction on contiguous memory
+        lo = int(bounds[seg])
         last = int(np.searchsorted(bounds, lo + _CHUNK, side="right")) - 1
-        last = max(last, seg + 1)
-        last = min(last, starts.size)
-        hi = bounds[last]
-        # (num_perm, rows) layout: the min-reduction runs along contiguous memory
-        block = a[:, None] * mixed[None, lo:hi]
-        block += b[:, None]
+        last = min(max(last, seg + 1), starts.size)
+        hi = int(bounds[last])
+        block = buf[:, : hi - lo] if hi - lo <= _CHUNK else np.empty((num_perm, hi - lo), dtype=np.uint32)
+        np.multiply(col_a, mixed[None, lo:hi], out=block)
+        block += col_b
         out[seg:last] = np.minimum.reduceat(block, bounds[seg:last] - lo, axis=1).T
         seg = last
     return out
@@ -212,7 +214,7 @@ def candidate_pairs(
     pairs: set[tuple[int, int]] = set()
     if live.size < 2:
         return pairs
-    groups: list[list[int]] = []
+    groups: set[tuple[int, ...]] = set()
     if backend == "datasketch":
         lsh = MinHashLSH(num_perm=num_perm, params=(bands, rows))
         with lsh.insertion_session() as session:
@@ -222,7 +224,7 @@ def candidate_pairs(
             for bucket in table.keys():
                 members = table.get(bucket)
                 if len(members) > 1:
-                    groups.append(sorted(members))
+                    groups.add(tuple(sorted(members)))
     elif backend == "numpy":
         bk = band_keys(sigs[live], bands, rows)
         for k in range(bands):
@@ -236,7 +238,7 @@ def candidate_pairs(
             ends = np.append(starts[1:], c.size)
             for s, e in zip(starts.tolist(), ends.tolist()):
                 if e - s > 1:
-                    groups.append(sorted(live[order[s:e]].tolist()))
+                    groups.add(tuple(sorted(live[order[s:e]].tolist())))
     else:
         msg = f'backend must be "datasketch" or "numpy", got {backend!r}'
         raise ValueError(msg)

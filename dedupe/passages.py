@@ -75,18 +75,29 @@ def passage_units_many(keys: Sequence[str], shingle_lists: Sequence[np.ndarray],
     return out
 
 
-def _seeds(a: str, b: str | None, k: int) -> tuple[np.ndarray, np.ndarray]:
-    ha = kgram_hashes(a, k)
-    hb = ha if b is None else kgram_hashes(b, k)
-    if ha.size == 0 or hb.size == 0:
+class _Index(NamedTuple):
+    hashes: np.ndarray
+    order: np.ndarray
+    sorted: np.ndarray
+
+
+def _index(key: str, k: int) -> _Index:
+    h = kgram_hashes(key, k)
+    order = np.argsort(h, kind="stable")
+    return _Index(h, order, h[order])
+
+
+def _seeds(ia: _Index, ib: _Index | None, k: int) -> tuple[np.ndarray, np.ndarray]:
+    same = ib is None
+    ib = ia if same else ib
+    ha = ia.hashes
+    if ha.size == 0 or ib.hashes.size == 0:
         z = np.zeros(0, dtype=np.int64)
         return z, z
-    order = np.argsort(hb, kind="stable")
-    sb = hb[order]
-    lo = np.searchsorted(sb, ha, "left")
-    cnt = np.searchsorted(sb, ha, "right") - lo
+    lo = np.searchsorted(ib.sorted, ha, "left")
+    cnt = np.searchsorted(ib.sorted, ha, "right") - lo
     ok = (cnt > 0) & (cnt <= _MAX_OCC)
-    if b is None:
+    if same:
         ok &= cnt >= 2
     idx = np.flatnonzero(ok)
     c = cnt[idx]
@@ -96,14 +107,16 @@ def _seeds(a: str, b: str | None, k: int) -> tuple[np.ndarray, np.ndarray]:
         return z, z
     ii = np.repeat(idx, c)
     first = np.repeat(np.cumsum(c) - c, c)
-    jj = order[np.repeat(lo[idx], c) + (np.arange(total) - first)]
-    if b is None:
+    jj = ib.order[np.repeat(lo[idx], c) + (np.arange(total) - first)]
+    if same:
         keep = jj >= ii + k
         ii, jj = ii[keep], jj[keep]
     return ii.astype(np.int64), jj.astype(np.int64)
 
 
-def align_passages(a: str, b: str | None, cfg: DedupeConfig) -> list[Match]:
+def align_passages(
+    a: str, b: str | None, cfg: DedupeConfig, *, _cache: dict | None = None, _ids: tuple = ()
+) -> list[Match]:
     """Maximal aligned regions between match keys ``a`` and ``b`` (``b=None``:
     repeats inside ``a``, where the second copy starts after the first ends).
 
@@ -118,7 +131,16 @@ def align_passages(a: str, b: str | None, cfg: DedupeConfig) -> list[Match]:
     k = cfg.align_k
     same = b is None
     bb = a if same else b
-    ii, jj = _seeds(a, b, k)
+    if _cache is not None and _ids:
+        # align_task passes a per-batch cache of k-gram indexes keyed by document index
+        if _ids[0] not in _cache:
+            _cache[_ids[0]] = _index(a, k)
+        if not same and _ids[1] not in _cache:
+            _cache[_ids[1]] = _index(b, k)
+        ia, ib = _cache[_ids[0]], (None if same else _cache[_ids[1]])
+    else:
+        ia, ib = _index(a, k), (None if same else _index(b, k))
+    ii, jj = _seeds(ia, ib, k)
     if ii.size == 0:
         return []
     d = jj - ii
@@ -170,10 +192,11 @@ def _original_range(text: str, doc: KeyedDoc, s: int, e: int, snap: bool) -> tup
     end = int(off[e - 1]) + 1
     if snap:
         # take the punctuation/whitespace that trails the passage up to the next
-        # key character (so no orphan "。" or empty paragraph stays), and any
-        # opening bracket/quote directly before it
+        # key character or opening bracket/quote (so no orphan "。" or empty
+        # paragraph stays), and any opening bracket/quote directly before it
         nxt = int(off[e]) if e < len(off) else len(text)
-        end = nxt
+        while end < nxt and unicodedata.category(text[end]) not in ("Ps", "Pi"):
+            end += 1
         prev = int(off[s - 1]) + 1 if s > 0 else 0
         while start > prev and unicodedata.category(text[start - 1]) in ("Ps", "Pi"):
             start -= 1

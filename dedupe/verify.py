@@ -34,18 +34,24 @@ def body_keys(a: KeyedDoc, b: KeyedDoc, short: int) -> tuple[str, str]:
     return "".join(la[i : len(la) - j]), "".join(lb[i : len(lb) - j])
 
 
-def verify_pair(a: KeyedDoc, b: KeyedDoc, boilerplate_line_chars: int = 40) -> float:
+def verify_pair(a: KeyedDoc, b: KeyedDoc, boilerplate_line_chars: int = 40, score_cutoff: float = 0.0) -> float:
     """Similarity of two documents in [0, 1], symmetric.
 
     The smaller of the rapidfuzz Indel normalised similarity of the whole match
     keys and of the bodies (:func:`body_keys`), so documents that share only a
-    template (header, dateline, byline, footer) score low. Two empty keys score 1.
+    template (header, dateline, byline, footer) score low. Equal keys (exact
+    duplicates after normalisation, including two empty keys) score 1. As in
+    rapidfuzz, a score below ``score_cutoff`` is returned as 0.0.
     """
-    full = Indel.normalized_similarity(a.key, b.key)
+    if a.key == b.key:
+        return 1.0
+    full = Indel.normalized_similarity(a.key, b.key, score_cutoff=score_cutoff)
+    if full == 0.0:
+        return 0.0
     ba, bb = body_keys(a, b, boilerplate_line_chars)
     if (ba, bb) == (a.key, b.key):
         return full
-    body = Indel.normalized_similarity(ba, bb) if (ba or bb) else 1.0
+    body = Indel.normalized_similarity(ba, bb, score_cutoff=score_cutoff) if (ba or bb) else 1.0
     return min(full, body)
 
 

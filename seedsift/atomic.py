@@ -12,7 +12,9 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -62,6 +64,40 @@ def _link_or_copy(src: str, dst: str) -> None:
         shutil.copy2(src, dst)
 
 
+@contextlib.contextmanager
+def deferred_signals(signums: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM)) -> Iterator[None]:
+    """Hold SIGINT/SIGTERM back while the block runs, then act on the first one that came.
+
+    Python runs signal handlers in the main thread between bytecodes, so a
+    Ctrl-C could otherwise land between the two renames of the output swap (no
+    ``out`` at all) or half way through removing a staging directory (left
+    over). Handlers are swapped for a recorder, not masked, because a signal
+    masked in the main thread is still delivered to any other thread. Outside
+    the main thread (where handlers cannot be set) this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+    old = {}
+    for s in signums:
+        try:
+            old[s] = signal.signal(s, lambda signum, frame: pending.append(signum))
+        except (ValueError, OSError):  # pragma: no cover - not settable here
+            pass
+    try:
+        yield
+    finally:
+        for s, handler in old.items():
+            signal.signal(s, handler)
+        if pending:
+            handler = old.get(pending[0])
+            if callable(handler):
+                handler(pending[0], None)
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), pending[0])
+
+
 def is_within(child: Path, parent: Path) -> bool:
     """True when ``child`` is ``parent`` or lies below it (after resolving links)."""
     child, parent = child.resolve(), parent.resolve()
@@ -91,19 +127,31 @@ def staged_directory(out: Path, *, keep_existing: bool = True) -> Iterator[Path]
                 f"{out}: exists and is not a seedsift output directory (no {MARKER}); "
                 "refusing to replace it"
             )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with deferred_signals():
+            stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    except OSError as err:
+        raise OSError(f"{out}: cannot create the output directory ({err.strerror or err})") from None
     try:
         if keep_existing and out.is_dir():
             shutil.copytree(out, stage, copy_function=_link_or_copy, dirs_exist_ok=True)
         yield stage
     except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
+        with deferred_signals():
+            shutil.rmtree(stage, ignore_errors=True)
         raise
-    old = None
-    if out.exists():
-        old = out.parent / f".{out.name}.old-{os.getpid()}"
-        os.replace(out, old)
-    os.replace(stage, out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    with deferred_signals():  # the swap and the clean-up are not interruptible half way
+        old = None
+        try:
+            if out.exists():
+                old = out.parent / f".{out.name}.old-{os.getpid()}"
+                os.replace(out, old)
+            os.replace(stage, out)
+        except BaseException:
+            if old is not None and not out.exists():
+                os.replace(old, out)
+            shutil.rmtree(stage, ignore_errors=True)
+            raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)

@@ -18,6 +18,8 @@ would be removed), so the reported spans and similarities are those a full
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import sqlite3
 import time
@@ -36,7 +38,7 @@ from . import atomic
 from .baseline import Baseline
 from .corpus import _read_text_file
 from .errors import InputError
-from .index import Index, _warn_default, doc_keys, fingerprints, list_pages, open_corpus_index
+from .index import Index, _warn_default, doc_keys, fingerprints, list_pages, open_corpus_index, sha256_text
 
 #: Most candidate pages verified per checked page (most shared band keys first).
 MAX_CANDIDATES = 200
@@ -143,31 +145,66 @@ def flag_key_text(before: str) -> str:
 
 
 def clean_findings(display: str, file: Path, text: str, config: CleanConfig, baseline: Baseline | None,
-                   *, fix: bool) -> tuple[list[Finding], str]:
+                   *, fix: bool, clean: Callable[[str, CleanConfig], Sequence] | None = None) -> tuple[list[Finding], str]:
     """Repairs and flags of one page; returns ``(findings, text after --fix)``.
 
     Without ``fix`` every applied repair is a ``repair`` finding. With ``fix``
     they become ``fixed`` findings and the flags are re-computed on the fixed
-    text so their line numbers match the file as rewritten.
+    text so their line numbers match the file as rewritten. ``clean(text,
+    config) -> repairs`` defaults to :func:`cleaners.clean` (a cache can stand in).
     """
-    cleaned = cleaners.clean(text, config)
+    clean = clean or (lambda t, c: cleaners.clean(t, c).repairs)
+    repairs = clean(text, config)
     findings = []
-    applied = [r for r in cleaned.repairs if r.applied]
-    flags = [r for r in cleaned.repairs if not r.applied]
+    applied = [r for r in repairs if r.applied]
+    flags = [r for r in repairs if not r.applied]
     new_text = text
     if applied:
         cat = "fixed" if fix else "repair"
         findings += [Finding(display, r.line or line_of(text, r.start), r.line or line_of(text, r.start), cat, r.kind,
                              r.before, r.after, r.reason, start=r.start, end=r.end) for r in applied]
         if fix:
-            new_text = cleaned.text
-            flags = [r for r in cleaners.clean(new_text, config).repairs if not r.applied]
+            new_text = cleaners.apply_repairs(text, applied)
+            flags = [r for r in clean(new_text, config) if not r.applied]
     for r in flags:
         accepted = baseline is not None and baseline.accepts(file, r.kind, flag_key_text(r.before))
         ln = r.line or line_of(new_text, r.start)
         findings.append(Finding(display, ln, ln, "accepted" if accepted else "flag", r.kind, r.before, r.after,
                                 r.reason, start=r.start, end=r.end))
     return findings, new_text
+
+
+def _code_hash(package) -> str:
+    """Hash of a package's source and data files: part of every cache key, so new code never reuses old results."""
+    base = Path(package.__file__).parent
+    h = hashlib.sha256()
+    for p in sorted(base.rglob("*")):
+        if p.is_file() and p.suffix not in (".pyc",) and "__pycache__" not in p.parts:
+            h.update(p.relative_to(base).as_posix().encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def cached_clean(ix: Index) -> Callable[[str, CleanConfig], tuple]:
+    """:func:`cleaners.clean`'s repairs, remembered in the index by (text sha256, config, cleaner code).
+
+    A second check of an unchanged page then neither runs the cleaner nor
+    loads its lexicon. Repairs are stored as JSON lists.
+    """
+    code = _code_hash(cleaners)
+
+    def clean(text: str, config: CleanConfig) -> tuple:
+        key = "clean:" + hashlib.sha256(json.dumps([code, list(config), sha256_text(text)]).encode()).hexdigest()
+        hit = ix.cache_get(key)
+        if isinstance(hit, list):
+            try:
+                return tuple(cleaners.Repair(*r) for r in hit)
+            except TypeError:
+                pass
+        repairs = cleaners.clean(text, config).repairs
+        ix.cache_put(key, [list(r) for r in repairs])
+        return repairs
+
+    return clean
 
 
 # --------------------------------------------------------------------------- duplicates
@@ -329,7 +366,7 @@ def check_files(paths: Sequence[Path], opts: CheckOptions, *, cwd: Path | None =
     cwd = Path(os.path.abspath(cwd or os.getcwd()))
     report = CheckReport()
     baseline = Baseline.load(opts.baseline_path) if opts.baseline_path else None
-    targets: list[Target] = []
+    groups: dict[Path | None, list[Target]] = {}
     seen: set[str] = set()
     for p in paths:
         disp = _display(p, cwd)
@@ -342,53 +379,80 @@ def check_files(paths: Sequence[Path], opts: CheckOptions, *, cwd: Path | None =
         except InputError as err:
             report.findings.append(Finding(disp, 0, 0, "error", "unreadable", reason=err.message))
             continue
-        if opts.clean:
-            found, new_text = clean_findings(disp, Path(p), text, opts.clean_config, baseline, fix=opts.fix)
-            if opts.accept and baseline is not None:
-                for f in found:
-                    if f.category == "flag" and baseline.add(Path(p), f.kind, flag_key_text(f.before)):
-                        report.accepted_now += 1
-                found = [f._replace(category="accepted") if f.category == "flag" else f for f in found]
-            report.findings.extend(found)
-            if opts.fix and new_text != text:
-                atomic.write_text(Path(p), new_text)
-                report.fixed.append(disp)
-                text = new_text
-        targets.append(Target(disp, Path(p), None, text))
+        root = None
+        if opts.duplicates:
+            root = Path(os.path.abspath(opts.corpus)) if opts.corpus else corpus_of(Path(p))
+        groups.setdefault(root, []).append(Target(disp, Path(p), None if root is None else _rel_in(Path(p), root), text))
+    for root, group in groups.items():
+        if root is None:
+            _check_group(None, group, opts, cwd, report, baseline)
+            continue
+        for attempt in range(2):
+            try:
+                with open_corpus_index(root, opts.dedupe_config, opts.index_path, check=False,
+                                       rebuild=bool(attempt), **({"warn": warn} if warn else {})) as ix:
+                    _check_group(ix, group, opts, cwd, report, baseline)
+                break
+            except sqlite3.DatabaseError as err:
+                if attempt:
+                    raise
+                (warn or _warn_default)(f"{opts.index_path or root}: index failed ({err}); rebuilding it")
     if opts.accept and baseline is not None and report.accepted_now:
         baseline.save()
-    if opts.duplicates and targets:
-        groups: dict[Path, list[Target]] = {}
-        for t in targets:
-            root = Path(os.path.abspath(opts.corpus)) if opts.corpus else corpus_of(t.path)
-            groups.setdefault(root, []).append(t)
-        for root, group in groups.items():
-            report.findings.extend(_duplicates_in(root, group, opts, cwd, report, warn))
     report.seconds = time.perf_counter() - t0
     return report
 
 
-def _duplicates_in(root: Path, group: list[Target], opts: CheckOptions, cwd: Path, report: CheckReport,
-                   warn) -> list[Finding]:
-    """Update the index of ``root`` and look up ``group`` in it; a database error mid-way rebuilds it once."""
-    group = [t._replace(rel=_rel_in(t.path, root)) for t in group]
-    kw = {"warn": warn} if warn else {}
-    for attempt in range(2):
-        try:
-            with open_corpus_index(root, opts.dedupe_config, opts.index_path, check=False, rebuild=bool(attempt),
-                                   **kw) as ix:
-                pages = list_pages(root)
-                st = ix.update(pages, texts={t.rel: t.text for t in group if t.rel is not None})
-                info = {"corpus": _display(root, cwd), "index": str(ix.path), **st.as_dict()}
-                info.pop("errors")
-                found = duplicate_findings(group, ix, opts.dedupe_config, cwd)
-                report.index.append(info)
-                return found
-        except sqlite3.DatabaseError as err:
-            if attempt:
-                raise
-            (warn or _warn_default)(f"{opts.index_path or root}: index failed ({err}); rebuilding it")
-    raise AssertionError("unreachable")
+def _check_group(ix: Index | None, group: list[Target], opts: CheckOptions, cwd: Path, report: CheckReport,
+                 baseline: Baseline | None) -> None:
+    """Clean (and fix) the pages of one corpus, then look for their duplicates; results go into ``report``.
+
+    Everything is computed before ``report`` is touched, so a database error
+    part-way (the caller then rebuilds the index and calls again) adds nothing twice.
+    """
+    findings: list[Finding] = []
+    fixed: list[str] = []
+    accepted_now: list[tuple[Path, str, str]] = []
+    targets = []
+    clean = cached_clean(ix) if ix is not None else None
+    for t in group:
+        text = t.text
+        if opts.clean:
+            found, new_text = clean_findings(t.display, t.path, text, opts.clean_config, baseline, fix=opts.fix,
+                                             clean=clean)
+            if opts.accept and baseline is not None:
+                accepted_now += [(t.path, f.kind, flag_key_text(f.before)) for f in found if f.category == "flag"]
+                found = [f._replace(category="accepted") if f.category == "flag" else f for f in found]
+            findings.extend(found)
+            if opts.fix and new_text != text:
+                atomic.write_text(t.path, new_text)
+                fixed.append(t.display)
+                text = new_text
+        targets.append(t._replace(text=text))
+    info = None
+    if ix is not None and opts.duplicates:
+        pages = list_pages(ix.corpus)
+        st = ix.update(pages, texts={t.rel: t.text for t in targets if t.rel is not None})
+        info = {"corpus": _display(ix.corpus, cwd), "index": str(ix.path), **st.as_dict()}
+        info.pop("errors")
+        key = "dup:" + hashlib.sha256(json.dumps(
+            [ix.header, ix.generation(), repr(opts.dedupe_config), str(cwd),
+             [(t.display, t.rel, sha256_text(t.text)) for t in targets]]).encode()).hexdigest()
+        hit = ix.cache_get(key)
+        if isinstance(hit, list):
+            found = [Finding(**d) for d in hit]
+            info["cached"] = True
+        else:
+            found = duplicate_findings(targets, ix, opts.dedupe_config, cwd)
+            ix.cache_put(key, [f._asdict() for f in found])
+        findings.extend(found)
+    report.findings.extend(findings)
+    report.fixed.extend(fixed)
+    if info is not None:
+        report.index.append(info)
+    for file, kind, key_text in accepted_now:
+        if baseline.add(file, kind, key_text):
+            report.accepted_now += 1
 
 
 def _rel_in(path: Path, root: Path) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -189,6 +190,27 @@ def _read_text_file(path: Path, doc_id: str) -> Doc:
     return Doc(id=doc_id, text=decoded.text, source=str(path), encoding=decoded.encoding, rel=doc_id)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate(value: object) -> str | None:
+    """The first lone UTF-16 surrogate (as ``\\udXXX``) in a decoded JSON value, or None."""
+    if isinstance(value, str):
+        m = _SURROGATE.search(value)
+        return None if m is None else f"\\u{ord(m.group()):04x}"
+    if isinstance(value, dict):
+        items = [*value.keys(), *value.values()]
+    elif isinstance(value, list):
+        items = value
+    else:
+        return None
+    for item in items:
+        bad = _lone_surrogate(item)
+        if bad is not None:
+            return bad
+    return None
+
+
 def _read_jsonl(path: Path) -> list[Doc | InputError]:
     data = _read_bytes(path)
     if path.name.endswith(".gz"):
@@ -210,8 +232,17 @@ def _read_jsonl(path: Path) -> list[Doc | InputError]:
         except json.JSONDecodeError as err:
             out.append(InputError(where, f"not valid JSON ({err.msg})"))
             continue
+        except RecursionError:
+            out.append(InputError(where, "not valid JSON (nested too deeply)"))
+            continue
+        except ValueError as err:  # e.g. an integer of more than 4,300 digits
+            out.append(InputError(where, f"not valid JSON ({err})"))
+            continue
         if not isinstance(rec, dict):
             out.append(InputError(where, "record is not a JSON object"))
+        elif "\\u" in line and (bad := _lone_surrogate(rec)) is not None:
+            # json.loads turns "\ud800" escapes into lone surrogates, which no output can encode
+            out.append(InputError(where, f"contains a lone surrogate escape ({bad}); not valid Unicode text"))
         elif "text" not in rec:
             out.append(InputError(where, 'record has no "text" field'))
         elif not isinstance(rec["text"], str):

@@ -40,7 +40,8 @@ def repair_record(doc_id: str, repair: cleaners.Repair) -> dict:
 
 def clean_docs(docs: Sequence[Doc], config: CleanConfig, progress: Progress = _no_progress) -> list[Cleaned]:
     """Clean every document (in order)."""
-    return [cleaners.clean(doc.text, config) for doc in progress(docs)]
+    as_value = config._replace(final_newline=False)
+    return [cleaners.clean(doc.text, as_value if doc.record is not None else config) for doc in progress(docs)]
 
 
 def _write_texts(out: Path, subdir: str, jsonl_name: str, docs: Sequence[Doc], texts: Sequence[str]) -> None:

@@ -96,6 +96,7 @@ def _read_jsonl(path: Path) -> list[dict]:
 
 
 def _read_optional_jsonl(path: Path) -> list[dict]:
+    """A stage that did not run left no file: that is an empty list, not an error."""
     return _read_jsonl(path) if path.is_file() else []
 
 
@@ -141,6 +142,7 @@ def _read_texts(d: Path, sub: str, docs: list[dict]) -> dict[str, str]:
 
 
 def _read_spans(path: Path) -> list[Span]:
+    """spans.jsonl as Span records (the same type dedupe returned), so span_key matches exactly."""
     spans = []
     for i, rec in enumerate(_read_optional_jsonl(path), 1):
         try:
@@ -151,6 +153,7 @@ def _read_spans(path: Path) -> list[Span]:
 
 
 def _check_manifest(path: Path, manifest: list[dict]) -> None:
+    """restore() trusts these fields; a damaged manifest must fail here, naming its line."""
     for i, rec in enumerate(manifest, 1):
         missing = [k for k in MANIFEST_FIELDS if k not in rec]
         if missing:
@@ -258,6 +261,7 @@ def segment_texts(segs: list[list]) -> tuple[str, str]:
 
 
 def _union_len(intervals: list[tuple[int, int]]) -> int:
+    """Characters covered by overlapping intervals, each counted once (passages overlap often)."""
     total, cur_s, cur_e = 0, None, None
     for s, e in sorted(intervals):
         if cur_e is None or s > cur_e:
@@ -385,6 +389,7 @@ def _doc_shares(run: Run, texts: dict[str, str], builder: _PairBuilder) -> list[
 
 
 def _counts(run: Run, pairs: list[dict], shares: list[dict]) -> dict:
+    """The overview numbers, from the current state of the directory (after any apply)."""
     members = Counter(run.clusters.values())
     return {
         "documents": len(run.docs),
@@ -490,6 +495,7 @@ def _doc_matches(run: Run) -> dict[str, tuple[str, float]]:
 
 
 def _corpus_docs(run: Run, texts: dict[str, str]) -> list:
+    """Doc objects as the reader made them, so pipeline.dedupe_stage writes the same paths and records."""
     from .corpus import Doc
 
     docs = []

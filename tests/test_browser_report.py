@@ -192,3 +192,28 @@ def test_report_opens_quickly_and_pages(context, run_dir):
     assert page.locator("li.pair").count() == min(count(page)[1], 50)
     assert page.locator("#chart-sim rect").count() > 0
     watch.assert_clean()
+
+
+@pytest.mark.slow
+def test_ten_thousand_pairs_fit_and_open_fast(context, tmp_path):
+    """The issue's budget: 10,000 pairs in <= 20 MB, interactive in < 3 s (benchmarks/bench_report.py)."""
+    import importlib.util
+    import time
+
+    from seedsift.review import write_report
+    from test_review_support import ROOT
+
+    spec = importlib.util.spec_from_file_location("bench_report", ROOT / "benchmarks" / "bench_report.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    bench.synthesize(tmp_path / "run", 10_000)
+    report = write_report(tmp_path / "run")
+    assert report.stat().st_size <= 20_000_000
+    t0 = time.monotonic()
+    page, watch = open_report(context, report)
+    assert time.monotonic() - t0 < 3
+    assert count(page) == (10_000, 10_000)
+    page.fill("#q", "工会")
+    page.click("#next")
+    assert page.locator("li.pair").count() <= 50
+    watch.assert_clean()

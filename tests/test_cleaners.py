@@ -325,3 +325,17 @@ def test_lexicon_load_time():
     from cleaners import _lexicon
 
     assert _lexicon.load_seconds() < 5.0
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [("会议指出,要加强服务。", "会议指出，要加强服务。"), ("会议。 \n\n", "会议。\n"), ("会议。\n", "会议。\n"), ("会议。  ", "会议。")],
+    ids=["no-newline-added", "blank-run-to-one", "kept", "trailing-spaces"],
+)
+def test_record_texts_get_no_final_newline(text, expected):
+    """JSONL record texts are values, not files: no newline is added at the end."""
+    config = CleanConfig(final_newline=False)
+    result = clean(text, config)
+    assert result.text == expected
+    assert apply_repairs(text, result.repairs) == expected
+    assert clean(result.text, config).repairs == ()

@@ -152,6 +152,7 @@ KILL_SCRIPT = textwrap.dedent("""
     from dedupe import DedupeConfig
     from seedsift import index
     index.BATCH = 5
+    index.BULK = int(sys.argv[2]) if len(sys.argv) > 2 else index.BULK
     cfg = DedupeConfig()
     def slow(texts):
         time.sleep(0.05)
@@ -171,13 +172,16 @@ def _many_pages(corpus: Path, n: int) -> None:
         (corpus / f"p{i:04d}.txt").write_text(f"第{i}号页面\n\n" + "\n".join(lines[i % 7:]), encoding="utf-8")
 
 
-def test_killed_update_leaves_a_usable_index(tmp_path):
+@pytest.mark.parametrize("bulk", [False, True], ids=["incremental", "bulk-build"])
+def test_killed_update_leaves_a_usable_index(tmp_path, bulk):
+    """SIGKILL mid-update (incremental inserts, or a bulk build with the key index dropped): the next run
+    finds a consistent index, resumes it without a rebuild and ends equal to an index built in one go."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     _many_pages(corpus, 120)
     path = default_index_path(corpus)
-    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(corpus)], cwd=ROOT, stdout=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(corpus), "20" if bulk else "100000"], cwd=ROOT,
+                            stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "open"
     deadline = time.time() + 60
     n = 0
@@ -195,10 +199,15 @@ def test_killed_update_leaves_a_usable_index(tmp_path):
     assert 10 <= n < 120, "the update was not caught mid-way"
     docs, _ = consistent(path)
     assert 10 <= docs < 120
+    with sqlite3.connect(path) as con:
+        has_key_index = con.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'keys_key'").fetchone()[0]
+    assert has_key_index == (0 if bulk else 1)
     warnings: list[str] = []
     with open_corpus_index(corpus, CFG, warn=warnings.append) as ix:
         assert warnings == []  # the index is still valid: it is resumed, not rebuilt
         assert len(ix) == docs
+        plan = " ".join(r[-1] for r in ix.conn.execute("EXPLAIN QUERY PLAN SELECT doc FROM keys WHERE key = 1"))
+        assert "keys_key" in plan  # the dropped key index is back
         st = ix.update()
         assert st.added == 120 - docs and st.changed == 0
         assert len(ix) == 120

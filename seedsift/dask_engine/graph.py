@@ -13,7 +13,7 @@ import pandas as pd
 
 #: Give up after this many rounds. The rounds needed grow like log(n) squared;
 #: 64 is far beyond any real input and only guards against a bug looping forever.
-MAX_ROUNDS = 12
+MAX_ROUNDS = 64
 
 
 def _undirected(edges):
@@ -40,7 +40,7 @@ def large_star(edges):
     both = _undirected(edges)
     j = both.merge(_neighbour_min(both), on="u")
     out = j[j.v > j.u][["v", "m"]].rename(columns={"v": "u", "m": "v"})
-    return out.drop_duplicates()
+    return out.drop_duplicates(split_out=edges.npartitions)
 
 
 def small_star(edges):
@@ -59,7 +59,7 @@ def small_star(edges):
 
     moved = j[j.v != j.m][["v", "m"]].rename(columns={"v": "u", "m": "v"})
     own = mins.rename(columns={"m": "v"})[["u", "v"]]
-    return dd.concat([moved, own]).drop_duplicates()
+    return dd.concat([moved, own]).drop_duplicates(split_out=edges.npartitions)
 
 
 def _is_star_forest(edges) -> bool:
