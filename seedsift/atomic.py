@@ -21,11 +21,22 @@ from pathlib import Path
 MARKER = "run.json"
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+#: mkstemp creates 0600 files; outputs get the permissions a plain open() would give.
+_FILE_MODE = 0o666 & ~_current_umask()
+
+
 def write_bytes(path: Path, data: bytes) -> None:
     """Atomically replace ``path`` with ``data`` (parents created)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, _FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

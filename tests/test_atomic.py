@@ -58,3 +58,14 @@ def test_refuses_to_replace_a_foreign_directory(tmp_path):
         with atomic.staged_directory(out):
             pass
     assert (out / "thesis.docx").read_text() == "precious"
+
+
+def test_outputs_get_normal_file_permissions(tmp_path):
+    """mkstemp makes 0600 files; a report mailed around must be readable like any file."""
+    import os
+
+    target = tmp_path / "report.html"
+    atomic.write_text(target, "<html></html>")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask

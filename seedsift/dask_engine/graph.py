@@ -1,14 +1,21 @@
 """Connected components of a graph held as a Dask dataframe of edges, by large-star / small-star.
 
 The algorithm of Kiveris et al., "Connected Components in MapReduce and
-Beyond" (SoCC 2014), as text-dedup's former Spark job used it: every round
-is a groupby-min and a merge, i.e. shuffles, so no machine ever holds the
-whole edge list. Node ids are int64 (document positions in input order), so
-the component label -- the smallest member -- is also the first document.
+Beyond" (SoCC 2014), as text-dedup's former Spark job used it. Each round is
+two hash shuffles on the node id plus one pandas pass per partition, so no
+machine ever holds the whole edge list. Node ids are int64 document
+positions in input order, so a component's label -- its smallest member --
+is also its first document.
+
+Convergence is detected locally during the large-star pass: the graph is
+final when every node either has only larger neighbours (a centre) or has
+exactly one neighbour and it is smaller (a leaf); such a graph is a forest of
+stars centred on each component's minimum.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 #: Give up after this many rounds. The rounds needed grow like log(n) squared;
@@ -16,84 +23,85 @@ import pandas as pd
 MAX_ROUNDS = 64
 
 
-def _undirected(edges):
-    """Both directions of every edge, self loops dropped (each node sees its whole neighbourhood)."""
-    import dask.dataframe as dd
+def empty_edges() -> pd.DataFrame:
+    """A zero-row edge frame with the right dtypes (pandas 3: the dtype must be a keyword)."""
+    return pd.DataFrame({"u": pd.Series([], dtype="int64"), "v": pd.Series([], dtype="int64")})
 
-    back = edges.rename(columns={"u": "v", "v": "u"})[["u", "v"]]
-    both = dd.concat([edges[["u", "v"]], back])
+
+def _undirected(part: pd.DataFrame) -> pd.DataFrame:
+    """Both directions of every edge, self loops dropped, so a shuffle on u gives u its whole neighbourhood."""
+    both = pd.DataFrame({"u": np.concatenate([part.u.to_numpy(), part.v.to_numpy()]),
+                         "v": np.concatenate([part.v.to_numpy(), part.u.to_numpy()])})
     return both[both.u != both.v]
 
 
-def _neighbour_min(edges):
-    """(u, m) with m = min over u's neighbours and u itself, as a dataframe indexed by nothing."""
-    mins = edges.groupby("u").v.min().reset_index().rename(columns={"v": "m"})
-    mins["m"] = mins.m.where(mins.m < mins.u, mins.u)
-    return mins
+def _oriented(part: pd.DataFrame) -> pd.DataFrame:
+    """Every edge as larger -> smaller, self loops dropped (small-star looks only at smaller neighbours)."""
+    u, v = part.u.to_numpy(), part.v.to_numpy()
+    out = pd.DataFrame({"u": np.maximum(u, v), "v": np.minimum(u, v)})
+    return out[out.u != out.v]
 
 
-def large_star(edges):
-    """Connect every neighbour larger than u to the smallest node of u's neighbourhood.
-
-    Emits (v, m) for each edge (u, v) with v > u; the result is directed child -> smaller parent.
-    """
-    both = _undirected(edges)
-    j = both.merge(_neighbour_min(both), on="u")
-    out = j[j.v > j.u][["v", "m"]].rename(columns={"v": "u", "m": "v"})
-    return out.drop_duplicates(split_out=edges.npartitions)
+def _neighbour_min(part: pd.DataFrame) -> pd.Series:
+    """Per row, the smallest node among u's neighbours and u itself (u's rows are all in this partition)."""
+    m = part.groupby("u").v.transform("min").to_numpy()
+    return pd.Series(np.minimum(m, part.u.to_numpy()), index=part.index)
 
 
-def small_star(edges):
-    """Connect u and every smaller neighbour of u to the smallest of them.
-
-    Edges are first oriented larger -> smaller; emits (v, m) for each smaller
-    neighbour v != m, and (u, m).
-    """
-    lo = edges.u.where(edges.u < edges.v, edges.v)
-    hi = edges.u.where(edges.u > edges.v, edges.v)
-    oriented = edges.assign(u=hi, v=lo)
-    oriented = oriented[oriented.u != oriented.v]
-    mins = _neighbour_min(oriented)
-    j = oriented.merge(mins, on="u")
-    import dask.dataframe as dd
-
-    moved = j[j.v != j.m][["v", "m"]].rename(columns={"v": "u", "m": "v"})
-    own = mins.rename(columns={"m": "v"})[["u", "v"]]
-    return dd.concat([moved, own]).drop_duplicates(split_out=edges.npartitions)
+def large_star_part(part: pd.DataFrame) -> pd.DataFrame:
+    """Large-star on one partition of undirected edges shuffled by u: link each larger neighbour to the minimum."""
+    part = part.drop_duplicates()
+    m = _neighbour_min(part)
+    keep = (part.v > part.u).to_numpy()
+    return pd.DataFrame({"u": part.v.to_numpy()[keep], "v": m.to_numpy()[keep]})
 
 
-def _is_star_forest(edges) -> bool:
-    """True when every child has one parent and no parent is a child: the fixed point of both stars."""
-    import dask
+def small_star_part(part: pd.DataFrame) -> pd.DataFrame:
+    """Small-star on one partition of oriented edges shuffled by u: link u and its smaller neighbours to their minimum."""
+    part = part.drop_duplicates()
+    m = _neighbour_min(part).to_numpy()
+    u, v = part.u.to_numpy(), part.v.to_numpy()
+    moved = v != m
+    first = ~part.u.duplicated().to_numpy()
+    return pd.DataFrame({"u": np.concatenate([v[moved], u[first]]),
+                         "v": np.concatenate([m[moved], m[first]])})
 
-    parents = edges.groupby("v").size().to_frame("n")
-    is_parent = edges[["u"]].merge(parents, left_on="u", right_index=True, how="inner")
-    n, children, overlap = dask.compute(edges.shape[0], edges.u.nunique(), is_parent.shape[0])
-    return n == children and overlap == 0
+
+def not_star_nodes(part: pd.DataFrame) -> pd.DataFrame:
+    """Count the nodes of one partition (undirected, shuffled by u) that are neither star centre nor leaf."""
+    part = part.drop_duplicates()
+    g = part.groupby("u").v
+    smaller = (part.v < part.u).groupby(part.u).sum()
+    degree = g.size()
+    bad = (smaller > 0) & ~((smaller == 1) & (degree == 1))
+    return pd.DataFrame({"bad": [int(bad.sum())]})
 
 
-def connected_components(client, edges, progress=None, stage: str = "components"):
+def _shuffle(frame, npartitions: int):
+    """Hash-partition rows on u (the one data movement of each half-round)."""
+    return frame.shuffle(on="u", npartitions=npartitions)
+
+
+def connected_components(client, edges, npartitions: int | None = None, progress=None, stage: str = "components"):
     """Return a persisted dataframe ``(node, root)`` for every node that has an edge.
 
     ``root`` is the smallest node of the component. Nodes without edges are
-    their own component and do not appear. Each round is persisted so the task
-    graph stays small; ``progress(stage, round, MAX_ROUNDS)`` reports rounds.
+    their own component and do not appear. Each half-round is persisted so the
+    task graph stays small; ``progress(stage, round, round + 1)`` reports rounds.
     """
-    edges = client.persist(edges[["u", "v"]].astype("int64"))
+    n = npartitions or edges.npartitions
+    meta = empty_edges()
+    edges = edges[["u", "v"]].astype("int64")
     for rnd in range(1, MAX_ROUNDS + 1):
-        edges = client.persist(large_star(edges))
-        if _is_star_forest(edges):
-            break
-        edges = client.persist(small_star(edges))
+        both = client.persist(_shuffle(edges.map_partitions(_undirected, meta=meta), n))
+        if int(both.map_partitions(not_star_nodes, meta={"bad": "int64"}).bad.sum().compute()) == 0:
+            star = both.map_partitions(_oriented, meta=meta).map_partitions(pd.DataFrame.drop_duplicates, meta=meta)
+            if progress:
+                progress(stage, rnd, rnd)
+            return client.persist(star.rename(columns={"u": "node", "v": "root"}))
+        large = both.map_partitions(large_star_part, meta=meta)
+        oriented = _shuffle(large.map_partitions(_oriented, meta=meta), n)
+        edges = client.persist(oriented.map_partitions(small_star_part, meta=meta))
         if progress:
-            progress(stage, rnd, MAX_ROUNDS)
-    else:
-        raise RuntimeError(f"connected components did not converge in {MAX_ROUNDS} rounds")
-    if progress:
-        progress(stage, MAX_ROUNDS, MAX_ROUNDS)
-    return edges.rename(columns={"u": "node", "v": "root"})
-
-
-def empty_edges():
-    """A zero-row edge frame with the right dtypes (pandas 3: dtype must be a keyword)."""
-    return pd.DataFrame({"u": pd.Series([], dtype="int64"), "v": pd.Series([], dtype="int64")})
+            progress(stage, rnd, rnd + 1)
+    raise RuntimeError(f"connected components did not converge in {MAX_ROUNDS} rounds")
