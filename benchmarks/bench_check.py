@@ -135,8 +135,12 @@ def main() -> None:
     if t_dedupe:
         print(f"| full `dedupe` of the same corpus | {t_dedupe:.1f} s | 100 % | all cores |")
     print("\ncheck output:\n```\n" + plain.stdout.strip() + "\n```")
-    ok = t_check1 < 2.0 and (t_dedupe is None or t_check1 <= 0.05 * t_dedupe) and t_check2 <= t_check1
-    print(f"\ntargets (check < 2 s, <= 5 % of dedupe, second run faster): {'met' if ok else 'NOT met'}")
+    print(f"\nload average during the run: {' / '.join(f'{x:.1f}' for x in os.getloadavg())} "
+          f"(1/5/15 min; other jobs on the machine inflate every figure)")
+    targets = [("check < 2 s", t_check1 < 2.0),
+               ("check <= 5 % of full dedupe", t_dedupe is None or t_check1 <= 0.05 * t_dedupe),
+               ("second run faster", t_check2 < t_check1)]
+    print("targets: " + ", ".join(f"{name}: {'met' if ok else 'NOT met'}" for name, ok in targets))
 
 
 if __name__ == "__main__":

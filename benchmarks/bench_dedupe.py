@@ -129,7 +129,8 @@ def compare(n_docs: int, seed: int, workers: int, repeats: int) -> None:
     engines = {
         f"dedupe, documents, datasketch LSH ({workers} proc)": lambda: run_ours(docs, workers, False),
         f"dedupe, documents, numpy bands ({workers} proc)": lambda: run_ours(docs, workers, False, "numpy"),
-        f"dedupe, documents + passages ({workers} proc)": lambda: run_ours(docs, workers, True),
+        f"dedupe, documents + passages, datasketch LSH ({workers} proc)": lambda: run_ours(docs, workers, True),
+        f"dedupe, documents + passages, numpy bands ({workers} proc)": lambda: run_ours(docs, workers, True, "numpy"),
         "rensa 0.5.0 RMinHash + RMinHashLSH loop": lambda: run_rensa(docs),
     }
     spans = None
@@ -152,36 +153,36 @@ def compare(n_docs: int, seed: int, workers: int, repeats: int) -> None:
     for name in best:
         print(f"| {name} | {best[name]:.2f} | {n_docs / best[name]:,.0f} | {quality[name]:.4f} |")
     names = list(best)
-    t_doc, t_np, t_all, t_r, t_d = (best[k] for k in names)
+    t_doc, t_np, t_all, t_all_np, t_r, t_d = (best[k] for k in names)
     print(f"\nours (datasketch LSH): {t_r / t_doc:.2f}x the speed of rensa, {t_d / t_doc:.1f}x the datasketch loop")
     print(f"ours (numpy bands): {t_r / t_np:.2f}x the speed of rensa, {t_d / t_np:.1f}x the datasketch loop")
-    print(f"documents + passages / documents (datasketch LSH): {t_all / t_doc:.2f}")
+    print(f"documents + passages / documents: {t_all / t_doc:.2f} (datasketch LSH), {t_all_np / t_np:.2f} (numpy bands)")
     if spans:
         removed = sum(s.end - s.start for s in spans if s.action == "removed")
         print(f"passage stage: {len(spans)} spans, {removed:,} chars removed")
 
 
-def _scale_child(mb: float, seed: int, workers: int, conn) -> None:
+def _scale_child(mb: float, seed: int, workers: int, backend: str, conn) -> None:
     n = max(100, int(mb * 1e6 / 1950))
     corpus = make_corpus(n, seed=seed)
     size = sum(len(t.encode("utf-8")) for _, t in corpus.docs) / 1e6
-    t, r = run_ours(corpus.docs, workers, passages=True)
+    t, r = run_ours(corpus.docs, workers, passages=True, backend=backend)
     self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     conn.send((n, size, t, self_rss, child_rss, f1(corpus.clusters, r.clusters)))
     conn.close()
 
 
-def scale(sizes: list[float], seed: int, workers: int) -> None:
+def scale(sizes: list[float], seed: int, workers: int, backend: str) -> None:
     ctx = mp.get_context("spawn")
     rows = []
     for mb in sizes:
         parent, child = ctx.Pipe()
-        p = ctx.Process(target=_scale_child, args=(mb, seed, workers, child))
+        p = ctx.Process(target=_scale_child, args=(mb, seed, workers, backend, child))
         p.start()
         rows.append(parent.recv())
         p.join()
-    print("\n### Scaling (documents + passages, corpus generation not timed)\n")
+    print(f"\n### Scaling (documents + passages, lsh_backend={backend}, {workers} proc, corpus generation not timed)\n")
     print("| corpus MB | docs | time s | peak RSS main MB | peak RSS worker MB | pair F1 |")
     print("|---:|---:|---:|---:|---:|---:|")
     for n, size, t, rss, crss, f in rows:
@@ -196,10 +197,11 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--backend", default="datasketch", choices=["datasketch", "numpy"], help="LSH backend for --scale")
     ap.add_argument("--scale", type=float, nargs="*", help="corpus sizes in MB (e.g. 10 100)")
     a = ap.parse_args()
     if a.scale:
-        scale(a.scale, a.seed, a.workers)
+        scale(a.scale, a.seed, a.workers, a.backend)
     else:
         compare(a.docs, a.seed, a.workers, a.repeats)
 

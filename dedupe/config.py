@@ -46,10 +46,11 @@ class DedupeConfig:
     ``benchmarks/bench_dedupe.py``.
 
     Document level
-        ngram (5): characters per shingle of the match key. 5-grams are what the
-        peers use for Chinese (see research/peers.md); with 4-grams the hard
-        negatives (shared templates) collide more often in LSH and with 6-grams
-        OCR-noisy copies (2 % substitutions) fall below the LSH curve more often.
+        ngram (5): characters per shingle of the match key: what the peers use
+        for Chinese (research/peers.md), so benchmarks compare like with like.
+        On 2,000 synthetic docs 4-, 5- and 6-grams gave the same quality (doc
+        F1 1.0, passage recall 0.997, precision 0.998); verification, not the
+        n-gram size, decides.
         num_perm (128): MinHash permutations; LSH bands/rows are derived.
         seed (1): seed of the permutations (``numpy.random.RandomState``, the
         same generator datasketch uses, so signatures equal a datasketch
@@ -61,9 +62,9 @@ class DedupeConfig:
         docs); at 0.5 recall was 1.0 at the same precision.
         doc_similarity (0.85): minimum verified similarity (rapidfuzz Indel
         ratio of the match keys, and of the bodies without shared short
-        header/footer lines) to put two documents into one cluster. Noisy,
-        re-segmented and converted copies score >= 0.95; template-sharing
-        different documents score <= 0.6 on the body.
+        header/footer lines) to put two documents into one cluster. On 2,000
+        synthetic docs the true copies (noisy, re-segmented, s2t/s2tw/s2hk)
+        scored >= 0.966 and the template-sharing hard negatives <= 0.26.
         boilerplate_line_chars (40): lines shorter than this (in key chars) that
         two documents share at their start or end are template (masthead,
         dateline, byline, "(上接第1版)", footer) and do not count as body.
@@ -98,8 +99,11 @@ class DedupeConfig:
         keep ("first"): which document of a cluster, and which copy of a
         passage, stays: "first" in input order, or "longest" text (ties: first).
         lsh_backend ("datasketch"): where document candidates come from: a
-        datasketch ``MinHashLSH`` fed with ``LeanMinHash`` es, or "numpy" (the
-        same pairs by sorting band keys; about 7x faster on 5,000 docs).
+        datasketch ``MinHashLSH`` fed with ``LeanMinHash`` es (filled while the
+        workers compute signatures), or "numpy": the same pairs by sorting
+        :func:`dedupe.minhash.band_keys` (tested identical). On 10,000 docs
+        (18.8 MB, 2 processes) documents took 2.47 s with "datasketch" and
+        1.04 s with "numpy" (rensa loop: 1.66 s); the Dask engine uses band keys.
         passages (True): also find duplicated passages (False: documents only).
         batch_size (256): documents per task handed to ``map_fn``.
     """

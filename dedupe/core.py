@@ -9,7 +9,7 @@ import numpy as np
 
 from .config import DedupeConfig
 from .keys import KeyedDoc, keyed_many, shingle_hashes_many
-from .minhash import candidate_pairs, signatures, window_candidates
+from .minhash import CandidateIndex, signatures, window_candidates
 from .passages import Match, PassageUnits, align_passages, passage_units_many, plan_spans
 from .records import Span
 from .verify import cluster, verify_pair
@@ -109,20 +109,20 @@ def find_duplicates(
 
     # stages 1-2: keys, signatures, window units
     kd: list[KeyedDoc] = []
-    sig_parts: list[np.ndarray] = []
     units: list[PassageUnits] = []
     batches = _batches(texts, cfg.batch_size)
+    bands, rows = cfg.doc_bands
+    # the LSH index is filled while the workers compute the next batches
+    index = CandidateIndex(cfg.num_perm, bands, rows, cfg.seed, cfg.lsh_backend)
     report("signatures", 0, n)
     for part_kd, part_sigs, part_units in map_fn(doc_task, [(b, cfg) for b in batches]):
+        index.add(len(kd), part_sigs)
         kd.extend(part_kd)
-        sig_parts.append(part_sigs)
         units.extend(part_units)
         report("signatures", len(kd), n)
-    sigs = np.concatenate(sig_parts)
 
     # stage 3: candidates, verification, clusters
-    bands, rows = cfg.doc_bands
-    pairs = sorted(candidate_pairs(sigs, bands, rows, cfg.seed, cfg.lsh_backend))
+    pairs = sorted(index.pairs())
     scores: dict[tuple[int, int], float] = {}
     report("verify", 0, len(pairs))
     for done, (i, j) in enumerate(pairs, 1):

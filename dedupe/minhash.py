@@ -29,6 +29,7 @@ __all__ = [
     "window_signatures_many",
     "band_keys",
     "candidate_pairs",
+    "CandidateIndex",
     "window_candidates",
 ]
 
@@ -194,6 +195,68 @@ def band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
         return fmix64(h)
 
 
+class CandidateIndex:
+    """Incremental document LSH: :meth:`add` signatures batch by batch (e.g. as
+    worker results arrive, so insertion overlaps the signature computation),
+    then :meth:`pairs`. Same semantics as :func:`candidate_pairs`."""
+
+    def __init__(self, num_perm: int, bands: int, rows: int, seed: int, backend: str = "datasketch") -> None:
+        if backend not in ("datasketch", "numpy"):
+            msg = f'backend must be "datasketch" or "numpy", got {backend!r}'
+            raise ValueError(msg)
+        self.num_perm, self.bands, self.rows, self.seed, self.backend = num_perm, bands, rows, seed, backend
+        self._lsh = MinHashLSH(num_perm=num_perm, params=(bands, rows)) if backend == "datasketch" else None
+        self._keys: list[np.ndarray] = []
+        self._ids: list[np.ndarray] = []
+
+    def add(self, first: int, sigs: np.ndarray) -> None:
+        """Add signatures of documents ``first, first+1, ...`` (all-``EMPTY`` ones are skipped)."""
+        live = np.flatnonzero(~np.all(sigs == EMPTY, axis=1))
+        if self._lsh is not None:
+            with self._lsh.insertion_session() as session:
+                for i in live.tolist():
+                    mh = LeanMinHash(seed=self.seed, hashvalues=sigs[i], scheme=SCHEME)
+                    session.insert(first + i, mh, check_duplication=False)
+        else:
+            self._keys.append(band_keys(sigs[live], self.bands, self.rows))
+            self._ids.append(live + first)
+
+    def _groups(self) -> set[tuple[int, ...]]:
+        groups: set[tuple[int, ...]] = set()
+        if self._lsh is not None:
+            for table in self._lsh.hashtables:
+                for bucket in table.keys():
+                    members = table.get(bucket)
+                    if len(members) > 1:
+                        groups.add(tuple(sorted(members)))
+            return groups
+        if not self._keys:
+            return groups
+        bk = np.concatenate(self._keys)
+        ids = np.concatenate(self._ids)
+        for k in range(self.bands):
+            col = bk[:, k]
+            order = np.argsort(col, kind="stable")
+            c = col[order]
+            if not np.any(c[1:] == c[:-1]):
+                continue
+            starts = np.flatnonzero(np.concatenate([[True], c[1:] != c[:-1]]))
+            ends = np.append(starts[1:], c.size)
+            multi = np.flatnonzero(ends - starts > 1)
+            for s, e in zip(starts[multi].tolist(), ends[multi].tolist()):
+                groups.add(tuple(sorted(ids[order[s:e]].tolist())))
+        return groups
+
+    def pairs(self) -> set[tuple[int, int]]:
+        """All ``(i, j)``, ``i < j``, that share a bucket in at least one band."""
+        pairs: set[tuple[int, int]] = set()
+        for g in self._groups():
+            for x in range(len(g)):
+                for y in range(x + 1, len(g)):
+                    pairs.add((g[x], g[y]))
+        return pairs
+
+
 def candidate_pairs(
     sigs: np.ndarray, bands: int, rows: int, seed: int, backend: str = "datasketch"
 ) -> set[tuple[int, int]]:
@@ -209,44 +272,9 @@ def candidate_pairs(
     ``backend="numpy"``: the same pairs from :func:`band_keys` by sorting
     (identical up to 64-bit hash collisions; what a distributed engine computes).
     """
-    n, num_perm = sigs.shape
-    live = np.flatnonzero(~np.all(sigs == EMPTY, axis=1))
-    pairs: set[tuple[int, int]] = set()
-    if live.size < 2:
-        return pairs
-    groups: set[tuple[int, ...]] = set()
-    if backend == "datasketch":
-        lsh = MinHashLSH(num_perm=num_perm, params=(bands, rows))
-        with lsh.insertion_session() as session:
-            for i in live.tolist():
-                session.insert(i, LeanMinHash(seed=seed, hashvalues=sigs[i], scheme=SCHEME), check_duplication=False)
-        for table in lsh.hashtables:
-            for bucket in table.keys():
-                members = table.get(bucket)
-                if len(members) > 1:
-                    groups.add(tuple(sorted(members)))
-    elif backend == "numpy":
-        bk = band_keys(sigs[live], bands, rows)
-        for k in range(bands):
-            col = bk[:, k]
-            order = np.argsort(col, kind="stable")
-            c = col[order]
-            same = np.flatnonzero(c[1:] == c[:-1])
-            if same.size == 0:
-                continue
-            starts = np.flatnonzero(np.concatenate([[True], c[1:] != c[:-1]]))
-            ends = np.append(starts[1:], c.size)
-            for s, e in zip(starts.tolist(), ends.tolist()):
-                if e - s > 1:
-                    groups.add(tuple(sorted(live[order[s:e]].tolist())))
-    else:
-        msg = f'backend must be "datasketch" or "numpy", got {backend!r}'
-        raise ValueError(msg)
-    for g in groups:
-        for x in range(len(g)):
-            for y in range(x + 1, len(g)):
-                pairs.add((g[x], g[y]))
-    return pairs
+    index = CandidateIndex(sigs.shape[1], bands, rows, seed, backend)
+    index.add(0, sigs)
+    return index.pairs()
 
 
 def window_candidates(

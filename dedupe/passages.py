@@ -94,20 +94,24 @@ def _seeds(ia: _Index, ib: _Index | None, k: int) -> tuple[np.ndarray, np.ndarra
     if ha.size == 0 or ib.hashes.size == 0:
         z = np.zeros(0, dtype=np.int64)
         return z, z
-    lo = np.searchsorted(ib.sorted, ha, "left")
-    cnt = np.searchsorted(ib.sorted, ha, "right") - lo
-    ok = (cnt > 0) & (cnt <= _MAX_OCC)
+    sb = ib.sorted
+    lo = np.searchsorted(sb, ha, "left")
+    hit = np.flatnonzero(sb[np.minimum(lo, sb.size - 1)] == ha)
+    lo = lo[hit]
+    cnt = np.searchsorted(sb, ha[hit], "right") - lo
+    ok = cnt <= _MAX_OCC
     if same:
         ok &= cnt >= 2
-    idx = np.flatnonzero(ok)
-    c = cnt[idx]
+    idx = hit[ok]
+    c = cnt[ok]
+    lo = lo[ok]
     total = int(c.sum())
     if total == 0:
         z = np.zeros(0, dtype=np.int64)
         return z, z
     ii = np.repeat(idx, c)
     first = np.repeat(np.cumsum(c) - c, c)
-    jj = ib.order[np.repeat(lo[idx], c) + (np.arange(total) - first)]
+    jj = ib.order[np.repeat(lo, c) + (np.arange(total) - first)]
     if same:
         keep = jj >= ii + k
         ii, jj = ii[keep], jj[keep]

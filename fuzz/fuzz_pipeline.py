@@ -364,6 +364,17 @@ def _tb(err: BaseException) -> str:
 
 # ------------------------------------------------------------------ CLI sample
 
+#: JSONL lines a real export can hold ("ID" is replaced by a unique id).
+JSONL_HOSTILE = [
+    '{"id": "ID", "text": "会议\\ud800召开。"}', '{"id": "\\udc80ID", "text": "会议召开。"}',
+    '{"id": "ID", "text": "会议", "x": ' + "[" * 5000 + "]" * 5000 + "}", '{"id": "ID", "text": "会议", "n": ' + "9" * 5000 + "}",
+    '{"id": "ID"}', '{"id": "ID", "text": 5}', '{"id": "ID", "text": null}', '{"id": "ID", "text": ["会议"]}',
+    '{"text": "没有编号的记录。"}', '{"id": true, "text": "布尔编号。"}', '["会议"]', "{id: 1}", "", "   ",
+    '{"id": "dup", "text": "重复的编号。"}', '{"id": "ID", "text": "会议召开\u2028会议结束\u0085完。"}',
+    '{"id": "ID", "text": "</script><script>alert(1)</script>会议召开。"}', '{"id": "ID", "text": "会\\u0000议"}',
+    '{"id": "ID", "text": "  \\n\\t "}', '{"id": "ID", "text": "' + "字" * 3000 + '"}', "\ufeff" + '{"id": "ID", "text": "带字节序标记。"}',
+]
+
 
 def _cli(*args: object, timeout: int = 600) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "seedsift", *map(str, args)], cwd=ROOT, capture_output=True,
@@ -428,6 +439,9 @@ def _cli_group(seed: int, tmp: Path, g: int, group: list[int]) -> tuple[list[str
                 records.append({"id": f"r{i}", "kind": kind, "text": data.decode("latin-1")})
         else:
             (src / f"i{i:06d}_{kind}.txt").write_bytes(data)
+    rng = random.Random(seed * 31 + g)
+    hostile = [rng.choice(JSONL_HOSTILE).replace("ID", f"h{g}_{k}") for k in range(rng.randint(3, 12))]
+    (src / "hostile.jsonl").write_text("\n".join(hostile) + "\n", encoding="utf-8")
     if records:
         (src / "records.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
                                           encoding="utf-8")

@@ -142,6 +142,7 @@ def staged_directory(out: Path, *, keep_existing: bool = True) -> Iterator[Path]
         out.parent.mkdir(parents=True, exist_ok=True)
         with deferred_signals():
             stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+            os.chmod(stage, 0o777 & ~_current_umask())  # mkdtemp makes 0700; out/ gets a plain mkdir's mode
     except OSError as err:
         raise OSError(f"{out}: cannot create the output directory ({err.strerror or err})") from None
     try:

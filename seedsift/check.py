@@ -176,8 +176,15 @@ def clean_findings(display: str, file: Path, text: str, config: CleanConfig, bas
 
 def _code_hash(package) -> str:
     """Hash of a package's source and data files: part of every cache key, so new code never reuses old results."""
+    from importlib import metadata
+
     base = Path(package.__file__).parent
     h = hashlib.sha256()
+    for dist in ("jieba", "opencc"):  # the cleaner's lexicon and script tables come from these
+        try:
+            h.update(f"{dist}={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            pass
     for p in sorted(base.rglob("*")):
         if p.is_file() and p.suffix not in (".pyc",) and "__pycache__" not in p.parts:
             h.update(p.relative_to(base).as_posix().encode() + b"\0" + p.read_bytes())

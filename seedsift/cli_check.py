@@ -141,7 +141,7 @@ def register(cli) -> None:
 
     @cli.group()
     def index():
-        """Build, update or inspect the corpus index used by ``check`` (SQLite, CORPUS/.seedsift/)."""
+        """Build, update or inspect the corpus index used by `seedsift check` (SQLite, CORPUS/.seedsift/)."""
 
     def _index_cmd(name: str, rebuild: bool, doc: str):
         @index.command(name=name, help=doc)
@@ -197,11 +197,11 @@ def register(cli) -> None:
     @dedupe_config_options
     def stats(corpus, index_path, as_json, threshold, num_perm, ngram, min_passage_chars):
         """Show what the index holds, and check its integrity."""
-        from .index import default_index_path, list_pages, open_corpus_index
+        from .index import index_path_for, list_pages, open_corpus_index
 
         corpus = corpus or _default_corpus()
         cfg = make_config(threshold, num_perm, ngram, min_passage_chars)
-        path = index_path or default_index_path(corpus)
+        path = index_path or index_path_for(corpus, cfg)
         if not path.exists():
             raise click.UsageError(f"{path}: no index yet; run `seedsift index build --corpus {corpus}`")
         with open_corpus_index(corpus, cfg, path, check=True, warn=_warn) as ix:

@@ -11,6 +11,7 @@ import gzip
 import json
 import os
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,6 +71,23 @@ def _is_text_file(path: Path) -> bool:
     return path.suffix in TEXT_SUFFIXES or is_jsonl(path)
 
 
+def shown(path: str | os.PathLike) -> str:
+    """A path as one printable line for messages: undecodable bytes and control characters escaped.
+
+    >>> shown("seeds/a\\nb.txt"), shown(os.fsdecode(b"\\xb9\\xa4.txt"))
+    ('seeds/a\\\\nb.txt', '\\\\xb9\\\\xa4.txt')
+    """
+    s = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in s)
+
+
+def _name_problem(path: Path) -> InputError | None:
+    """File names that are not UTF-8 (e.g. GBK names from an old archive) cannot be written to any output."""
+    if _SURROGATE.search(str(path)):
+        return InputError(shown(path), "file name is not valid UTF-8; rename it (e.g. `convmv -f gbk -t utf-8 --notest`)")
+    return None
+
+
 def expand_inputs(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[InputError]]:
     """Expand files and directories into ``(file, id)`` pairs in a stable order.
 
@@ -82,16 +100,19 @@ def expand_inputs(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[Input
     errors: list[InputError] = []
     for p in paths:
         if not os.path.lexists(p):
-            errors.append(InputError(str(p), "no such file or directory"))
+            errors.append(InputError(shown(p), "no such file or directory"))
         elif p.is_dir():
             hits = _walk_dir(p, errors)
             if not hits:
-                errors.append(InputError(str(p), "directory holds no .txt, .md or .jsonl files"))
+                errors.append(InputError(shown(p), "directory holds no .txt, .md or .jsonl files"))
             found.extend(hits)
         elif p.is_file():
+            if (bad := _name_problem(p)) is not None:
+                errors.append(bad)
+                continue
             found.append((p, p.name))
         else:
-            errors.append(InputError(str(p), "not a regular file (broken link, loop or device)"))
+            errors.append(InputError(shown(p), "not a regular file (broken link, loop or device)"))
     return found, errors
 
 
@@ -99,7 +120,7 @@ def _walk_dir(root: Path, errors: list[InputError]) -> list[tuple[Path, str]]:
     hits = []
 
     def onerror(err: OSError) -> None:
-        errors.append(InputError(str(err.filename or root), f"cannot read directory ({err.strerror})"))
+        errors.append(InputError(shown(err.filename or root), f"cannot read directory ({err.strerror})"))
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -108,7 +129,10 @@ def _walk_dir(root: Path, errors: list[InputError]) -> list[tuple[Path, str]]:
             if name.startswith(".") or not _is_text_file(path):
                 continue
             if not path.is_file():
-                errors.append(InputError(str(path), "not a regular file (broken link or loop)"))
+                errors.append(InputError(shown(path), "not a regular file (broken link or loop)"))
+                continue
+            if (bad := _name_problem(path)) is not None:
+                errors.append(bad)
                 continue
             hits.append((path, path.relative_to(root).as_posix()))
     return hits
@@ -131,7 +155,7 @@ def read_corpus(paths: list[Path], max_total_bytes: int = MAX_CORPUS_BYTES) -> C
     seen: dict[str, str] = {}
     for path, doc_id in files:
         try:
-            new = _read_jsonl(path) if is_jsonl(path) else [_read_text_file(path, doc_id)]
+            new = _read_jsonl(path, max_total_bytes) if is_jsonl(path) else [_read_text_file(path, doc_id)]
         except InputError as err:
             errors.append(err)
             continue
@@ -157,14 +181,14 @@ def _read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_DOC_BYTES:
-            raise InputError(str(path), f"file is {size / 2**20:.0f} MiB; documents over {MAX_DOC_BYTES // 2**20} MiB are refused")
+            raise InputError(shown(path), f"file is {size / 2**20:.0f} MiB; documents over {MAX_DOC_BYTES // 2**20} MiB are refused")
         return path.read_bytes()
     except PermissionError:
-        raise InputError(str(path), "permission denied") from None
+        raise InputError(shown(path), "permission denied") from None
     except IsADirectoryError:
-        raise InputError(str(path), "is a directory") from None
+        raise InputError(shown(path), "is a directory") from None
     except OSError as err:
-        raise InputError(str(path), f"cannot read ({err.strerror or err})") from None
+        raise InputError(shown(path), f"cannot read ({err.strerror or err})") from None
 
 
 def check_text(text: str, where: str) -> None:
@@ -181,12 +205,12 @@ def check_text(text: str, where: str) -> None:
 def _read_text_file(path: Path, doc_id: str) -> Doc:
     data = _read_bytes(path)
     if not data:
-        raise InputError(str(path), "empty file")
+        raise InputError(shown(path), "empty file")
     try:
         decoded = decode(data)
     except DecodeError as err:
-        raise InputError(str(path), str(err)) from None
-    check_text(decoded.text, str(path))
+        raise InputError(shown(path), str(err)) from None
+    check_text(decoded.text, shown(path))
     return Doc(id=doc_id, text=decoded.text, source=str(path), encoding=decoded.encoding, rel=doc_id)
 
 
@@ -211,22 +235,65 @@ def _lone_surrogate(value: object) -> str | None:
     return None
 
 
-def _read_jsonl(path: Path) -> list[Doc | InputError]:
-    data = _read_bytes(path)
-    if path.name.endswith(".gz"):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as err:
-            raise InputError(str(path), f"not valid gzip ({err})") from None
+def _jsonl_lines(path: Path, max_total_bytes: int):
+    """Yield ``(lineno, line)`` of a JSONL(.gz) file, streaming: one record in memory at a time.
+
+    Lines are split on ``\\n`` only (a raw U+2028 or U+0085 inside a JSON string,
+    as ``json.dumps(ensure_ascii=False)`` writes them, is not a line break). A
+    line over :data:`MAX_DOC_BYTES` yields an :class:`InputError` instead of being
+    read; a file that decompresses to more than ``max_total_bytes`` (a gzip bomb)
+    or is not UTF-8 raises one.
+    """
+    opener = gzip.open if path.name.endswith(".gz") else open
+    total = 0
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise InputError(str(path), f"JSONL must be UTF-8 (bad byte at offset {err.start})") from None
+        with opener(path, "rb") as fh:
+            lineno = 0
+            while True:
+                raw = fh.readline(MAX_DOC_BYTES + 1)
+                if not raw:
+                    return
+                lineno += 1
+                if len(raw) > MAX_DOC_BYTES and not raw.endswith(b"\n"):
+                    size = len(raw)
+                    while raw and not raw.endswith(b"\n"):  # skip the rest of the record, chunk by chunk
+                        raw = fh.readline(1 << 20)
+                        size += len(raw)
+                    total += size
+                    yield lineno, InputError(f"{shown(path)}:{lineno}", f"record is {size / 2**20:.0f} MiB; documents over "
+                                             f"{MAX_DOC_BYTES // 2**20} MiB are refused")
+                    continue
+                total += len(raw)
+                if total > max_total_bytes:
+                    raise InputError(shown(path), f"decompresses to more than {max_total_bytes / 2**20:,.0f} MiB, the "
+                                     "limit of the local engine; split the file or raise --max-corpus-mb")
+                if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as err:
+                    raise InputError(shown(path), f"JSONL must be UTF-8 (bad byte in line {lineno}, "
+                                     f"column {err.start + 1})") from None
+                yield lineno, line
+    except PermissionError:
+        raise InputError(shown(path), "permission denied") from None
+    except (gzip.BadGzipFile, EOFError, zlib.error) as err:
+        raise InputError(shown(path), f"not valid gzip ({err or type(err).__name__})") from None
+    except OSError as err:
+        raise InputError(shown(path), f"cannot read ({err.strerror or err})") from None
+
+
+def _read_jsonl(path: Path, max_total_bytes: int = MAX_CORPUS_BYTES) -> list[Doc | InputError]:
+    if not path.is_file():
+        raise InputError(shown(path), "not a regular file")
     out: list[Doc | InputError] = []
-    for lineno, line in enumerate(text.splitlines(), 1):
+    for lineno, line in _jsonl_lines(path, max_total_bytes):
+        if isinstance(line, InputError):
+            out.append(line)
+            continue
         if not line.strip():
             continue
-        where = f"{path}:{lineno}"
+        where = f"{shown(path)}:{lineno}"
         try:
             rec = json.loads(line)
         except json.JSONDecodeError as err:
@@ -257,5 +324,5 @@ def _read_jsonl(path: Path) -> list[Doc | InputError]:
                 continue
             out.append(Doc(id=str(rec["id"]), text=rec["text"], source=where, record=rec, jsonl=str(path)))
     if not out:
-        raise InputError(str(path), "no records")
+        raise InputError(shown(path), "no records")
     return out

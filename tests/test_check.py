@@ -145,6 +145,12 @@ def test_second_run_reuses_the_index(repo):
     first = json.loads(seedsift("check", "--json", "seeds/new.txt", cwd=repo).stdout)["index"][0]
     second = json.loads(seedsift("check", "--json", "seeds/new.txt", cwd=repo).stdout)["index"][0]
     assert first["added"] == 6 and second["added"] == 0 and second["unchanged"] == 6
+    assert "cached" not in first and second["cached"] is True  # nothing new: the lookup is not redone
+    page = repo / "seeds" / "new.txt"
+    page.write_text(page.read_text(encoding="utf-8") + "\n又一段新内容。\n", encoding="utf-8")
+    third = json.loads(seedsift("check", "--json", "seeds/new.txt", cwd=repo).stdout)
+    assert third["index"][0]["changed"] == 1 and "cached" not in third["index"][0]
+    assert [f for f in third["findings"] if f["category"] == "duplicate"]
     assert (repo / "seeds" / ".seedsift" / "index.sqlite").exists()
 
 
@@ -192,3 +198,44 @@ def test_corrupt_index_is_rebuilt_by_check(repo):
     res = seedsift("check", "--no-clean", "seeds/new.txt", cwd=repo)
     assert res.returncode == 1 and "duplicates seeds/" in res.stdout
     assert "rebuilding" in res.stderr and res.stderr.count("\n") == 1, res.stderr
+
+
+def test_killing_a_check_mid_update_leaves_a_usable_index(tmp_path):
+    """SIGKILL the real ``seedsift check`` while it indexes a corpus; the next check works and agrees."""
+    import signal
+    import sqlite3
+    import time
+
+    corpus = tmp_path / "seeds"
+    corpus.mkdir()
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    for i in range(400):
+        lines = seeds[i % len(seeds)].split("\n")
+        (corpus / f"p{i:04d}.txt").write_text(f"第{i}号页面\n\n" + "\n".join(lines[i % 11:]), encoding="utf-8")
+    text, a, b = _copy_page(tmp_path)  # seeds/new.txt with a section of SOURCE ...
+    shutil.copy(SEEDS / SOURCE, corpus / SOURCE)  # ... which is in this corpus too
+    idx = corpus / ".seedsift" / "index.sqlite"
+    proc = subprocess.Popen([sys.executable, "-m", "seedsift", "check", "--no-clean", "seeds/new.txt"], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    n = 0
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            with sqlite3.connect(f"file:{idx}?mode=ro", uri=True, timeout=5) as con:
+                n = con.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+        except sqlite3.Error:
+            n = 0
+        if n >= 50:
+            break
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.communicate()
+    assert 50 <= n < 402, "the check was not caught mid-update"
+    with sqlite3.connect(idx) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    res = seedsift("check", "--no-clean", "--json", "seeds/new.txt", cwd=tmp_path)
+    assert res.returncode == 1 and "rebuilding" not in res.stderr, res.stderr
+    report = json.loads(res.stdout)
+    assert report["index"][0]["pages"] == 402 and report["index"][0]["added"] == 402 - report["index"][0]["unchanged"]
+    dups = [(f["line"], f["end_line"], f["src_path"], f["src_line"], f["src_end_line"]) for f in report["findings"]]
+    assert (a, b, f"seeds/{SOURCE}", 11, 15) in dups

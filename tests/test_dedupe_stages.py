@@ -302,3 +302,12 @@ def test_batch_stage_functions_equal_single():
     for k, u in zip(keys, passage_units_many(keys, sh, cfg)):
         one = passage_units(k, cfg)
         assert u.start.tolist() == one.start.tolist() and np.array_equal(u.bands, one.bands)
+
+
+def test_lsh_backends_give_identical_results():
+    corpus = make_corpus(300, seed=8)
+    r1 = find_duplicates(corpus.docs, DedupeConfig())
+    r2 = find_duplicates(corpus.docs, DedupeConfig(lsh_backend="numpy"))
+    assert r1 == r2
+    sigs = signatures([shingle_hashes(match_key(t)[0], 5) for _, t in corpus.docs], 128, 1)
+    assert candidate_pairs(sigs, 25, 5, 1, "numpy") == candidate_pairs(sigs, 25, 5, 1, "datasketch")

@@ -104,7 +104,12 @@ def test_config_or_format_change_rebuilds_with_one_warning(tmp_path):
         ix.update()
     warnings: list[str] = []
     other = DedupeConfig(ngram=4)
+    # by default other parameters get their own file (no rebuilding back and forth) ...
     with open_corpus_index(corpus, other, warn=warnings.append) as ix:
+        assert ix.path != default_index_path(corpus) and ix.path.parent == default_index_path(corpus).parent
+    assert warnings == []
+    # ... and an index file built with other parameters is never trusted
+    with open_corpus_index(corpus, other, default_index_path(corpus), warn=warnings.append) as ix:
         assert len(ix) == 0
         ix.update()
         assert json.loads(ix.header["config"])["ngram"] == 4
@@ -114,7 +119,7 @@ def test_config_or_format_change_rebuilds_with_one_warning(tmp_path):
     con.commit()
     con.close()
     warnings.clear()
-    with open_corpus_index(corpus, other, warn=warnings.append) as ix:
+    with open_corpus_index(corpus, other, default_index_path(corpus), warn=warnings.append) as ix:
         assert len(ix) == 0
     assert len(warnings) == 1 and "format" in warnings[0]
 

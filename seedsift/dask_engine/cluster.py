@@ -13,16 +13,18 @@ from contextlib import contextmanager
 
 Progress = Callable[[str, int, int], None]
 
-INSTALL_HINT = "the Dask engine needs Dask: pip install 'seedsift[dask]'"
+INSTALL_HINT = "--engine dask needs Dask; install seedsift[dask] (pip install 'seedsift[dask]')"
 
 
 def require_dask():
-    """Import ``distributed`` or fail with one actionable line (not a traceback)."""
+    """Import ``distributed`` or fail with one actionable line (the CLI prints it, exit 2)."""
+    from ..errors import UsageProblem
+
     try:
         import dask.dataframe  # noqa: F401
         import distributed
     except ImportError:
-        raise RuntimeError(INSTALL_HINT) from None
+        raise UsageProblem(INSTALL_HINT) from None
     return distributed
 
 
@@ -49,7 +51,7 @@ def dask_client(scheduler: str | None = None, n_workers: int | None = None,
     cluster = distributed.LocalCluster(
         n_workers=n_workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
         host="127.0.0.1", dashboard_address="127.0.0.1:0", memory_limit=memory_limit,
-        silence_logs=logging.ERROR,
+        silence_logs=logging.CRITICAL,
     )
     try:
         client = distributed.Client(cluster)

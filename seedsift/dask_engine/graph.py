@@ -77,6 +77,11 @@ def not_star_nodes(part: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"bad": [int(bad.sum())]})
 
 
+def _leaf_edges(part: pd.DataFrame) -> pd.DataFrame:
+    """In a star forest shuffled by u, each leaf's single edge to its smaller centre, once."""
+    return part[part.v < part.u].drop_duplicates()
+
+
 def _shuffle(frame, npartitions: int):
     """Hash-partition rows on u (the one data movement of each half-round)."""
     return frame.shuffle(on="u", npartitions=npartitions)
@@ -95,7 +100,7 @@ def connected_components(client, edges, npartitions: int | None = None, progress
     for rnd in range(1, MAX_ROUNDS + 1):
         both = client.persist(_shuffle(edges.map_partitions(_undirected, meta=meta), n))
         if int(both.map_partitions(not_star_nodes, meta={"bad": "int64"}).bad.sum().compute()) == 0:
-            star = both.map_partitions(_oriented, meta=meta).map_partitions(pd.DataFrame.drop_duplicates, meta=meta)
+            star = both.map_partitions(_leaf_edges, meta=meta)
             if progress:
                 progress(stage, rnd, rnd)
             return client.persist(star.rename(columns={"u": "node", "v": "root"}))

@@ -1,0 +1,188 @@
+"""The Dask engine: ``dedupe.find_duplicates`` with every stage spread over a cluster.
+
+What runs where (see docs/dask.md for the picture and the 1 TB estimate):
+
+1. documents are split into partitions of consecutive input positions; each
+   worker computes keys, MinHash signatures and passage windows of its
+   partitions (``stages.doc_state``) and keeps them in memory;
+2. band rows ``(band, bkey, doc)`` are **shuffled on the bucket**; each
+   partition turns whole buckets into candidate pairs, de-duplicated by a
+   second shuffle;
+3. pairs are **joined with the match keys** of both documents (the keys move
+   to the pairs) and verified there; verified edges go through distributed
+   connected components (``graph.connected_components``, large-star /
+   small-star) on rank codes, so each component's label is its kept document;
+4. window band rows of kept documents are shuffled on the bucket, candidate
+   document pairs joined with both keys and aligned; matches are **shuffled
+   on the target document**, joined with the texts and offset maps of target
+   and source, and spans planned per target.
+
+Only the results the caller asked for -- cluster membership of dropped
+documents, their scores, and the spans -- come back to the client.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+
+from . import stages
+from .cluster import Progress, dask_client, no_progress, persist_with_progress
+from .graph import connected_components
+
+#: Documents per partition. 2,000 news pages of ~3,000 characters are ~12 MB of
+#: text and ~50 MB of worker state (keys, offset maps, signatures, windows).
+DOCS_PER_PARTITION = 2000
+
+
+def _npartitions(n_docs: int, n_workers: int, per_partition: int) -> int:
+    """At least one partition per worker (all cores busy), at most ``per_partition`` documents each."""
+    return max(1, min(n_docs, max(n_workers, math.ceil(n_docs / per_partition))))
+
+
+KEY_COLS = {"key": "key", "line_starts": "ls", "code": "code"}
+DOC_COLS = {"id": "id", "text": "text", "offsets": "off", "code": "code"}
+
+
+def load_partitions(client, docs: Sequence[tuple[str, str]], npartitions: int):
+    """A Dask dataframe ``(idx, id, text)`` of in-memory documents in contiguous partitions, indexed by idx.
+
+    The partitions are scattered to the workers (not embedded in the task
+    graph), and their known divisions let later stages route rows to the
+    partition that holds a document.
+    """
+    import dask.dataframe as dd
+
+    frame = pd.DataFrame({"idx": pd.Series(range(len(docs)), dtype="int64"),
+                          "id": pd.Series([d for d, _ in docs], dtype="object"),
+                          "text": pd.Series([t for _, t in docs], dtype="object")})
+    frame.index = pd.RangeIndex(len(docs), name="pos")
+    bounds = [round(k * len(docs) / npartitions) for k in range(npartitions + 1)]
+    chunks = [frame.iloc[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:])]
+    futures = client.scatter(chunks)
+    divisions = tuple(bounds[:-1]) + (len(docs) - 1,)
+    return dd.from_delayed(futures, meta=frame.iloc[:0], divisions=divisions)
+
+
+def route(rows, col: str, state):
+    """Range-partition ``rows`` onto the partitions of ``state`` by the document position in ``col``."""
+    return rows.assign(pos=rows[col]).set_index("pos", divisions=state.divisions)
+
+
+def join_docs(rows, state, col: str, suffix: str, columns: dict[str, str]):
+    """Send ``rows`` to the documents in ``col`` and add their ``columns`` (suffixed): the texts stay put."""
+    import dask.dataframe as dd
+
+    cols = {src: f"{dst}_{suffix}" for src, dst in columns.items()}
+    meta = rows._meta.reset_index(drop=True).assign(**{d: pd.Series([], dtype=stages.STATE_META[s].dtype) for s, d in cols.items()})
+    return dd.map_partitions(stages.attach, route(rows, col, state), state, cols, meta=meta, align_dataframes=False)
+
+
+def compute_state(client, docs_ddf, cfg, progress: Progress = no_progress):
+    """Stage 1-2 on the workers; the persisted per-document state (same partitions and divisions)."""
+    meta = stages.STATE_META.set_axis(pd.Index([], dtype="int64", name="pos"))
+    return persist_with_progress(client, docs_ddf.map_partitions(stages.doc_state, cfg, meta=meta),
+                                 "signatures", progress)
+
+
+def verified_edges(client, state, cfg, n: int, progress: Progress = no_progress):
+    """Candidate pairs from the document LSH buckets, verified next to both keys."""
+    bands = state.map_partitions(stages.doc_band_rows, cfg, meta=stages.BAND_META)
+    pairs = bands.shuffle(on=["band", "bkey"], npartitions=n).map_partitions(stages.bucket_pairs, meta=stages.PAIR_META)
+    pairs = pairs.drop_duplicates(split_out=n)
+    joined = join_docs(join_docs(pairs, state, "j", "j", KEY_COLS), state, "i", "i", KEY_COLS)
+    edges = joined.map_partitions(stages.verify_edges, cfg, meta=stages.EDGE_META)
+    return persist_with_progress(client, edges, "verify", progress)
+
+
+def dropped_members(client, state, edges, cfg, n: int, progress: Progress = no_progress):
+    """``(i, k, score)`` for each document ``i`` whose cluster keeps another document ``k``."""
+    comps = connected_components(client, edges[["u", "v"]], npartitions=n, progress=progress)
+    members = comps.map_partitions(_members_of, meta=stages.frame(i="int64", k="int64"))
+    # the verified score when (i, k) was an edge, else verify the pair again
+    lo = members.i.where(members.i < members.k, members.k)
+    hi = members.i.where(members.i > members.k, members.k)
+    members = members.assign(lo=lo, hi=hi)
+    known = edges[["i", "j", "score"]].rename(columns={"i": "lo", "j": "hi"})
+    members = members.merge(known, on=["lo", "hi"], how="left")
+    members = join_docs(join_docs(members, state, "k", "k", KEY_COLS), state, "i", "i", KEY_COLS)
+    scored = members.map_partitions(stages.member_scores, cfg, meta=stages.MEMBER_META)
+    return persist_with_progress(client, scored, "clusters", progress)
+
+
+def passage_spans(client, state, members, cfg, n: int, progress: Progress = no_progress):
+    """Spans of duplicated passages in kept documents, planned per target document."""
+    import dask.dataframe as dd
+
+    dropped = route(members[["i"]], "i", state)
+    wins = dd.map_partitions(stages.window_rows, state, dropped, cfg, meta=stages.WIN_META, align_dataframes=False)
+    pairs = wins.shuffle(on=["band", "bkey"], npartitions=n).map_partitions(stages.window_pairs, meta=stages.PAIR_META)
+    pairs = pairs.drop_duplicates(split_out=n)
+    joined = join_docs(join_docs(pairs, state, "j", "j", KEY_COLS), state, "i", "i", KEY_COLS)
+    matches = persist_with_progress(client, joined.map_partitions(stages.align_rows, cfg, meta=stages.MATCH_META),
+                                    "align", progress)
+    targeted = matches.map_partitions(stages.match_targets,
+                                      meta=stages.MATCH_META.assign(tgt=pd.Series([], dtype="int64"),
+                                                                    src=pd.Series([], dtype="int64")))
+    # to the source's partition for its offset map, then to the target's, where all its matches meet
+    targeted = join_docs(join_docs(targeted, state, "src", "src", DOC_COLS), state, "tgt", "tgt", DOC_COLS)
+    planned = targeted.map_partitions(stages.plan_part, cfg, meta=stages.SPAN_META)
+    return persist_with_progress(client, planned, "spans", progress)
+
+
+def run(client, docs: Sequence[tuple[str, str]], cfg, progress: Progress = no_progress,
+        per_partition: int = DOCS_PER_PARTITION):
+    """Run all stages on ``client``; return a ``dedupe.DedupeResult`` equal to the local engine's."""
+    from dedupe import DedupeResult
+
+    ids = [d for d, _ in docs]
+    if len(set(ids)) != len(ids):
+        raise ValueError("document ids must be unique")
+    if not docs:
+        return DedupeResult()
+    n_workers = max(1, len(client.scheduler_info().get("workers", {})))
+    nparts = _npartitions(len(docs), n_workers, per_partition)
+    state = compute_state(client, load_partitions(client, docs, nparts), cfg, progress)
+    edges = verified_edges(client, state, cfg, nparts, progress)
+    members = dropped_members(client, state, edges, cfg, nparts, progress)
+    got = members.compute()
+    clusters = {d: d for d in ids}
+    doc_matches: dict[str, tuple[str, float]] = {}
+    for i, k, s in sorted(zip(got.i.tolist(), got.k.tolist(), got.score.tolist())):
+        clusters[ids[i]] = ids[k]
+        doc_matches[ids[i]] = (ids[k], float(s))
+    spans = []
+    if cfg.passages:
+        planned = passage_spans(client, state, members, cfg, nparts, progress).compute()
+        spans = _ordered_spans(planned, ids)
+    return DedupeResult(clusters, doc_matches, spans)
+
+
+def _members_of(p: pd.DataFrame) -> pd.DataFrame:
+    """Components (node, root) in rank codes -> (i, k) document positions."""
+    return pd.DataFrame({"i": stages.code_to_idx(p.node.to_numpy()), "k": stages.code_to_idx(p.root.to_numpy())})
+
+
+def _ordered_spans(planned: pd.DataFrame, ids: Sequence[str]):
+    """The spans in the local engine's order: (document, start, end, source, source start), ties as planned."""
+    planned = planned.sort_values(["tgt", "order"], kind="stable")
+    planned = planned.sort_values(["tgt", "start", "end", "src", "src_start"], kind="stable")
+    return stages.span_records(planned)
+
+
+def find_duplicates_dask(docs: Sequence[tuple[str, str]], config=None, *, scheduler: str | None = None,
+                         progress: Progress | None = None, n_workers: int | None = None,
+                         per_partition: int = DOCS_PER_PARTITION):
+    """``dedupe.find_duplicates`` on a Dask cluster: same clusters, scores and spans.
+
+    ``scheduler``: address of a running scheduler (``tcp://host:8786``);
+    without it a LocalCluster of one process per core is started on
+    127.0.0.1 and closed afterwards (also on error or Ctrl-C).
+    """
+    from dedupe import DedupeConfig
+
+    cfg = config or DedupeConfig()
+    with dask_client(scheduler, n_workers=n_workers) as client:
+        return run(client, docs, cfg, progress or no_progress, per_partition)

@@ -1,0 +1,328 @@
+"""Per-partition stage functions of the Dask engine: pandas in, pandas out, no Dask inside.
+
+Each function runs on a worker over one partition and only wraps the
+top-level stage functions of :mod:`dedupe` (``doc_task``, ``band_keys``,
+``verify_pair``, ``window_candidates``, ``align_task``, ``plan_spans``), so
+signatures are bit-identical and verification identical to the local engine.
+What Dask adds is only *where* rows are: the shuffles between these functions.
+
+Documents are numbered by their input position ``idx``. Arrays ride in
+dataframes as ``bytes`` (int64 / uint32 / uint64 little-endian) so that every
+frame can cross Dask's P2P (Arrow) shuffle.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+
+from dedupe import DedupeConfig, Span
+from dedupe.core import align_task, doc_task
+from dedupe.keys import KeyedDoc
+from dedupe.minhash import EMPTY, band_keys, window_candidates
+from dedupe.passages import Match, plan_spans
+from dedupe.verify import verify_pair
+
+#: Bits of the document position inside a rank code (2**36 = 68 billion documents).
+IDX_BITS = 36
+IDX_MASK = (1 << IDX_BITS) - 1
+#: Texts up to this many characters can be ranked by length (the corpus reader refuses > 64 MiB).
+LEN_CAP = 1 << 27
+
+
+def frame(**dtypes: str) -> pd.DataFrame:
+    """An empty frame with these column dtypes: the ``meta`` Dask needs for every map_partitions."""
+    return pd.DataFrame({k: pd.Series([], dtype=v) for k, v in dtypes.items()})
+
+
+STATE_META = frame(idx="int64", id="object", text="object", key="object", offsets="object",
+                   line_starts="object", code="int64", sig="object", windows="object", wbands="object")
+BAND_META = frame(band="int64", bkey="int64", doc="int64")
+PAIR_META = frame(i="int64", j="int64")
+EDGE_META = frame(i="int64", j="int64", u="int64", v="int64", score="float64")
+WIN_META = frame(band="int64", bkey="int64", doc="int64", win="int64")
+MATCH_META = frame(i="int64", j="int64", code_i="int64", code_j="int64", a_start="int64", a_end="int64",
+                   b_start="int64", b_end="int64", similarity="float64")
+MEMBER_META = frame(i="int64", k="int64", score="float64")
+SPAN_META = frame(tgt="int64", src="int64", order="int64", doc_id="object", start="int64", end="int64", src_doc_id="object",
+                  src_start="int64", src_end="int64", similarity="float64", action="object")
+
+
+def rank_code(idx: int, length: int, keep: str) -> int:
+    """One int64 that orders documents like ``dedupe.core.keep_rank``: smaller stays.
+
+    Connected components label a component with its smallest node, so running
+    them on rank codes makes the label the kept document directly, as the
+    local union-find (which keeps the smallest rank) does.
+    """
+    if keep == "longest":
+        if length >= LEN_CAP:
+            raise ValueError(f"document {idx} has {length:,} characters; keep=longest ranks at most {LEN_CAP - 1:,}")
+        return ((LEN_CAP - 1 - length) << IDX_BITS) | idx
+    return idx
+
+
+def code_to_idx(code: np.ndarray) -> np.ndarray:
+    """Document positions back from rank codes."""
+    return np.asarray(code, dtype=np.int64) & IDX_MASK
+
+
+def _arr(b: bytes, dtype) -> np.ndarray:
+    return np.frombuffer(b, dtype=dtype)
+
+
+def keyed_doc(key: str, offsets: bytes, line_starts: bytes) -> KeyedDoc:
+    """Rebuild a KeyedDoc from its dataframe columns."""
+    return KeyedDoc(key, _arr(offsets, np.int32), _arr(line_starts, np.int32))
+
+
+# ---------------------------------------------------------------- stages 1-2
+
+def doc_state(part: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
+    """Stages 1-2 for one partition of ``(idx, id, text)``: keys, signature, window units, rank code.
+
+    Calls ``dedupe.core.doc_task`` on the partition's texts (signatures depend
+    only on each document, so partitioning cannot change them). The frame stays
+    on the worker (persisted) and feeds every later stage.
+    """
+    texts = part.text.tolist()
+    if not texts:
+        return STATE_META.copy()
+    kd, sigs, units = doc_task((texts, cfg))
+    idx = part.idx.to_numpy(dtype=np.int64)
+    out = pd.DataFrame({
+        "idx": idx,
+        "id": pd.Series(part.id.tolist(), dtype="object"),
+        "text": pd.Series(texts, dtype="object"),
+        "key": pd.Series([d.key for d in kd], dtype="object"),
+        "offsets": pd.Series([d.offsets.astype(np.int32).tobytes() for d in kd], dtype="object"),
+        "line_starts": pd.Series([d.line_starts.astype(np.int32).tobytes() for d in kd], dtype="object"),
+        "code": np.array([rank_code(int(i), len(t), cfg.keep) for i, t in zip(idx, texts)], dtype=np.int64),
+        "sig": pd.Series([s.tobytes() for s in sigs], dtype="object"),
+        "windows": pd.Series([np.stack([u.start, u.end]).astype(np.int64).tobytes() if units else b""
+                              for u in (units or [None] * len(texts))], dtype="object"),
+        "wbands": pd.Series([u.bands.astype(np.uint64).tobytes() if units else b""
+                             for u in (units or [None] * len(texts))], dtype="object"),
+    })
+    out.index = part.index  # keep the partitions' divisions: results are routed back by input position
+    return out
+
+
+def signature_matrix(state: pd.DataFrame, num_perm: int) -> np.ndarray:
+    """The uint32 ``(n, num_perm)`` signatures of a state partition (tests compare them with the local engine)."""
+    if state.empty:
+        return np.zeros((0, num_perm), dtype=np.uint32)
+    return np.stack([_arr(b, np.uint32) for b in state.sig])
+
+
+def attach(rows: pd.DataFrame, state: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """Add columns of the documents ``rows`` point at; both frames cover the same input positions.
+
+    ``rows`` was range-partitioned onto ``state``'s partition by its index (a
+    document position), so the lookup is local: only the rows travelled.
+    """
+    out = rows.reset_index(drop=True)
+    if out.empty:
+        for src, dst in columns.items():
+            out[dst] = pd.Series([], dtype=STATE_META[src].dtype)
+        return out
+    got = state.loc[rows.index.to_numpy(), list(columns)]
+    for src, dst in columns.items():
+        out[dst] = got[src].to_numpy()
+    return out
+
+
+# ---------------------------------------------------------------- stage 3
+
+def doc_band_rows(state: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
+    """``(band, bkey, doc)`` per band of every document with shingles (all-EMPTY signatures stay out of LSH)."""
+    bands, rows = cfg.doc_bands
+    sigs = signature_matrix(state, cfg.num_perm)
+    live = ~np.all(sigs == EMPTY, axis=1) if len(sigs) else np.zeros(0, dtype=bool)
+    if not live.any():
+        return BAND_META.copy()
+    bk = band_keys(sigs[live], bands, rows)
+    docs = state.idx.to_numpy()[live]
+    return pd.DataFrame({
+        "band": np.tile(np.arange(bands, dtype=np.int64), len(docs)),
+        "bkey": bk.reshape(-1).view(np.int64),
+        "doc": np.repeat(docs, bands),
+    })
+
+
+def bucket_pairs(part: pd.DataFrame) -> pd.DataFrame:
+    """All pairs ``(i, j)``, ``i < j``, of documents sharing a bucket ``(band, bkey)``.
+
+    The partition holds whole buckets (it was shuffled on them). This is what
+    ``minhash.candidate_pairs`` derives from each LSH bucket.
+    """
+    if part.empty:
+        return PAIR_META.copy()
+    part = part.sort_values(["band", "bkey", "doc"])
+    out_i: list[int] = []
+    out_j: list[int] = []
+    for _, docs in part.groupby(["band", "bkey"], sort=False).doc:
+        if len(docs) > 1:
+            for a, b in combinations(sorted(set(docs.tolist())), 2):
+                out_i.append(a)
+                out_j.append(b)
+    return pd.DataFrame({"i": np.array(out_i, dtype=np.int64), "j": np.array(out_j, dtype=np.int64)})
+
+
+def verify_edges(part: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
+    """Verify candidate pairs joined with both documents' keys; keep those scoring >= doc_similarity.
+
+    Same call as the local engine: ``verify_pair(a, b, boilerplate_line_chars, doc_similarity)``.
+    ``u``/``v`` are the rank codes (the graph the components run on).
+    """
+    if part.empty:
+        return EDGE_META.copy()
+    scores = [
+        verify_pair(keyed_doc(ka, b"", la), keyed_doc(kb, b"", lb), cfg.boilerplate_line_chars, cfg.doc_similarity)
+        for ka, la, kb, lb in zip(part.key_i, part.ls_i, part.key_j, part.ls_j)
+    ]
+    out = pd.DataFrame({"i": part.i.to_numpy(np.int64), "j": part.j.to_numpy(np.int64),
+                        "u": part.code_i.to_numpy(np.int64), "v": part.code_j.to_numpy(np.int64),
+                        "score": np.array(scores, dtype=np.float64)})
+    return out[out.score >= cfg.doc_similarity]
+
+
+def member_scores(part: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
+    """Similarity of each dropped document to its kept one, as ``find_duplicates`` reports it.
+
+    The verified edge score when the two were a candidate pair, else (joined
+    through another member) ``verify_pair`` without cutoff; rounded to 4 places.
+    """
+    if part.empty:
+        return MEMBER_META.copy()
+    scores = []
+    for s, ka, la, kb, lb in zip(part.score, part.key_i, part.ls_i, part.key_k, part.ls_k):
+        if pd.isna(s):
+            s = verify_pair(keyed_doc(ka, b"", la), keyed_doc(kb, b"", lb), cfg.boilerplate_line_chars)
+        scores.append(round(float(s), 4))
+    return pd.DataFrame({"i": part.i.to_numpy(np.int64), "k": part.k.to_numpy(np.int64),
+                         "score": np.array(scores, dtype=np.float64)})
+
+
+# ---------------------------------------------------------------- stage 4
+
+def window_rows(state: pd.DataFrame, dropped: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
+    """``(band, bkey, doc, win)`` for every window band key of every kept document of a partition.
+
+    ``dropped`` holds the partition's dropped documents (routed here by input
+    position), so their windows never enter the shuffle.
+    """
+    nb = cfg.passage_bands
+    docs, wins, keys = [], [], []
+    gone = set(dropped.i.tolist())
+    for idx, wb in zip(state.idx.tolist(), state.wbands.tolist()):
+        if idx in gone:
+            continue
+        bk = _arr(wb, np.uint64).reshape(-1, nb)
+        if bk.shape[0]:
+            docs.append(np.full(bk.size, idx, dtype=np.int64))
+            wins.append(np.repeat(np.arange(bk.shape[0], dtype=np.int64), nb))
+            keys.append(bk.reshape(-1))
+    if not docs:
+        return WIN_META.copy()
+    n = sum(len(d) for d in docs)
+    return pd.DataFrame({
+        "band": np.tile(np.arange(nb, dtype=np.int64), n // nb),
+        "bkey": np.concatenate(keys).view(np.int64),
+        "doc": np.concatenate(docs),
+        "win": np.concatenate(wins),
+    })
+
+
+def window_pairs(part: pd.DataFrame) -> pd.DataFrame:
+    """Document pairs ``(i, j)``, ``i <= j``, sharing a window bucket: ``minhash.window_candidates`` per band.
+
+    The partition holds whole buckets, so applying the local function to each
+    band's rows gives exactly the pairs it finds in those buckets.
+    """
+    pairs: set[tuple[int, int]] = set()
+    for _, g in part.groupby("band", sort=True):
+        keys = g.bkey.to_numpy(np.int64).view(np.uint64)[:, None]
+        pairs |= window_candidates(g.doc.to_numpy(np.int64), g.win.to_numpy(np.int64), keys)
+    if not pairs:
+        return PAIR_META.copy()
+    arr = np.array(sorted(pairs), dtype=np.int64)
+    return pd.DataFrame({"i": arr[:, 0], "j": arr[:, 1]})
+
+
+def align_rows(part: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
+    """Align candidate document pairs joined with both keys: ``dedupe.core.align_task`` on the partition."""
+    if part.empty:
+        return MATCH_META.copy()
+    part = part.sort_values(["i", "j"])
+    tasks = [(i, j, ka, None if i == j else kb) for i, j, ka, kb in zip(part.i.tolist(), part.j.tolist(), part.key_i, part.key_j)]
+    codes = {i: c for i, c in zip(part.i.tolist(), part.code_i.tolist())}
+    codes.update(zip(part.j.tolist(), part.code_j.tolist()))
+    found = align_task((tasks, cfg))
+    if not found:
+        return MATCH_META.copy()
+    return pd.DataFrame({
+        "i": np.array([i for i, _, _ in found], dtype=np.int64),
+        "j": np.array([j for _, j, _ in found], dtype=np.int64),
+        "code_i": np.array([codes[i] for i, _, _ in found], dtype=np.int64),
+        "code_j": np.array([codes[j] for _, j, _ in found], dtype=np.int64),
+        **{f: np.array([getattr(m, f) for _, _, m in found], dtype=np.int64)
+           for f in ("a_start", "a_end", "b_start", "b_end")},
+        "similarity": np.array([m.similarity for _, _, m in found], dtype=np.float64),
+    })
+
+
+def match_targets(part: pd.DataFrame) -> pd.DataFrame:
+    """Add ``tgt``/``src``: the later copy gets the span, exactly as ``plan_spans`` decides it."""
+    a_later = (part.code_i > part.code_j) | ((part.code_i == part.code_j) & (part.a_start > part.b_start))
+    return part.assign(tgt=part.i.where(a_later, part.j), src=part.j.where(a_later, part.i))
+
+
+def plan_part(part: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
+    """Plan the spans of the target documents of one partition (it holds all matches of each target).
+
+    Calls ``dedupe.passages.plan_spans`` on a sub-corpus of the targets and
+    their sources, in global input order, with matches in the local engine's
+    order (by document pair, then as ``align_passages`` returns them), so each
+    target's spans come out exactly as the local engine plans them.
+    """
+    if part.empty:
+        return SPAN_META.copy()
+    part = part.sort_values(["i", "j", "a_start", "a_end", "b_start", "b_end", "similarity"], kind="stable")
+    docs: dict[int, tuple] = {}
+    for side in ("tgt", "src"):
+        for idx, did, text, off, code in zip(part[side], part[f"id_{side}"], part[f"text_{side}"],
+                                              part[f"off_{side}"], part[f"code_{side}"]):
+            docs[int(idx)] = (did, text, off, int(code))
+    order = sorted(docs)
+    local = {g: n for n, g in enumerate(order)}
+    ids = [docs[g][0] for g in order]
+    texts = [docs[g][1] for g in order]
+    kds = [KeyedDoc("", _arr(docs[g][2], np.int32), np.zeros(0, dtype=np.int32)) for g in order]
+    rank = [(docs[g][3],) for g in order]
+    matches = [(local[int(i)], local[int(j)], Match(int(a0), int(a1), int(b0), int(b1), float(s)))
+               for i, j, a0, a1, b0, b1, s in zip(part.i, part.j, part.a_start, part.a_end, part.b_start, part.b_end, part.similarity)]
+    spans = plan_spans(ids, texts, kds, matches, rank, cfg)
+    idx_of = {docs[g][0]: g for g in order}
+    return pd.DataFrame({
+        "tgt": np.array([idx_of[s.doc_id] for s in spans], dtype=np.int64),
+        "src": np.array([idx_of[s.src_doc_id] for s in spans], dtype=np.int64),
+        "order": np.arange(len(spans), dtype=np.int64),
+        "doc_id": pd.Series([s.doc_id for s in spans], dtype="object"),
+        "start": np.array([s.start for s in spans], dtype=np.int64),
+        "end": np.array([s.end for s in spans], dtype=np.int64),
+        "src_doc_id": pd.Series([s.src_doc_id for s in spans], dtype="object"),
+        "src_start": np.array([s.src_start for s in spans], dtype=np.int64),
+        "src_end": np.array([s.src_end for s in spans], dtype=np.int64),
+        "similarity": np.array([s.similarity for s in spans], dtype=np.float64),
+        "action": pd.Series([s.action for s in spans], dtype="object"),
+    })
+
+
+def span_records(frame_: pd.DataFrame) -> list[Span]:
+    """Span records from planned rows (plain Python ints/floats, as the local engine returns)."""
+    return [Span(d, int(s), int(e), sd, int(ss), int(se), float(sim), a)
+            for d, s, e, sd, ss, se, sim, a in zip(frame_.doc_id, frame_.start, frame_.end, frame_.src_doc_id,
+                                                   frame_.src_start, frame_.src_end, frame_.similarity, frame_.action)]
