@@ -14,19 +14,28 @@ bit-identical signatures, the same candidates, verification, clusters and spans)
 2. ``keys.shingle_hashes(key, ngram) -> uint32[]``; ``minhash.signatures(hash_lists,
    num_perm, seed) -> uint32[n, num_perm]`` (datasketch "affine32" bit for bit);
    ``minhash.band_keys(sigs, bands, rows) -> uint64[n, bands]``.
-3. ``minhash.candidate_pairs(sigs, bands, rows, seed)`` (datasketch ``MinHashLSH``
-   fed with ``LeanMinHash``) -> ``verify.verify_pair(a, b, boilerplate_line_chars)``
-   (rapidfuzz Indel similarity of keys and of bodies without shared template lines)
+3. ``minhash.candidate_pairs(sigs, bands, rows, seed, backend)`` (datasketch
+   ``MinHashLSH`` fed with ``LeanMinHash``, or the same pairs from ``band_keys``)
+   -> ``verify.verify_pair(a, b, boilerplate_line_chars, score_cutoff)`` (rapidfuzz
+   Indel similarity of keys and of bodies without shared template lines)
    -> ``verify.cluster(n, edges, rank)`` (union-find; the kept document is the
    member of smallest ``core.keep_rank``).
-4. ``passages.passage_units(key, cfg)`` (content-defined windows, MinHash, band keys)
-   -> ``minhash.window_candidates(win_doc, win_idx, band_keys)`` (document pairs,
-   including a document with itself) -> ``passages.align_passages(a, b, cfg)``
-   (exact k-gram seeds chained into aligned regions, verified with rapidfuzz)
-   -> ``passages.plan_spans(ids, texts, keyed_docs, matches, rank, cfg)``.
+4. ``passages.passage_units(key, cfg)`` (content-defined windows, MinHash, band keys;
+   ``passage_units_many`` for a batch) -> ``minhash.window_pairs(win_doc, win_idx,
+   band_keys)`` (document pairs, including a document with itself, with a colliding
+   window pair and the number of bands) -> ``core.align_tasks(keyed_docs, units,
+   pairs, cfg)`` (whole documents for pairs colliding in >= ``passage_min_bands``
+   bands, else the neighbourhood of the colliding windows) -> ``core.align_task``
+   / ``passages.align_passages(a, b, cfg)`` (exact k-gram seeds chained into
+   aligned regions, verified with rapidfuzz) -> ``passages.plan_spans(ids, texts,
+   keyed_docs, matches, rank, cfg)`` (later copy removed or kept, disjoint removals).
 
-``core.doc_task`` (stages 1-2 for a batch) and ``core.align_task`` (stage 4
-alignment for a batch of pairs) are what ``find_duplicates`` hands to ``map_fn``.
+``core.doc_task`` (stages 1-2 for a batch of texts) and ``core.align_task``
+(stage 4 alignment for a batch of pairs) are what ``find_duplicates`` hands to
+``map_fn``; ``minhash.CandidateIndex`` is filled with each batch's signatures
+as it arrives. Signatures are datasketch ``affine32`` values, so they can be
+stored as plain arrays (npz, no pickle) and turned back into
+``LeanMinHash(seed=, hashvalues=, scheme="affine32")``.
 
 >>> r = find_duplicates([("a", "今天天气很好，我们去公园散步。"), ("b", "今天天氣很好,我們去公園散步.")])
 >>> r.clusters
@@ -38,7 +47,7 @@ from __future__ import annotations
 from .config import DedupeConfig
 from .core import DedupeResult, apply_removals, find_duplicates
 from .keys import KeyedDoc, keyed, match_key, shingle_hashes
-from .minhash import band_keys, candidate_pairs, signatures, window_candidates
+from .minhash import band_keys, candidate_pairs, signatures, window_candidates, window_pairs
 from .passages import Match, align_passages, passage_units, plan_spans
 from .records import Span
 from .verify import cluster, verify_pair
@@ -63,4 +72,5 @@ __all__ = [
     "signatures",
     "verify_pair",
     "window_candidates",
+    "window_pairs",
 ]

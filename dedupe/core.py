@@ -9,12 +9,12 @@ import numpy as np
 
 from .config import DedupeConfig
 from .keys import KeyedDoc, keyed_many, shingle_hashes_many
-from .minhash import CandidateIndex, signatures, window_candidates
+from .minhash import CandidateIndex, signatures, window_pairs
 from .passages import Match, PassageUnits, align_passages, passage_units_many, plan_spans
 from .records import Span
 from .verify import cluster, verify_pair
 
-__all__ = ["DedupeResult", "find_duplicates", "apply_removals", "doc_task", "align_task", "keep_rank"]
+__all__ = ["DedupeResult", "find_duplicates", "apply_removals", "doc_task", "align_task", "align_tasks", "keep_rank"]
 
 Progress = Callable[[str, int, int], None]
 MapFn = Callable[..., Iterable]
@@ -55,14 +55,66 @@ def doc_task(args: tuple[Sequence[str], DedupeConfig]) -> tuple[list[KeyedDoc], 
     return kd, sigs, passage_units_many([d.key for d in kd], sh, cfg)
 
 
-def align_task(args: tuple[list[tuple[int, int, str, str | None]], DedupeConfig]) -> list[tuple[int, int, Match]]:
-    """Stage 4 alignment for a batch of document pairs (top-level, picklable)."""
+def align_task(args: tuple[list[tuple], DedupeConfig]) -> list[tuple[int, int, Match]]:
+    """Stage 4 alignment for a batch of document pairs (top-level, picklable).
+
+    Each task is ``(i, j, key_i, key_j_or_None)`` (align the whole documents)
+    or ``(i, j, key_i, key_j_or_None, (a0, a1, b0, b1))``: align only
+    ``key_i[a0:a1]`` with ``key_j[b0:b1]`` (the neighbourhood of the one window
+    pair that collided); when a match reaches the border of that region
+    (and the border is not the document's end) the whole documents are aligned.
+    """
     pairs, cfg = args
     out = []
     cache: dict = {}
-    for i, j, a, b in pairs:
+    for task in pairs:
+        i, j, a, b = task[:4]
+        region = task[4] if len(task) > 4 else None
+        if region is not None:
+            a0, a1, b0, b1 = region
+            bb = a if b is None else b
+            ms = align_passages(a[a0:a1], bb[b0:b1], cfg)
+            edge = cfg.align_k
+            inner = all(
+                (m.a_start >= edge or a0 == 0) and (m.a_end <= a1 - a0 - edge or a1 == len(a))
+                and (m.b_start >= edge or b0 == 0) and (m.b_end <= b1 - b0 - edge or b1 == len(bb))
+                for m in ms
+            )
+            if inner:
+                out.extend((i, j, Match(m.a_start + a0, m.a_end + a0, m.b_start + b0, m.b_end + b0, m.similarity))
+                           for m in ms)
+                continue
         out.extend((i, j, m) for m in align_passages(a, b, cfg, _cache=cache, _ids=(i, j)))
     return out
+
+
+def align_tasks(
+    kd: Sequence[KeyedDoc], units: Sequence[PassageUnits], pairs: tuple[np.ndarray, ...], cfg: DedupeConfig
+) -> list[tuple]:
+    """Alignment tasks for :func:`align_task` from :func:`dedupe.minhash.window_pairs`
+    output: pairs colliding in at least ``passage_min_bands`` bands are aligned
+    whole; the others only around their colliding windows (``passage_margin``
+    key chars on each side), as long as the two regions of one document do not
+    overlap."""
+    tasks: list[tuple] = []
+    m = cfg.passage_margin
+    for i, j, wa, wb, hits in zip(*(x.tolist() for x in pairs)):
+        ka = kd[i].key
+        kb = None if i == j else kd[j].key
+        if hits >= cfg.passage_min_bands:
+            tasks.append((i, j, ka, kb))
+            continue
+        ua, ub = units[i], units[j]
+        a0, a1 = max(0, int(ua.start[wa]) - m), min(len(ka), int(ua.end[wa]) + m)
+        lb = len(ka) if kb is None else len(kb)
+        b0, b1 = max(0, int(ub.start[wb]) - m), min(lb, int(ub.end[wb]) + m)
+        if i == j and (min(a1, b1) > max(a0, b0)):
+            tasks.append((i, j, ka, kb))
+            continue
+        if i == j and a0 > b0:
+            a0, a1, b0, b1 = b0, b1, a0, a1
+        tasks.append((i, j, ka, kb, (a0, a1, b0, b1)))
+    return tasks
 
 
 def keep_rank(texts: Sequence[str], keep: str) -> list[tuple]:
@@ -154,8 +206,7 @@ def find_duplicates(
         win_doc = np.concatenate([np.full(units[i].start.size, i, dtype=np.int64) for i in live])
         win_idx = np.concatenate([np.arange(units[i].start.size, dtype=np.int64) for i in live])
         bkeys = np.concatenate([units[i].bands for i in live])
-        doc_pairs = sorted(window_candidates(win_doc, win_idx, bkeys))
-        tasks = [(i, j, kd[i].key, None if i == j else kd[j].key) for i, j in doc_pairs]
+        tasks = align_tasks(kd, units, window_pairs(win_doc, win_idx, bkeys), cfg)
         matches: list[tuple[int, int, Match]] = []
         report("align", 0, len(tasks))
         done = 0

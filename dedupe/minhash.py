@@ -31,6 +31,7 @@ __all__ = [
     "candidate_pairs",
     "CandidateIndex",
     "window_candidates",
+    "window_pairs",
 ]
 
 SCHEME = "affine32"
@@ -277,20 +278,25 @@ def candidate_pairs(
     return index.pairs()
 
 
-def window_candidates(
+def window_pairs(
     win_doc: np.ndarray, win_idx: np.ndarray, bkeys: np.ndarray
-) -> set[tuple[int, int]]:
-    """Document pairs ``(i, j)``, ``i <= j``, that share a window band key.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Document pairs whose windows share a band key, one row per pair:
+    ``(doc_a, doc_b, win_a, win_b, bands)`` with ``doc_a <= doc_b``, a
+    representative colliding window pair (``win_a`` of ``doc_a``, ``win_b`` of
+    ``doc_b``, from the first band where the pair collides) and the number of
+    bands in which the pair collides. Sorted by ``(doc_a, doc_b)``.
 
     Within each bucket (band, key) the windows are sorted by (doc, window) and
     each is paired with its predecessor and with the bucket's first window, so
-    the work is linear in the number of windows even for huge buckets. A pair
-    of windows of one document counts (``i == j``) only when they do not
-    overlap (window indices differ by at least 2).
+    the work is linear in the number of windows even for huge buckets. Two
+    windows of one document count only when they do not overlap (window
+    indices differ by at least 2).
     """
-    pairs: set[tuple[int, int]] = set()
+    z = np.zeros(0, dtype=np.int64)
     if win_doc.size < 2:
-        return pairs
+        return z, z, z, z, z
+    codes, was, wbs = [], [], []
     for k in range(bkeys.shape[1]):
         col = bkeys[:, k]
         order = np.lexsort((win_idx, win_doc, col))
@@ -303,13 +309,38 @@ def window_candidates(
         newgrp = np.concatenate([[True], ~same])
         first = np.maximum.accumulate(np.where(newgrp, np.arange(c.size), 0))
         idx = np.flatnonzero(same) + 1
+        bc, ba, bb = [], [], []
         for left in (idx - 1, first[idx]):
-            di, dj = d[left], d[idx]
-            ok = (di != dj) | (np.abs(w[idx] - w[left]) >= 2)
-            ok &= left != idx
-            a = np.minimum(di[ok], dj[ok])
-            b = np.maximum(di[ok], dj[ok])
-            if a.size:
-                packed = np.unique(a.astype(np.int64) * (1 << 32) + b.astype(np.int64))
-                pairs.update(zip((packed >> 32).tolist(), (packed & 0xFFFFFFFF).tolist()))
-    return pairs
+            di, dj, wi, wj = d[left], d[idx], w[left], w[idx]
+            ok = ((di != dj) | (np.abs(wj - wi) >= 2)) & (left != idx)
+            di, dj, wi, wj = di[ok], dj[ok], wi[ok], wj[ok]
+            swap = di > dj
+            a, b = np.where(swap, dj, di), np.where(swap, di, dj)
+            bc.append(a.astype(np.int64) * (1 << 32) + b.astype(np.int64))
+            ba.append(np.where(swap, wj, wi))
+            bb.append(np.where(swap, wi, wj))
+        bcode = np.concatenate(bc)
+        ucode, first_at = np.unique(bcode, return_index=True)
+        codes.append(ucode)
+        was.append(np.concatenate(ba)[first_at])
+        wbs.append(np.concatenate(bb)[first_at])
+    if not codes:
+        return z, z, z, z, z
+    allc = np.concatenate(codes)
+    packed, first_at, hits = np.unique(allc, return_index=True, return_counts=True)
+    wa = np.concatenate(was)[first_at].astype(np.int64)
+    wb = np.concatenate(wbs)[first_at].astype(np.int64)
+    return packed >> 32, packed & 0xFFFFFFFF, wa, wb, hits.astype(np.int64)
+
+
+def window_candidates(
+    win_doc: np.ndarray, win_idx: np.ndarray, bkeys: np.ndarray, min_bands: int = 2
+) -> set[tuple[int, int]]:
+    """Document pairs ``(i, j)``, ``i <= j``, whose windows share a band key in
+    at least ``min_bands`` bands (see :func:`window_pairs`). Copied passages
+    collide in most bands (equal windows in all); windows that merely share
+    common phrases mostly in one, so ``min_bands=2`` keeps the number of pairs
+    to align close to linear in the corpus size."""
+    a, b, _, _, hits = window_pairs(win_doc, win_idx, bkeys)
+    keep = hits >= min_bands
+    return set(zip(a[keep].tolist(), b[keep].tolist()))

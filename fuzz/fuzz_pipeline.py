@@ -399,13 +399,21 @@ def run_cli_sample(seed: int, indices: list[int], per_dir: int = 30, jobs: int =
     codes: Counter = Counter()
     groups = [indices[k : k + per_dir] for k in range(0, len(indices), per_dir)]
     with tempfile.TemporaryDirectory(prefix="seedsift-fuzz-cli-") as tmp, ThreadPoolExecutor(jobs) as pool:
-        for c, k in pool.map(lambda a: _cli_group(seed, Path(tmp), *a), enumerate(groups)):
+        for c, k in pool.map(lambda a: _guarded_group(seed, Path(tmp), *a), enumerate(groups)):
             crashes += c
             codes.update(k)
         leftovers = [p.name for p in Path(tmp).iterdir() if ".staging-" in p.name or ".old-" in p.name]
         if leftovers:
             crashes.append(f"left-over staging directories: {leftovers}")
     return len(indices), crashes, codes
+
+
+def _guarded_group(seed: int, tmp: Path, g: int, group: list[int]) -> tuple[list[str], Counter]:
+    """A failure of the harness itself is reported as a crash too, never swallowed or fatal."""
+    try:
+        return _cli_group(seed, tmp, g, group)
+    except Exception as err:  # noqa: BLE001
+        return [f"CLI group {g} (inputs {group[0]}..{group[-1]}): {type(err).__name__}: {err}\n{_tb(err)}"], Counter()
 
 
 def _restore_problem(run_dir: Path, restored: Path) -> str | None:
@@ -417,8 +425,9 @@ def _restore_problem(run_dir: Path, restored: Path) -> str | None:
             if not back.is_file() or back.read_bytes() != f.read_bytes():
                 return f"{back} differs from {f}"
     if (run_dir / "cleaned.jsonl").exists():
-        a = [json.loads(x)["text"] for x in (run_dir / "cleaned.jsonl").read_text(encoding="utf-8").splitlines()]
-        b = [json.loads(x)["text"] for x in (restored / "restored.jsonl").read_text(encoding="utf-8").splitlines()]
+        # split on "\n" only: seedsift writes U+2028 / U+0085 raw inside JSON strings
+        a = [json.loads(x)["text"] for x in (run_dir / "cleaned.jsonl").read_text(encoding="utf-8").split("\n") if x]
+        b = [json.loads(x)["text"] for x in (restored / "restored.jsonl").read_text(encoding="utf-8").split("\n") if x]
         if a != b:
             return "restored.jsonl texts differ from cleaned.jsonl"
     return None
@@ -526,7 +535,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.cli_sample:
         print(f"cli exit codes: {dict(sorted((f'{n}={c}', k) for (n, c), k in codes.items()))}")
     print(f"library: {args.count} inputs in {t_lib:.0f} s; cli: {n_cli} inputs in {time.time() - t0 - t_lib:.0f} s")
-    print(f"{args.count} inputs, {total} crashes (seed {args.seed}, {time.time() - t0:.0f} s)")
+    import resource
+
+    cpu = sum(getattr(resource.getrusage(w), f) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+              for f in ("ru_utime", "ru_stime"))
+    print(f"{args.count} inputs, {total} crashes (seed {args.seed}, {time.time() - t0:.0f} s wall, {cpu:.0f} s CPU, "
+          f"{args.jobs} jobs)")
     return 1 if total else 0
 
 

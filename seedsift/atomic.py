@@ -32,11 +32,23 @@ _FILE_MODE = 0o666 & ~_current_umask()
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    """Atomically replace ``path`` with ``data`` (parents created)."""
+    """Atomically replace ``path`` with ``data`` (parents created).
+
+    A symlink is written through (its target is replaced, the link stays) and an
+    existing file keeps its permission bits, so fixing a page in place
+    (``check --fix``) changes its content and nothing else.
+    """
+    path = Path(path)
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except OSError:
+        mode = _FILE_MODE
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.fchmod(fd, _FILE_MODE)
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -99,7 +99,7 @@ def show(s: str, limit: int = 40) -> str:
             out.append('\\"')
         elif c == "\u3000":
             out.append("\\u3000")
-        elif ord(c) < 32 or c in "\u200b\u200c\u200d\ufeff\xa0":
+        elif ord(c) < 32 or c in "\x7f\x85\xa0\u200b\u200c\u200d\u2028\u2029\ufeff":
             out.append(f"\\u{ord(c):04x}")
         else:
             out.append(c)

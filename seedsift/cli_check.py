@@ -223,15 +223,23 @@ def _lines(report, fix: bool, verbose: bool) -> list[str]:
     out = []
     shown: Counter = Counter()
     hidden: Counter = Counter()
+    # identical repairs on one line (13 ASCII commas in a paragraph) are one output line with a count
+    groups: list[list] = []
     for f in report.findings:
-        if f.category == "accepted" or (f.category == "fixed"):
+        if f.category in ("accepted", "fixed"):
             continue
+        same = (f.path, f.line, f.category, f.kind, f.before, f.after)
+        if f.category == "repair" and groups and groups[-1][0] == same:
+            groups[-1][2] += 1
+        else:
+            groups.append([same, f, 1])
+    for _, f, n in groups:
         key = (f.path, f.category)
         if not verbose and shown[key] >= MAX_LINES_PER_FILE:
-            hidden[key] += 1
+            hidden[key] += n
             continue
         shown[key] += 1
-        out.append(format_finding(f))
+        out.append(format_finding(f) + (f" (×{n})" if n > 1 else ""))
     for (path, cat), n in hidden.items():
         out.append(f"{path}: … {n} more {cat}s (--verbose shows all)")
     fixed = Counter((f.path, f.kind) for f in report.findings if f.category == "fixed")

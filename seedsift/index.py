@@ -233,6 +233,10 @@ class Index:
         return {r[0]: (r[1], r[2], r[3], r[4])
                 for r in self.conn.execute("SELECT rel, id, size, mtime_ns, sha256 FROM docs")}
 
+    def _meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
     def _stat_state(self) -> dict[str, tuple[int, int, int]]:
         """``rel -> (id, size, mtime_ns)``: all an update needs to skip unchanged pages."""
         cur = self.conn.execute("SELECT rel, id, size, mtime_ns FROM docs")
@@ -322,6 +326,11 @@ class Index:
         if pages is None:
             pages = list_pages(self.corpus)
         st = UpdateStats(pages=len(pages))
+        listing = hashlib.sha256("\0".join(f"{p.rel}\t{p.size}\t{p.mtime_ns}" for p in pages).encode()).hexdigest()
+        if self._meta("listing") == listing:  # same files, sizes and mtimes as after the last complete update
+            st.unchanged = len(pages)
+            st.seconds = time.perf_counter() - t0
+            return st
         known = self._stat_state()
         listed = {p.rel for p in pages}
         gone = [known[rel][0] for rel in known if rel not in listed]
@@ -381,6 +390,9 @@ class Index:
             if bulk:
                 with self._write():
                     self.conn.execute("CREATE INDEX IF NOT EXISTS keys_key ON keys (key)")
+        if not st.errors:
+            with self._write():
+                self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('listing', ?)", (listing,))
         st.seconds = time.perf_counter() - t0
         return st
 

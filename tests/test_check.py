@@ -239,3 +239,38 @@ def test_killing_a_check_mid_update_leaves_a_usable_index(tmp_path):
     assert report["index"][0]["pages"] == 402 and report["index"][0]["added"] == 402 - report["index"][0]["unchanged"]
     dups = [(f["line"], f["end_line"], f["src_path"], f["src_line"], f["src_end_line"]) for f in report["findings"]]
     assert (a, b, f"seeds/{SOURCE}", 11, 15) in dups
+
+
+def test_hook_declaration():
+    import yaml
+
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    assert set(hooks) == {"seedsift-check", "seedsift-fix"}
+    for h in hooks.values():
+        assert h["language"] == "python" and h["require_serial"] is True
+        assert h["entry"].split()[:2] == ["seedsift", "check"]
+        pattern = re.compile(h["files"])
+        assert pattern.search("seeds/001_x.txt") and pattern.search("seeds/sub/a.md")
+        assert not pattern.search("docs/a.txt") and not pattern.search("seeds/a.json")
+    assert "--fix" in hooks["seedsift-fix"]["entry"] and "--fix" not in hooks["seedsift-check"]["entry"]
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+@given(st.text(alphabet="ab\n 。", max_size=40), st.data())
+def test_line_range_matches_a_naive_count(text, data):
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    a, b = line_range(text, start, end)
+    assert a == text[:start].count("\n") + 1
+    stripped = text[start:end].rstrip()
+    assert b == (a + stripped.count("\n") if stripped else a)
+
+
+@given(st.text(max_size=60))
+def test_show_is_one_line(s):
+    from seedsift.check import show
+
+    out = show(s)
+    assert "\n" not in out and "\r" not in out and out.startswith('"') and out.endswith('"')

@@ -163,11 +163,17 @@ def test_content_blocks_are_position_independent():
 
 
 def test_window_candidates_self_and_cross():
+    from dedupe.minhash import window_pairs
+
     win_doc = np.array([0, 0, 0, 1, 2])
     win_idx = np.array([0, 1, 5, 0, 0])
-    bk = np.array([[1], [1], [1], [9], [1]], dtype=np.uint64)
-    pairs = window_candidates(win_doc, win_idx, bk)
-    assert pairs == {(0, 0), (0, 2)}
+    bk = np.array([[1, 7], [1, 8], [1, 6], [9, 9], [1, 8]], dtype=np.uint64)
+    assert window_candidates(win_doc, win_idx, bk, min_bands=1) == {(0, 0), (0, 2)}
+    assert window_candidates(win_doc, win_idx, bk, min_bands=2) == {(0, 2)}
+    a, b, wa, wb, hits = window_pairs(win_doc, win_idx, bk)
+    rows = {(x, y): (p, q, h) for x, y, p, q, h in zip(*(v.tolist() for v in (a, b, wa, wb, hits)))}
+    assert rows[(0, 0)] == (1, 5, 1)
+    assert rows[(0, 2)][2] == 2
 
 
 # ---------------------------------------------------------------- verify / cluster

@@ -8,14 +8,16 @@ What runs where (see docs/dask.md for the picture and the 1 TB estimate):
 2. band rows ``(band, bkey, doc)`` are **shuffled on the bucket**; each
    partition turns whole buckets into candidate pairs, de-duplicated by a
    second shuffle;
-3. pairs are **joined with the match keys** of both documents (the keys move
-   to the pairs) and verified there; verified edges go through distributed
-   connected components (``graph.connected_components``, large-star /
-   small-star) on rank codes, so each component's label is its kept document;
+3. each pair is **routed to the documents** (range-partitioned on the
+   document position, :func:`join_docs`): to ``j``'s partition to pick up its
+   key, then to ``i``'s, where it is verified -- texts never move; verified
+   edges go through distributed connected components
+   (``graph.connected_components``, large-star / small-star) on rank codes,
+   so each component's label is its kept document;
 4. window band rows of kept documents are shuffled on the bucket, candidate
-   document pairs joined with both keys and aligned; matches are **shuffled
-   on the target document**, joined with the texts and offset maps of target
-   and source, and spans planned per target.
+   document pairs routed like in 3 and aligned; each match travels to its
+   source's partition (offset map) and then to its **target's partition**,
+   where all matches of the target meet and its spans are planned.
 
 Only the results the caller asked for -- cluster membership of dropped
 documents, their scores, and the spans -- come back to the client.
@@ -32,8 +34,9 @@ from . import stages
 from .cluster import Progress, dask_client, no_progress, persist_with_progress
 from .graph import connected_components
 
-#: Documents per partition. 2,000 news pages of ~3,000 characters are ~12 MB of
-#: text and ~50 MB of worker state (keys, offset maps, signatures, windows).
+#: Documents per partition. 2,000 articles of ~2,000 characters are ~12 MB of
+#: UTF-8 text and ~55 MB of worker state (4.6x: keys, offset maps, signatures,
+#: windows), a few seconds of work per task.
 DOCS_PER_PARTITION = 2000
 
 
@@ -42,8 +45,10 @@ def _npartitions(n_docs: int, n_workers: int, per_partition: int) -> int:
     return max(1, min(n_docs, max(n_workers, math.ceil(n_docs / per_partition))))
 
 
+#: State columns a pair needs to be verified or aligned, and a match to be planned (-> short names).
 KEY_COLS = {"key": "key", "line_starts": "ls", "code": "code"}
 DOC_COLS = {"id": "id", "text": "text", "offsets": "off", "code": "code"}
+WIN_COLS = {"key": "key", "windows": "win", "code": "code"}
 
 
 def load_partitions(client, docs: Sequence[tuple[str, str]], npartitions: int):
@@ -118,9 +123,10 @@ def passage_spans(client, state, members, cfg, n: int, progress: Progress = no_p
 
     dropped = route(members[["i"]], "i", state)
     wins = dd.map_partitions(stages.window_rows, state, dropped, cfg, meta=stages.WIN_META, align_dataframes=False)
-    pairs = wins.shuffle(on=["band", "bkey"], npartitions=n).map_partitions(stages.window_pairs, meta=stages.PAIR_META)
-    pairs = pairs.drop_duplicates(split_out=n)
-    joined = join_docs(join_docs(pairs, state, "j", "j", KEY_COLS), state, "i", "i", KEY_COLS)
+    hits = wins.shuffle(on=["band", "bkey"], npartitions=n).map_partitions(stages.window_collisions,
+                                                                           meta=stages.COLLISION_META)
+    pairs = hits.shuffle(on="code", npartitions=n).map_partitions(stages.window_pairs_part, meta=stages.WPAIR_META)
+    joined = join_docs(join_docs(pairs, state, "j", "j", WIN_COLS), state, "i", "i", WIN_COLS)
     matches = persist_with_progress(client, joined.map_partitions(stages.align_rows, cfg, meta=stages.MATCH_META),
                                     "align", progress)
     targeted = matches.map_partitions(stages.match_targets,

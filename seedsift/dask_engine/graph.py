@@ -3,9 +3,9 @@
 The algorithm of Kiveris et al., "Connected Components in MapReduce and
 Beyond" (SoCC 2014), as text-dedup's former Spark job used it. Each round is
 two hash shuffles on the node id plus one pandas pass per partition, so no
-machine ever holds the whole edge list. Node ids are int64 document
-positions in input order, so a component's label -- its smallest member --
-is also its first document.
+machine ever holds the whole edge list. Node ids are int64; the engine uses
+rank codes (``stages.rank_code``), so a component's label -- its smallest
+member -- is the document the keep policy keeps.
 
 Convergence is detected locally during the large-star pass: the graph is
 final when every node either has only larger neighbours (a centre) or has

@@ -2,7 +2,8 @@
 
 Each function runs on a worker over one partition and only wraps the
 top-level stage functions of :mod:`dedupe` (``doc_task``, ``band_keys``,
-``verify_pair``, ``window_candidates``, ``align_task``, ``plan_spans``), so
+``verify_pair``, the scan of ``window_pairs``, ``align_tasks``, ``align_task``,
+``plan_spans``), so
 signatures are bit-identical and verification identical to the local engine.
 What Dask adds is only *where* rows are: the shuffles between these functions.
 
@@ -19,10 +20,10 @@ import numpy as np
 import pandas as pd
 
 from dedupe import DedupeConfig, Span
-from dedupe.core import align_task, doc_task
+from dedupe.core import align_task, align_tasks, doc_task
 from dedupe.keys import KeyedDoc
-from dedupe.minhash import EMPTY, band_keys, window_candidates
-from dedupe.passages import Match, plan_spans
+from dedupe.minhash import EMPTY, band_keys
+from dedupe.passages import Match, PassageUnits, plan_spans
 from dedupe.verify import verify_pair
 
 #: Bits of the document position inside a rank code (2**36 = 68 billion documents).
@@ -156,18 +157,28 @@ def bucket_pairs(part: pd.DataFrame) -> pd.DataFrame:
     """All pairs ``(i, j)``, ``i < j``, of documents sharing a bucket ``(band, bkey)``.
 
     The partition holds whole buckets (it was shuffled on them). This is what
-    ``minhash.candidate_pairs`` derives from each LSH bucket.
+    ``minhash.CandidateIndex.pairs`` derives from each LSH bucket. Vectorised
+    down to the buckets with several documents: nearly all buckets hold one.
     """
     if part.empty:
         return PAIR_META.copy()
-    part = part.sort_values(["band", "bkey", "doc"])
+    band = part.band.to_numpy(np.int64)
+    key = part.bkey.to_numpy(np.int64)
+    doc = part.doc.to_numpy(np.int64)
+    order = np.lexsort((doc, key, band))
+    band, key, doc = band[order], key[order], doc[order]
+    same = (band[1:] == band[:-1]) & (key[1:] == key[:-1])
+    if not same.any():
+        return PAIR_META.copy()
+    starts = np.flatnonzero(np.concatenate([[True], ~same]))
+    ends = np.append(starts[1:], doc.size)
+    multi = np.flatnonzero(ends - starts > 1)
     out_i: list[int] = []
     out_j: list[int] = []
-    for _, docs in part.groupby(["band", "bkey"], sort=False).doc:
-        if len(docs) > 1:
-            for a, b in combinations(sorted(set(docs.tolist())), 2):
-                out_i.append(a)
-                out_j.append(b)
+    for s, e in zip(starts[multi].tolist(), ends[multi].tolist()):
+        for a, b in combinations(sorted(set(doc[s:e].tolist())), 2):
+            out_i.append(a)
+            out_j.append(b)
     return pd.DataFrame({"i": np.array(out_i, dtype=np.int64), "j": np.array(out_j, dtype=np.int64)})
 
 
@@ -236,38 +247,107 @@ def window_rows(state: pd.DataFrame, dropped: pd.DataFrame, cfg: DedupeConfig) -
     })
 
 
-def window_pairs(part: pd.DataFrame) -> pd.DataFrame:
-    """Document pairs ``(i, j)``, ``i <= j``, sharing a window bucket: ``minhash.window_candidates`` per band.
+#: One candidate window collision: the document pair (packed ``a << 32 | b``), the band, and where it
+#: sits in the scan of ``minhash.window_pairs`` over that band (list, bucket key, right window), so the
+#: same representative window pair can be chosen after the shuffle.
+COLLISION_META = frame(code="int64", band="int64", lst="int64", ukey="int64", rdoc="int64", rwin="int64",
+                       wa="int64", wb="int64")
+WPAIR_META = frame(i="int64", j="int64", wa="int64", wb="int64", hits="int64")
+_SIGN = np.int64(-(1 << 63))
+_SCAN_ORDER = ["code", "band", "lst", "ukey", "rdoc", "rwin"]
 
-    The partition holds whole buckets, so applying the local function to each
-    band's rows gives exactly the pairs it finds in those buckets.
+
+def window_collisions(part: pd.DataFrame) -> pd.DataFrame:
+    """The per-band scan of ``minhash.window_pairs`` over the whole buckets of one partition.
+
+    For each band, windows are sorted by (bucket key, document, window) and
+    each is paired with its predecessor (list 0) and with its bucket's first
+    window (list 1), exactly as the local function scans the whole band.
+    Every candidate keeps its position in that scan (list, unsigned bucket
+    key, right window), so the global first occurrence -- the local
+    function's representative -- can be chosen after the shuffle on the pair.
+    Per (pair, band) only the earliest candidate is kept here.
     """
-    pairs: set[tuple[int, int]] = set()
-    for _, g in part.groupby("band", sort=True):
-        keys = g.bkey.to_numpy(np.int64).view(np.uint64)[:, None]
-        pairs |= window_candidates(g.doc.to_numpy(np.int64), g.win.to_numpy(np.int64), keys)
-    if not pairs:
-        return PAIR_META.copy()
-    arr = np.array(sorted(pairs), dtype=np.int64)
-    return pd.DataFrame({"i": arr[:, 0], "j": arr[:, 1]})
+    outs = []
+    for band, g in part.groupby("band", sort=True):
+        col = g.bkey.to_numpy(np.int64).view(np.uint64)
+        doc = g.doc.to_numpy(np.int64)
+        win = g.win.to_numpy(np.int64)
+        order = np.lexsort((win, doc, col))
+        c, d, w = col[order], doc[order], win[order]
+        same = c[1:] == c[:-1]
+        if not same.any():
+            continue
+        newgrp = np.concatenate([[True], ~same])
+        first = np.maximum.accumulate(np.where(newgrp, np.arange(c.size), 0))
+        idx = np.flatnonzero(same) + 1
+        for lst, left in enumerate((idx - 1, first[idx])):
+            di, dj, wi, wj = d[left], d[idx], w[left], w[idx]
+            ok = ((di != dj) | (np.abs(wj - wi) >= 2)) & (left != idx)
+            di, dj, wi, wj, right = di[ok], dj[ok], wi[ok], wj[ok], idx[ok]
+            swap = di > dj
+            outs.append(pd.DataFrame({
+                "code": np.where(swap, dj, di) * (1 << 32) + np.where(swap, di, dj),
+                "band": np.full(di.size, band, dtype=np.int64),
+                "lst": np.full(di.size, lst, dtype=np.int64),
+                "ukey": c[right].view(np.int64) ^ _SIGN,  # signed order of this == unsigned order of the key
+                "rdoc": d[right], "rwin": w[right],
+                "wa": np.where(swap, wj, wi), "wb": np.where(swap, wi, wj),
+            }))
+    if not outs:
+        return COLLISION_META.copy()
+    return _earliest(pd.concat(outs, ignore_index=True))
+
+
+def _earliest(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per (pair, band), the candidate that comes first in the local scan order."""
+    rows = rows.sort_values(_SCAN_ORDER, kind="stable")
+    return rows.drop_duplicates(["code", "band"], keep="first")
+
+
+def window_pairs_part(part: pd.DataFrame) -> pd.DataFrame:
+    """``minhash.window_pairs`` rows for the pairs of one partition (shuffled on the pair):
+    ``(i, j, wa, wb, hits)``, the representative window pair taken from the
+    first colliding band, ``hits`` the number of colliding bands."""
+    if part.empty:
+        return WPAIR_META.copy()
+    per_band = _earliest(part)
+    hits = per_band.groupby("code").band.size()
+    rep = per_band.drop_duplicates("code", keep="first")
+    code = rep.code.to_numpy(np.int64)
+    return pd.DataFrame({"i": code >> 32, "j": code & 0xFFFFFFFF, "wa": rep.wa.to_numpy(np.int64),
+                         "wb": rep.wb.to_numpy(np.int64), "hits": hits.loc[code].to_numpy(np.int64)})
 
 
 def align_rows(part: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
-    """Align candidate document pairs joined with both keys: ``dedupe.core.align_task`` on the partition."""
+    """Align candidate document pairs joined with both keys and windows: ``dedupe.core.align_tasks``
+    (whole documents, or the neighbourhood of the colliding windows), then ``align_task``."""
     if part.empty:
         return MATCH_META.copy()
     part = part.sort_values(["i", "j"])
-    tasks = [(i, j, ka, None if i == j else kb) for i, j, ka, kb in zip(part.i.tolist(), part.j.tolist(), part.key_i, part.key_j)]
-    codes = {i: c for i, c in zip(part.i.tolist(), part.code_i.tolist())}
-    codes.update(zip(part.j.tolist(), part.code_j.tolist()))
+    docs: dict[int, tuple] = {}
+    for side in ("i", "j"):
+        for g, key, wins, code in zip(part[side].tolist(), part[f"key_{side}"], part[f"win_{side}"],
+                                      part[f"code_{side}"]):
+            docs[int(g)] = (key, wins, int(code))
+    order = sorted(docs)
+    local = {g: n for n, g in enumerate(order)}
+    kd = [KeyedDoc(docs[g][0], np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)) for g in order]
+    units = []
+    for g in order:
+        se = _arr(docs[g][1], np.int64).reshape(2, -1)
+        units.append(PassageUnits(se[0], se[1], np.zeros((se.shape[1], 0), dtype=np.uint64)))
+    pairs = tuple(np.asarray(x, dtype=np.int64) for x in (
+        [local[int(i)] for i in part.i], [local[int(j)] for j in part.j], part.wa, part.wb, part.hits))
+    tasks = [(order[t[0]], order[t[1]], *t[2:]) for t in align_tasks(kd, units, pairs, cfg)]
     found = align_task((tasks, cfg))
     if not found:
         return MATCH_META.copy()
     return pd.DataFrame({
         "i": np.array([i for i, _, _ in found], dtype=np.int64),
         "j": np.array([j for _, j, _ in found], dtype=np.int64),
-        "code_i": np.array([codes[i] for i, _, _ in found], dtype=np.int64),
-        "code_j": np.array([codes[j] for _, j, _ in found], dtype=np.int64),
+        "code_i": np.array([docs[i][2] for i, _, _ in found], dtype=np.int64),
+        "code_j": np.array([docs[j][2] for _, j, _ in found], dtype=np.int64),
         **{f: np.array([getattr(m, f) for _, _, m in found], dtype=np.int64)
            for f in ("a_start", "a_end", "b_start", "b_end")},
         "similarity": np.array([m.similarity for _, _, m in found], dtype=np.float64),
