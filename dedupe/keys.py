@@ -110,8 +110,9 @@ def _ensure(cps: np.ndarray, mapped: np.ndarray) -> np.ndarray:
 
 def warm() -> None:
     """Build the per-process character table now (about 0.2 s: OpenCC over all
-    CJK ideographs) instead of on the first CJK text. Called at import, so
-    worker processes forked later inherit it."""
+    CJK ideographs) instead of on the first CJK text. The app calls it before
+    it forks worker processes, so they inherit the table; importing the module
+    stays cheap for commands that never build a key."""
     _ensure(np.array([0x4E00], dtype=np.uint32), _TABLE[np.array([0x4E00])])
 
 
@@ -257,6 +258,3 @@ def shingle_hashes(key: str, ngram: int) -> np.ndarray:
     k = min(ngram, len(key))
     h = kgram_hashes(key, k)
     return (h >> np.uint64(32)).astype(np.uint32)
-
-
-warm()

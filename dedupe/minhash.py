@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
-from datasketch import LeanMinHash, MinHashLSH
 
 from .keys import fmix32, fmix64
 
@@ -206,6 +205,9 @@ class CandidateIndex:
             msg = f'backend must be "datasketch" or "numpy", got {backend!r}'
             raise ValueError(msg)
         self.num_perm, self.bands, self.rows, self.seed, self.backend = num_perm, bands, rows, seed, backend
+        # datasketch pulls in scipy (~0.4 s): imported only when its LSH is used.
+        from datasketch import MinHashLSH
+
         self._lsh = MinHashLSH(num_perm=num_perm, params=(bands, rows)) if backend == "datasketch" else None
         self._keys: list[np.ndarray] = []
         self._ids: list[np.ndarray] = []
@@ -214,6 +216,8 @@ class CandidateIndex:
         """Add signatures of documents ``first, first+1, ...`` (all-``EMPTY`` ones are skipped)."""
         live = np.flatnonzero(~np.all(sigs == EMPTY, axis=1))
         if self._lsh is not None:
+            from datasketch import LeanMinHash
+
             with self._lsh.insertion_session() as session:
                 for i in live.tolist():
                     mh = LeanMinHash(seed=self.seed, hashvalues=sigs[i], scheme=SCHEME)

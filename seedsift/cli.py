@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sys
 from collections.abc import Iterable
@@ -163,6 +164,10 @@ def run_dedupe(ui: Ui, docs: list[Doc], texts: list[str], config, jobs: int | No
         if jobs > 1 and len(pairs) >= 64:
             from concurrent.futures import ProcessPoolExecutor
 
+            from dedupe.keys import warm
+
+            warm()  # build the script-folding table once; forked workers inherit it
+
             with ProcessPoolExecutor(jobs) as pool:
                 return find_duplicates(pairs, config, map_fn=lambda f, *its: pool.map(f, *its, chunksize=16), progress=progress)
         return find_duplicates(pairs, config, progress=progress)
@@ -253,22 +258,28 @@ def clean(inputs, out, keep_punctuation, script, drop_boilerplate, as_json, quie
 
 
 @cli.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", "-o", type=click.Path(path_type=Path), required=True, help="Output directory.")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--out", "-o", type=click.Path(path_type=str), required=True, help="Output directory (a URL such as s3://… with --engine dask and JSONL/Parquet input).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True, help="Run on this machine or on a Dask cluster.")
 @click.option("--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster on 127.0.0.1).")
+@click.option("--index", "index_path", is_flag=False, flag_value="default", default=None, metavar="[PATH]",
+              help="Also bring the persistent index of each input directory up to date (default location "
+                   "DIR/.seedsift/index.sqlite), so later `seedsift check` runs need no re-run.")
 @dedupe_options
 @common_output_options
-def dedupe(inputs, out, engine, scheduler, keep, threshold, num_perm, ngram, min_passage_chars, jobs, as_json, quiet, max_corpus_mb):
+def dedupe(inputs, out, engine, scheduler, index_path, keep, threshold, num_perm, ngram, min_passage_chars, jobs, as_json, quiet, max_corpus_mb):
     """Find duplicated documents and passages; write dedup/, clusters, spans and a manifest.
 
     Matching ignores punctuation width, whitespace, paragraph breaks and
     simplified/traditional script; offsets refer to the real text.
     """
     ui = Ui(quiet, as_json)
-    inputs = list(inputs)
-    check_paths(inputs, out)
     cfg = make_dedupe_config(keep, threshold, num_perm, ngram, min_passage_chars)
+    if engine == "dask" and all(is_dataset_path(p) for p in inputs):
+        run_dask_dataset(ui, list(inputs), out, cfg, scheduler)
+        return
+    inputs, out = [Path(p) for p in inputs], Path(out)
+    check_paths(inputs, out)
     corpus = load(ui, inputs, max_corpus_mb)
     summary: dict = {"seedsift": __version__, "command": "dedupe", "inputs": [str(p) for p in inputs]}
     if corpus.docs:
@@ -278,7 +289,74 @@ def dedupe(inputs, out, engine, scheduler, keep, threshold, num_perm, ngram, min
             pipeline.write_doc_index(stage, corpus.docs)
             _, summary["dedupe"] = pipeline.dedupe_stage(stage, corpus.docs, texts, result)
             pipeline.write_run_summary(stage, summary)
+        if index_path is not None:
+            summary["index"] = update_indexes(inputs, cfg, None if index_path == "default" else Path(index_path), jobs)
     finish(ui, summary, corpus, dedupe_lines(summary["dedupe"]) if "dedupe" in summary else ["nothing to do: no readable documents"])
+
+
+DATASET_SUFFIXES = (".jsonl", ".jsonl.gz", ".parquet", ".pq")
+
+
+def is_dataset_path(p: str) -> bool:
+    """JSONL(.gz)/Parquet files or URLs: what Dask workers can read themselves."""
+    return "://" in p or p.endswith(DATASET_SUFFIXES)
+
+
+def run_dask_dataset(ui: Ui, inputs: list[str], out: str, cfg, scheduler: str | None) -> None:
+    """Dataset mode: the workers read the records, dedupe them and write part files.
+
+    Nothing passes through this process, so the corpus may be larger than this
+    machine. A local ``out`` is staged and swapped in like every other output;
+    a remote one (``s3://…``) is written in place by the workers.
+    """
+    from .dask_engine import dask_client
+    from .dask_engine.dataset import dedupe_dataset
+
+    progress = dask_progress(ui)
+    summary: dict = {"seedsift": __version__, "command": "dedupe", "engine": "dask", "inputs": inputs}
+    with dask_client(scheduler) as client:
+        if "://" in out:
+            summary["dedupe"] = dedupe_dataset(client, inputs, out, cfg, progress)
+        else:
+            local = [Path(p) for p in inputs if "://" not in p]
+            check_paths(local, Path(out))
+            with atomic.staged_directory(Path(out)) as stage:
+                for sub in ("dedup", "clusters", "spans", "manifest"):
+                    shutil.rmtree(stage / sub, ignore_errors=True)
+                try:
+                    summary["dedupe"] = dedupe_dataset(client, inputs, str(stage), cfg, progress)
+                except (ValueError, OSError) as err:
+                    raise UsageProblem(f"dask dataset: {err}") from None
+                pipeline.write_run_summary(stage, summary)
+    s = summary["dedupe"]
+    finish(ui, summary, Corpus([], []), [
+        f"dedupe (dask): {s['documents']} documents, {s['dropped']} documents removed, "
+        f"{s['passages']} passages removed, {s['chars_removed']:,} characters removed", f"wrote {out}/",
+    ])
+
+
+def dask_progress(ui: Ui):
+    bars: dict[str, tqdm] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if ui.quiet:
+            return
+        bar = bars.setdefault(stage, tqdm(total=total, desc=f"dask {stage}", disable=None, file=sys.stderr, leave=False))
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    return progress
+
+
+def update_indexes(inputs: list[Path], cfg, index_path: Path | None, jobs: int | None) -> dict:
+    """Sync the check index of every directory input (incremental: only new or changed pages are hashed)."""
+    from .cli_check import sync_index
+
+    dirs = [p for p in inputs if p.is_dir()]
+    if index_path is not None and len(dirs) != 1:
+        raise UsageProblem("--index PATH needs exactly one input directory")
+    return {str(d): sync_index(d, cfg, index_path, jobs=jobs) for d in dirs}
 
 
 class Terminated(BaseException):

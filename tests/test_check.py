@@ -57,7 +57,7 @@ def test_repairs_are_listed_then_fixed(repo):
     page.write_text(damaged, encoding="utf-8")
     res = seedsift("check", "seeds/new.txt", cwd=repo)
     assert res.returncode == 1
-    assert 'seeds/new.txt:3: punctuation: "," → "，"' in res.stdout.splitlines()
+    assert 'seeds/new.txt:3: punctuation: "," → "，" (×3)' in res.stdout.splitlines()  # same repair, one line
     assert re.search(r'^seeds/new\.txt:1: whitespace: ".*" → ".*"$', res.stdout, re.M)
     assert "--fix" in res.stdout
     assert page.read_text(encoding="utf-8") == damaged  # not modified without --fix
