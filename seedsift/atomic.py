@@ -150,32 +150,35 @@ def staged_directory(out: Path, *, keep_existing: bool = True) -> Iterator[Path]
                 f"{out}: exists and is not a seedsift output directory (no {MARKER}); "
                 "refusing to replace it"
             )
+    stage: Path | None = None
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with deferred_signals():
-            stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
-            os.chmod(stage, 0o777 & ~_current_umask())  # mkdtemp makes 0700; out/ gets a plain mkdir's mode
-    except OSError as err:
-        raise OSError(f"{out}: cannot create the output directory ({err.strerror or err})") from None
-    try:
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            with deferred_signals():
+                stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+                os.chmod(stage, 0o777 & ~_current_umask())  # mkdtemp makes 0700; out/ gets a plain mkdir's mode
+        except OSError as err:
+            raise OSError(f"{out}: cannot create the output directory ({err.strerror or err})") from None
         if keep_existing and out.is_dir():
             shutil.copytree(out, stage, copy_function=_link_or_copy, dirs_exist_ok=True)
         yield stage
+        with deferred_signals():  # the swap and the clean-up are not interruptible half way
+            old = None
+            try:
+                if out.exists():
+                    old = out.parent / f".{out.name}.old-{os.getpid()}"
+                    os.replace(out, old)
+                os.replace(stage, out)
+            except BaseException:
+                if old is not None and not out.exists():
+                    os.replace(old, out)
+                raise
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
     except BaseException:
-        with deferred_signals():
-            shutil.rmtree(stage, ignore_errors=True)
+        # also when a signal held back above is acted on as its block ends: the stage never outlives us
+        # (after a completed swap it no longer exists and this does nothing)
+        if stage is not None:
+            with deferred_signals():
+                shutil.rmtree(stage, ignore_errors=True)
         raise
-    with deferred_signals():  # the swap and the clean-up are not interruptible half way
-        old = None
-        try:
-            if out.exists():
-                old = out.parent / f".{out.name}.old-{os.getpid()}"
-                os.replace(out, old)
-            os.replace(stage, out)
-        except BaseException:
-            if old is not None and not out.exists():
-                os.replace(old, out)
-            shutil.rmtree(stage, ignore_errors=True)
-            raise
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)

@@ -63,10 +63,13 @@ def clean_options(f):
 
 def dedupe_options(f):
     f = click.option("--keep", type=click.Choice(["first", "longest"]), default="first", show_default=True, help="Which copy of a duplicate survives.")(f)
-    f = click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=None, help="Document MinHash-LSH Jaccard threshold.")(f)
-    f = click.option("--num-perm", type=click.IntRange(16, 1024), default=None, help="MinHash permutations.")(f)
-    f = click.option("--ngram", type=click.IntRange(1, 32), default=None, help="Character n-gram size of the match keys.")(f)
-    f = click.option("--min-passage-chars", type=click.IntRange(1), default=None, help="Shortest passage that is removed (shorter ones are only reported).")(f)
+    f = click.option("--threshold", type=click.FloatRange(0.0, 1.0, min_open=True), default=None, help="Jaccard threshold of the document MinHash-LSH (default 0.5; candidates are verified).")(f)
+    f = click.option("--similarity", type=click.FloatRange(0.0, 1.0, min_open=True), default=None, help="Verified similarity that makes two documents duplicates (default 0.85).")(f)
+    f = click.option("--num-perm", type=click.IntRange(16, 1024), default=None, help="MinHash permutations (default 128).")(f)
+    f = click.option("--ngram", type=click.IntRange(1, 32), default=None, help="Character n-gram size of the match keys (default 5).")(f)
+    f = click.option("--min-passage-chars", type=click.IntRange(1), default=None, help="Shortest passage that is removed, in letters and digits (default 100); shorter ones are only reported.")(f)
+    f = click.option("--remove-similarity", type=click.FloatRange(0.0, 1.0, min_open=True), default=None, help="Passages at least this similar are removed (default 0.95); less similar ones are only reported.")(f)
+    f = click.option("--lsh-backend", type=click.Choice(["datasketch", "numpy"]), default=None, help="Document candidates from datasketch's MinHashLSH (default) or numpy band keys (faster, same pairs).")(f)
     f = click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="Worker processes (default: all cores).")(f)
     return f
 
@@ -75,15 +78,24 @@ def make_clean_config(keep_punctuation: bool, script: str, drop_boilerplate: boo
     return CleanConfig(fix_punctuation=not keep_punctuation, script=script, drop_boilerplate=drop_boilerplate)
 
 
-def make_dedupe_config(keep, threshold, num_perm, ngram, min_passage_chars):
+def make_dedupe_config(keep, threshold, num_perm, ngram, min_passage_chars, similarity=None,
+                       remove_similarity=None, lsh_backend=None):
     from dedupe import DedupeConfig
 
-    given = {"keep": keep, "threshold": threshold, "num_perm": num_perm, "ngram": ngram,
-             "min_passage_chars": min_passage_chars}
+    given = {"keep": keep, "doc_threshold": threshold, "num_perm": num_perm, "ngram": ngram,
+             "min_passage_chars": min_passage_chars, "doc_similarity": similarity,
+             "remove_similarity": remove_similarity, "lsh_backend": lsh_backend}
     try:
         return DedupeConfig(**{k: v for k, v in given.items() if v is not None})
     except ValueError as err:
         raise click.UsageError(str(err)) from None
+
+
+def config_dict(cfg) -> dict:
+    """The dedupe options as recorded in run.json (so a run can be reproduced)."""
+    import dataclasses
+
+    return {f.name: getattr(cfg, f.name) for f in dataclasses.fields(cfg)}
 
 
 def check_paths(inputs: list[Path], out: Path) -> None:
@@ -195,7 +207,7 @@ def cli() -> None:
 @clean_options
 @dedupe_options
 @common_output_options
-def run(inputs, out, keep_punctuation, script, drop_boilerplate, keep, threshold, num_perm, ngram, min_passage_chars, jobs, as_json, quiet, max_corpus_mb):
+def run(inputs, out, keep_punctuation, script, drop_boilerplate, keep, threshold, similarity, num_perm, ngram, min_passage_chars, remove_similarity, lsh_backend, jobs, as_json, quiet, max_corpus_mb):
     """Run the whole pipeline: clean, then deduplicate the cleaned text, then write the report.
 
     With no INPUT the shipped seeds/ directory is processed.
@@ -209,7 +221,7 @@ def run(inputs, out, keep_punctuation, script, drop_boilerplate, keep, threshold
     inputs = list(inputs) or [default_seeds()]
     check_paths(inputs, out)
     clean_cfg = make_clean_config(keep_punctuation, script, drop_boilerplate)
-    dedupe_cfg = make_dedupe_config(keep, threshold, num_perm, ngram, min_passage_chars)
+    dedupe_cfg = make_dedupe_config(keep, threshold, num_perm, ngram, min_passage_chars, similarity, remove_similarity, lsh_backend)
     corpus = load(ui, inputs, max_corpus_mb)
     if not corpus.docs:
         finish(ui, {"documents": 0}, corpus, ["nothing to do: no readable documents"])
@@ -220,6 +232,7 @@ def run(inputs, out, keep_punctuation, script, drop_boilerplate, keep, threshold
         result = run_dedupe(ui, corpus.docs, texts, dedupe_cfg, jobs)
         _, dedupe_summary = pipeline.dedupe_stage(stage, corpus.docs, texts, result)
         summary = {"seedsift": __version__, "command": "run", "inputs": [str(p) for p in inputs],
+                   "options": {"clean": clean_cfg._asdict(), "dedupe": config_dict(dedupe_cfg)},
                    "clean": clean_summary, "dedupe": dedupe_summary}
         pipeline.write_run_summary(stage, summary)
         report_lines = write_report_if_available(stage)
@@ -248,7 +261,8 @@ def clean(inputs, out, keep_punctuation, script, drop_boilerplate, as_json, quie
     check_paths(inputs, out)
     cfg = make_clean_config(keep_punctuation, script, drop_boilerplate)
     corpus = load(ui, inputs, max_corpus_mb)
-    summary: dict = {"seedsift": __version__, "command": "clean", "inputs": [str(p) for p in inputs]}
+    summary: dict = {"seedsift": __version__, "command": "clean", "inputs": [str(p) for p in inputs],
+                     "options": {"clean": cfg._asdict()}}
     if corpus.docs:
         with atomic.staged_directory(out) as stage:
             pipeline.write_doc_index(stage, corpus.docs)
@@ -267,21 +281,22 @@ def clean(inputs, out, keep_punctuation, script, drop_boilerplate, as_json, quie
                    "DIR/.seedsift/index.sqlite), so later `seedsift check` runs need no re-run.")
 @dedupe_options
 @common_output_options
-def dedupe(inputs, out, engine, scheduler, index_path, keep, threshold, num_perm, ngram, min_passage_chars, jobs, as_json, quiet, max_corpus_mb):
+def dedupe(inputs, out, engine, scheduler, index_path, keep, threshold, similarity, num_perm, ngram, min_passage_chars, remove_similarity, lsh_backend, jobs, as_json, quiet, max_corpus_mb):
     """Find duplicated documents and passages; write dedup/, clusters, spans and a manifest.
 
     Matching ignores punctuation width, whitespace, paragraph breaks and
     simplified/traditional script; offsets refer to the real text.
     """
     ui = Ui(quiet, as_json)
-    cfg = make_dedupe_config(keep, threshold, num_perm, ngram, min_passage_chars)
+    cfg = make_dedupe_config(keep, threshold, num_perm, ngram, min_passage_chars, similarity, remove_similarity, lsh_backend)
     if engine == "dask" and all(is_dataset_path(p) for p in inputs):
         run_dask_dataset(ui, list(inputs), out, cfg, scheduler)
         return
     inputs, out = [Path(p) for p in inputs], Path(out)
     check_paths(inputs, out)
     corpus = load(ui, inputs, max_corpus_mb)
-    summary: dict = {"seedsift": __version__, "command": "dedupe", "inputs": [str(p) for p in inputs]}
+    summary: dict = {"seedsift": __version__, "command": "dedupe", "inputs": [str(p) for p in inputs],
+                     "options": {"dedupe": config_dict(cfg)}}
     if corpus.docs:
         texts = [d.text for d in corpus.docs]
         result = run_dedupe(ui, corpus.docs, texts, cfg, jobs, engine, scheduler)

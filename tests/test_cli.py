@@ -147,3 +147,20 @@ def test_jsonl_record_problems_name_the_line(tmp_path):
 def test_unknown_option_is_a_usage_error(tmp_path):
     res = seedsift("clean", SEEDS, "--out", tmp_path / "o", "--script", "klingon")
     assert res.returncode == 2
+
+
+def test_dedupe_options_reach_the_deduplicator_and_are_recorded(tmp_path):
+    res = seedsift("dedupe", SEEDS, "--out", tmp_path / "o", "-q", "--threshold", "0.6", "--similarity", "0.9",
+                   "--remove-similarity", "0.97", "--min-passage-chars", "150", "--lsh-backend", "numpy", "--keep", "longest")
+    assert res.returncode == 0, res.stderr
+    recorded = json.loads((tmp_path / "o/run.json").read_text(encoding="utf-8"))["options"]["dedupe"]
+    assert recorded["doc_threshold"] == 0.6 and recorded["doc_similarity"] == 0.9
+    assert recorded["remove_similarity"] == 0.97 and recorded["min_passage_chars"] == 150
+    assert recorded["lsh_backend"] == "numpy" and recorded["keep"] == "longest"
+
+
+def test_invalid_dedupe_option_combination_is_a_usage_error(tmp_path):
+    res = seedsift("dedupe", SEEDS, "--out", tmp_path / "o", "--remove-similarity", "0.5")
+    assert res.returncode == 2
+    assert "remove_similarity" in res.stderr
+    assert not (tmp_path / "o").exists()

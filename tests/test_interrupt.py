@@ -143,3 +143,72 @@ def test_repeated_signals_do_not_leave_staging_behind(tmp_path, corpus):
     # (main does not ignore further signals while it reports and exits; see the hardening report)
     assert proc.returncode in (130, -signal.SIGINT), stderr
     assert "Traceback" not in stderr or "KeyboardInterrupt" in stderr.splitlines()[-1], stderr
+
+
+# ------------------------------------------------------------------ the races, made deterministic in process
+
+
+def _signal_during(monkeypatch, module, name: str, sig=signal.SIGINT, times: int = 1):
+    """Make ``module.name`` raise ``sig`` at this process right after it does its work."""
+    real = getattr(module, name)
+    calls = {"n": 0}
+
+    def wrapped(*a, **kw):
+        result = real(*a, **kw)
+        calls["n"] += 1
+        if calls["n"] <= times:
+            os.kill(os.getpid(), sig)
+        return result
+
+    monkeypatch.setattr(module, name, wrapped)
+
+
+def test_signal_while_the_stage_is_created_leaves_nothing(tmp_path, monkeypatch):
+    import tempfile
+
+    from seedsift import atomic
+
+    _signal_during(monkeypatch, tempfile, "mkdtemp")
+    with pytest.raises(KeyboardInterrupt):
+        with atomic.staged_directory(tmp_path / "out") as stage:
+            atomic.write_text(stage / "x.txt", "never")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_signal_during_the_swap_completes_the_swap_first(tmp_path, monkeypatch):
+    from seedsift import atomic
+
+    out = tmp_path / "out"
+    with atomic.staged_directory(out) as stage:
+        atomic.write_text(stage / atomic.MARKER, "{}")
+        atomic.write_text(stage / "x.txt", "old")
+    with pytest.raises(KeyboardInterrupt):
+        with atomic.staged_directory(out) as stage:
+            atomic.write_text(stage / "x.txt", "new")
+            _signal_during(monkeypatch, os, "replace")  # the first rename of the swap
+    # never half way: the new output is complete (the swap was held together), nothing left over
+    assert (out / "x.txt").read_text() == "new" and (out / atomic.MARKER).exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_sigterm_handler_is_restored_and_acted_on(tmp_path):
+    """deferred_signals acts on a held-back SIGTERM with the handler that was installed (cli's Terminated)."""
+    from seedsift import atomic
+
+    class Stop(BaseException):
+        pass
+
+    def handler(signum, frame):
+        raise Stop()
+
+    old = signal.signal(signal.SIGTERM, handler)
+    try:
+        with pytest.raises(Stop):
+            with atomic.deferred_signals():
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(0.05)  # would have raised here without the deferral
+                reached = True
+        assert reached
+        assert signal.getsignal(signal.SIGTERM) is handler
+    finally:
+        signal.signal(signal.SIGTERM, old)
