@@ -7,6 +7,7 @@ named on stderr in one line) or, for ``check``, something was found or fixed;
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -156,17 +157,7 @@ def run_dedupe(ui: Ui, docs: list[Doc], texts: list[str], config, jobs: int | No
     from dedupe import find_duplicates
 
     pairs = [(d.id, t) for d, t in zip(docs, texts)]
-    bars: dict[str, tqdm] = {}
-
-    def progress(stage: str, done: int, total: int) -> None:
-        if ui.quiet:
-            return
-        bar = bars.get(stage)
-        if bar is None:
-            bar = bars[stage] = tqdm(total=total, desc=f"dedupe {stage}", disable=None, file=sys.stderr, leave=False)
-        bar.n = done
-        bar.refresh()
-
+    progress, bars = stage_progress(ui, "dedupe")
     try:
         if engine == "dask":
             from .dask_engine import find_duplicates_dask
@@ -327,22 +318,27 @@ def run_dask_dataset(ui: Ui, inputs: list[str], out: str, cfg, scheduler: str | 
     from .dask_engine import dask_client
     from .dask_engine.dataset import dedupe_dataset
 
-    progress = dask_progress(ui)
-    summary: dict = {"seedsift": __version__, "command": "dedupe", "engine": "dask", "inputs": inputs}
-    with dask_client(scheduler) as client:
-        if "://" in out:
-            summary["dedupe"] = dedupe_dataset(client, inputs, out, cfg, progress)
-        else:
-            local = [Path(p) for p in inputs if "://" not in p]
-            check_paths(local, Path(out))
-            with atomic.staged_directory(Path(out)) as stage:
-                for sub in ("dedup", "clusters", "spans", "manifest"):
-                    shutil.rmtree(stage / sub, ignore_errors=True)
-                try:
-                    summary["dedupe"] = dedupe_dataset(client, inputs, str(stage), cfg, progress)
-                except (ValueError, OSError) as err:
-                    raise UsageProblem(f"dask dataset: {err}") from None
-                pipeline.write_run_summary(stage, summary)
+    remote_out = "://" in out
+    if not remote_out:
+        check_paths([Path(p) for p in inputs if "://" not in p], Path(out))
+    progress, bars = stage_progress(ui, "dask")
+    summary: dict = {"seedsift": __version__, "command": "dedupe", "engine": "dask", "inputs": inputs,
+                     "options": {"dedupe": config_dict(cfg)}}
+    with contextlib.ExitStack() as stack:
+        stack.callback(lambda: [bar.close() for bar in bars.values()])
+        client = stack.enter_context(dask_client(scheduler))
+        target = out
+        if not remote_out:
+            stage = stack.enter_context(atomic.staged_directory(Path(out)))
+            for sub in ("dedup", "clusters", "spans", "manifest"):
+                shutil.rmtree(stage / sub, ignore_errors=True)
+            target = str(stage)
+        try:
+            summary["dedupe"] = dedupe_dataset(client, inputs, target, cfg, progress)
+        except (ValueError, OSError) as err:
+            raise UsageProblem(f"dask dataset: {err}") from None
+        if not remote_out:
+            pipeline.write_run_summary(Path(target), summary)
     s = summary["dedupe"]
     finish(ui, summary, Corpus([], []), [
         f"dedupe (dask): {s['documents']} documents, {s['dropped']} documents removed, "
@@ -350,18 +346,24 @@ def run_dask_dataset(ui: Ui, inputs: list[str], out: str, cfg, scheduler: str | 
     ])
 
 
-def dask_progress(ui: Ui):
+def stage_progress(ui: Ui, prefix: str):
+    """A ``progress(stage, done, total)`` callback drawing one tqdm bar per stage on stderr.
+
+    Returns the callback and the dict of bars, which the caller closes.
+    """
     bars: dict[str, tqdm] = {}
 
     def progress(stage: str, done: int, total: int) -> None:
         if ui.quiet:
             return
-        bar = bars.setdefault(stage, tqdm(total=total, desc=f"dask {stage}", disable=None, file=sys.stderr, leave=False))
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=total, desc=f"{prefix} {stage}", disable=None, file=sys.stderr, leave=False)
         bar.total = total
         bar.n = done
         bar.refresh()
 
-    return progress
+    return progress, bars
 
 
 def update_indexes(inputs: list[Path], cfg, index_path: Path | None, jobs: int | None) -> dict:
