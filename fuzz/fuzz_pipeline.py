@@ -439,9 +439,9 @@ def _cli_group(seed: int, tmp: Path, g: int, group: list[int]) -> tuple[list[str
     src = tmp / f"in{g}"
     src.mkdir()
     records = []
-    for i in group:
+    for k, i in enumerate(group):
         kind, data = generate(seed, i)
-        if i % 5 == 0:  # every 5th input travels as a JSONL record (text decoded as the app would)
+        if k % 5 == 0:  # every 5th input travels as a JSONL record (text decoded as the app would)
             try:
                 records.append({"id": f"r{i}", "kind": kind, "text": cleaners.decode(data).text})
             except DecodeError:

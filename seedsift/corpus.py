@@ -250,19 +250,34 @@ def _jsonl_lines(path: Path, max_total_bytes: int):
         with opener(path, "rb") as fh:
             lineno = 0
             while True:
-                raw = fh.readline(MAX_DOC_BYTES + 1)
-                if not raw:
+                # read in 1 MiB pieces; an over-long record is dropped as soon as it passes the limit,
+                # so memory stays at one accepted record however long the line is
+                pieces: list[bytes] = []
+                size = 0
+                while True:
+                    piece = fh.readline(1 << 20)
+                    if not piece:
+                        break
+                    size += len(piece)
+                    if total + size > max_total_bytes:
+                        raise InputError(shown(path), f"decompresses to more than {max_total_bytes / 2**20:,.0f} MiB, "
+                                         "the limit of the local engine; split the file or raise --max-corpus-mb")
+                    if size <= MAX_DOC_BYTES:
+                        pieces.append(piece)
+                    else:
+                        pieces.clear()
+                    if piece.endswith(b"\n"):
+                        break
+                if not size:
                     return
                 lineno += 1
-                if len(raw) > MAX_DOC_BYTES and not raw.endswith(b"\n"):
-                    size = len(raw)
-                    while raw and not raw.endswith(b"\n"):  # skip the rest of the record, chunk by chunk
-                        raw = fh.readline(1 << 20)
-                        size += len(raw)
+                if size > MAX_DOC_BYTES:
                     total += size
-                    yield lineno, InputError(f"{shown(path)}:{lineno}", f"record is {size / 2**20:.0f} MiB; documents over "
-                                             f"{MAX_DOC_BYTES // 2**20} MiB are refused")
+                    yield lineno, InputError(f"{shown(path)}:{lineno}", f"record is {size / 2**20:.0f} MiB; documents "
+                                             f"over {MAX_DOC_BYTES // 2**20} MiB are refused")
                     continue
+                raw = b"".join(pieces)
+                del pieces
                 total += len(raw)
                 if total > max_total_bytes:
                     raise InputError(shown(path), f"decompresses to more than {max_total_bytes / 2**20:,.0f} MiB, the "

@@ -1,6 +1,6 @@
 """The Dask engine: ``dedupe.find_duplicates`` with every stage spread over a cluster.
 
-What runs where (see docs/dask.md for the picture and the 1 TB estimate):
+What runs where (see the README section "Scaling out" for the picture and the 1 TB estimate):
 
 1. documents are split into partitions of consecutive input positions; each
    worker computes keys, MinHash signatures and passage windows of its
