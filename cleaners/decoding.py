@@ -34,6 +34,15 @@ def _check_controls(text: str) -> None:
         raise DecodeError(f"binary file ({bad} control characters)")
 
 
+def _implausible_share(text: str) -> float:
+    """Share of characters no real text contains: unassigned, private use, surrogates,
+    U+FFFD and stray U+FEFF. A BOM promises an encoding; garbage behind it keeps none."""
+    if not text:
+        return 0.0
+    bad = sum(1 for ch in text if ch in "\ufffd\ufeff" or unicodedata.category(ch) in ("Cn", "Co", "Cs"))
+    return bad / len(text)
+
+
 def _score(text: str) -> float:
     """Mean per-character plausibility: common Han high, rare/private-use/control low."""
     if not text:
@@ -84,6 +93,9 @@ def decode(data: bytes) -> Decoded:
             except UnicodeDecodeError as exc:
                 raise DecodeError(f"undecodable: {enc} byte-order mark but invalid {enc} ({exc.reason})") from None
             _check_controls(text)
+            probe = text[:_SAMPLE]
+            if _implausible_share(probe) > 0.05 and len(probe) > 2:
+                raise DecodeError(f"undecodable: {enc} byte-order mark but the bytes after it are not {enc} text")
             return Decoded(text, enc)
     if b"\x00" in data:
         raise DecodeError("binary file (NUL bytes)")

@@ -224,6 +224,7 @@ class Target(NamedTuple):
     path: Path
     rel: str | None
     text: str
+    encoding: str = "utf-8"
 
 
 def _display(path: Path, cwd: Path) -> str:
@@ -382,14 +383,15 @@ def check_files(paths: Sequence[Path], opts: CheckOptions, *, cwd: Path | None =
         seen.add(os.path.abspath(p))
         report.files.append(disp)
         try:
-            text = _read_text_file(Path(p), disp).text
+            doc = _read_text_file(Path(p), disp)
+            text, encoding = doc.text, doc.encoding
         except InputError as err:
             report.findings.append(Finding(disp, 0, 0, "error", "unreadable", reason=err.message))
             continue
         root = None
         if opts.duplicates:
             root = Path(os.path.abspath(opts.corpus)) if opts.corpus else corpus_of(Path(p))
-        groups.setdefault(root, []).append(Target(disp, Path(p), None if root is None else _rel_in(Path(p), root), text))
+        groups.setdefault(root, []).append(Target(disp, Path(p), None if root is None else _rel_in(Path(p), root), text, encoding))
     for root, group in groups.items():
         if root is None:
             _check_group(None, group, opts, cwd, report, baseline)
@@ -432,9 +434,15 @@ def _check_group(ix: Index | None, group: list[Target], opts: CheckOptions, cwd:
                 found = [f._replace(category="accepted") if f.category == "flag" else f for f in found]
             findings.extend(found)
             if opts.fix and new_text != text:
-                atomic.write_text(t.path, new_text)
-                fixed.append(t.display)
-                text = new_text
+                try:
+                    atomic.write_bytes(t.path, new_text.encode(t.encoding))
+                except UnicodeEncodeError as err:
+                    findings.append(Finding(t.display, 0, 0, "error", "unfixable",
+                                            reason=f"the fixed text cannot be written back in {t.encoding} ({err.reason}); "
+                                                   "convert the page to UTF-8 first"))
+                else:
+                    fixed.append(t.display)
+                    text = new_text
         targets.append(t._replace(text=text))
     info = None
     if ix is not None and opts.duplicates:

@@ -171,8 +171,12 @@ def run_dedupe(ui: Ui, docs: list[Doc], texts: list[str], config, jobs: int | No
 
             warm()  # build the script-folding table once; forked workers inherit it
 
-            with ProcessPoolExecutor(jobs) as pool:
+            pool = ProcessPoolExecutor(jobs)
+            try:
                 return find_duplicates(pairs, config, map_fn=lambda f, *its: pool.map(f, *its, chunksize=16), progress=progress)
+            finally:
+                # On Ctrl-C do not wait for queued work: cancel it and let the workers go.
+                pool.shutdown(wait=True, cancel_futures=True)
         return find_duplicates(pairs, config, progress=progress)
     finally:
         for bar in bars.values():
@@ -384,6 +388,14 @@ def _raise_terminated(signum, frame) -> None:
     raise Terminated()
 
 
+def _interrupted(code: int) -> None:
+    """Report an interrupt and exit; a second Ctrl-C or SIGTERM meanwhile cannot cut this short."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    click.echo("seedsift: interrupted; previous outputs left as they were", err=True)
+    sys.exit(code)
+
+
 def main() -> None:
     """Console entry point: UsageProblem and OSError become one line and exit code 2.
 
@@ -396,8 +408,7 @@ def main() -> None:
     except click.exceptions.Exit as e:
         sys.exit(e.exit_code)
     except click.Abort:  # click turns KeyboardInterrupt into Abort
-        click.echo("seedsift: interrupted; previous outputs left as they were", err=True)
-        sys.exit(130)
+        _interrupted(130)
     except click.ClickException as e:
         e.show()
         sys.exit(e.exit_code)
@@ -411,8 +422,7 @@ def main() -> None:
         click.echo(f"seedsift: {e}", err=True)
         sys.exit(2)
     except (KeyboardInterrupt, Terminated) as e:
-        click.echo("seedsift: interrupted; previous outputs left as they were", err=True)
-        sys.exit(143 if isinstance(e, Terminated) else 130)
+        _interrupted(143 if isinstance(e, Terminated) else 130)
 
 
 def _register_command_modules() -> None:

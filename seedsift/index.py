@@ -176,7 +176,7 @@ def list_pages(root: Path, *, tracked_only: bool | None = None) -> list[Page]:
                         st = e.stat()
                     except OSError:
                         continue  # broken link, vanished
-                    if S_ISREG(st.st_mode):
+                    if S_ISREG(st.st_mode) and _utf8_name(e.path):
                         pages.append(Page(prefix + name, e.path, st.st_size, st.st_mtime_ns))
         pages.sort(key=lambda p: p.rel)
         return pages
@@ -188,9 +188,21 @@ def list_pages(root: Path, *, tracked_only: bool | None = None) -> list[Page]:
             st = os.stat(path)
         except OSError:
             continue  # tracked but deleted in the work tree
-        if S_ISREG(st.st_mode):
+        if S_ISREG(st.st_mode) and _utf8_name(path):
             pages.append(Page(rel, path, st.st_size, st.st_mtime_ns))
     return pages
+
+
+def _utf8_name(path: str) -> bool:
+    """Pages whose names are not UTF-8 (old GBK archives) cannot be stored or reported: skip with a warning."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        from .corpus import shown
+
+        _warn_default(f"{shown(path)}: file name is not valid UTF-8; not indexed (rename it, e.g. with convmv)")
+        return False
+    return True
 
 
 # --------------------------------------------------------------------------- the index

@@ -339,3 +339,14 @@ def test_record_texts_get_no_final_newline(text, expected):
     assert result.text == expected
     assert apply_repairs(text, result.repairs) == expected
     assert clean(result.text, config).repairs == ()
+
+
+@pytest.mark.parametrize("enc", ["utf-16", "utf-32"])
+def test_real_text_behind_a_bom_still_decodes(enc):
+    text = "全国总工会召开会议。Workers' union met today.\n"
+    assert decode(text.encode(enc)) == (text, enc)
+
+
+def test_garbage_behind_a_bom_is_refused():
+    with pytest.raises(DecodeError, match="byte-order mark"):
+        decode(b"\xff\xfe" + bytes(range(0xE0, 0xF8)) * 20)

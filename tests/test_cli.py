@@ -112,8 +112,18 @@ def test_huge_single_line_is_refused_clearly(tmp_path):
     (src / "good.txt").write_text(CLEAN_PARAGRAPH, encoding="utf-8")
     res = seedsift("clean", src, "--out", tmp_path / "out")
     assert res.returncode == 1
-    assert "huge.txt: a line of" in res.stderr
+    lines = [l for l in res.stderr.splitlines() if "huge.txt" in l]
+    assert len(lines) == 1 and "refused" in lines[0], res.stderr
     assert (tmp_path / "out/cleaned/good.txt").exists()
+
+
+def test_long_line_under_the_size_limit_is_refused_by_line_length(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "wide.txt").write_text("字" * 1_200_000, encoding="utf-8")  # 3.6 MB, one line
+    res = seedsift("clean", src, "--out", tmp_path / "out")
+    assert res.returncode == 1
+    assert "wide.txt: a line of 1,200,000 characters" in res.stderr
 
 
 @pytest.mark.parametrize("where", ["same", "inside"])

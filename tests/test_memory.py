@@ -89,7 +89,7 @@ def test_200mb_record_in_jsonl_is_refused_without_holding_it(tmp_path):
     assert errs == [f"seedsift: {src}:2: record is 200 MiB; documents over {MAX_DOC_BYTES // MiB} MiB are refused"]
     ids = [json.loads(l)["id"] for l in (tmp_path / "out/cleaned.jsonl").read_text(encoding="utf-8").splitlines()]
     assert ids == ["small", "after"]
-    # read in 1 MiB pieces and dropped once past the limit: at most one record's worth (64 MiB) is
+    # read in 1 MiB pieces and dropped once past the limit: at most one record's worth (MAX_DOC_BYTES) is
     # buffered before it is known to be too long, never the 200 MB
     assert r["peak"] < baseline_peak(tmp_path) + MAX_DOC_BYTES + 40 * MiB, r["peak"]
 

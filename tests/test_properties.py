@@ -270,8 +270,6 @@ NOT_IDEMPOTENT = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason="cleaners/joins.py + cleaners/pipeline.py: join decisions depend on "
-                   "neighbouring joins; clean() stops before a fixed point, a second clean joins one more break")
 def test_cleaning_is_idempotent_on_the_fuzzer_counterexample():
     once = cleaners.clean(NOT_IDEMPOTENT, CleanConfig())
     assert [r for r in cleaners.clean(once.text, CleanConfig()).repairs if r.applied] == []

@@ -29,7 +29,7 @@ from dedupe.verify import verify_pair
 #: Bits of the document position inside a rank code (2**36 = 68 billion documents).
 IDX_BITS = 36
 IDX_MASK = (1 << IDX_BITS) - 1
-#: Texts up to this many characters can be ranked by length (the corpus reader refuses > 64 MiB).
+#: Texts up to this many characters can be ranked by length (the corpus reader refuses documents over MAX_DOC_BYTES).
 LEN_CAP = 1 << 27
 
 
