@@ -282,6 +282,35 @@ def candidate_pairs(
     return index.pairs()
 
 
+def band_collisions(
+    col: np.ndarray, win_doc: np.ndarray, win_idx: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+    """Scan one band of window band keys for colliding windows.
+
+    Sorts the windows by (key, document, window) and pairs each with its
+    predecessor (list 0) and with its bucket's first window (list 1), so the
+    work is linear even for huge buckets. Two windows of one document count
+    only when they do not overlap (indices at least 2 apart). Returns the
+    sorted ``(keys, docs, windows)`` and, per list, the ``(left, right)``
+    positions of the colliding windows in that order. The local
+    :func:`window_pairs` and the Dask engine's per-bucket scan share it, so
+    both see the same collisions in the same order.
+    """
+    order = np.lexsort((win_idx, win_doc, col))
+    c, d, w = col[order], win_doc[order], win_idx[order]
+    same = c[1:] == c[:-1]
+    if not same.any():
+        return c, d, w, []
+    newgrp = np.concatenate([[True], ~same])
+    first = np.maximum.accumulate(np.where(newgrp, np.arange(c.size), 0))
+    idx = np.flatnonzero(same) + 1
+    lists = []
+    for left in (idx - 1, first[idx]):
+        ok = ((d[left] != d[idx]) | (np.abs(w[idx] - w[left]) >= 2)) & (left != idx)
+        lists.append((left[ok], idx[ok]))
+    return c, d, w, lists
+
+
 def window_pairs(
     win_doc: np.ndarray, win_idx: np.ndarray, bkeys: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -290,34 +319,19 @@ def window_pairs(
     representative colliding window pair (``win_a`` of ``doc_a``, ``win_b`` of
     ``doc_b``, from the first band where the pair collides) and the number of
     bands in which the pair collides. Sorted by ``(doc_a, doc_b)``.
-
-    Within each bucket (band, key) the windows are sorted by (doc, window) and
-    each is paired with its predecessor and with the bucket's first window, so
-    the work is linear in the number of windows even for huge buckets. Two
-    windows of one document count only when they do not overlap (window
-    indices differ by at least 2).
+    Collisions per band come from :func:`band_collisions`.
     """
     z = np.zeros(0, dtype=np.int64)
     if win_doc.size < 2:
         return z, z, z, z, z
     codes, was, wbs = [], [], []
     for k in range(bkeys.shape[1]):
-        col = bkeys[:, k]
-        order = np.lexsort((win_idx, win_doc, col))
-        c = col[order]
-        d = win_doc[order]
-        w = win_idx[order]
-        same = c[1:] == c[:-1]
-        if not same.any():
+        _, d, w, lists = band_collisions(bkeys[:, k], win_doc, win_idx)
+        if not lists:
             continue
-        newgrp = np.concatenate([[True], ~same])
-        first = np.maximum.accumulate(np.where(newgrp, np.arange(c.size), 0))
-        idx = np.flatnonzero(same) + 1
         bc, ba, bb = [], [], []
-        for left in (idx - 1, first[idx]):
-            di, dj, wi, wj = d[left], d[idx], w[left], w[idx]
-            ok = ((di != dj) | (np.abs(wj - wi) >= 2)) & (left != idx)
-            di, dj, wi, wj = di[ok], dj[ok], wi[ok], wj[ok]
+        for left, right in lists:
+            di, dj, wi, wj = d[left], d[right], w[left], w[right]
             swap = di > dj
             a, b = np.where(swap, dj, di), np.where(swap, di, dj)
             bc.append(a.astype(np.int64) * (1 << 32) + b.astype(np.int64))

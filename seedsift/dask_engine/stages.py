@@ -22,7 +22,7 @@ import pandas as pd
 from dedupe import DedupeConfig, Span
 from dedupe.core import align_task, align_tasks, doc_task
 from dedupe.keys import KeyedDoc
-from dedupe.minhash import EMPTY, band_keys
+from dedupe.minhash import EMPTY, band_collisions, band_keys
 from dedupe.passages import Match, PassageUnits, plan_spans
 from dedupe.verify import verify_pair
 
@@ -260,9 +260,9 @@ _SCAN_ORDER = ["code", "band", "lst", "ukey", "rdoc", "rwin"]
 def window_collisions(part: pd.DataFrame) -> pd.DataFrame:
     """The per-band scan of ``minhash.window_pairs`` over the whole buckets of one partition.
 
-    For each band, windows are sorted by (bucket key, document, window) and
-    each is paired with its predecessor (list 0) and with its bucket's first
-    window (list 1), exactly as the local function scans the whole band.
+    For each band, ``minhash.band_collisions`` (the local engine's own scan)
+    pairs each window with its predecessor (list 0) and with its bucket's
+    first window (list 1); buckets are whole in a partition after the shuffle.
     Every candidate keeps its position in that scan (list, unsigned bucket
     key, right window), so the global first occurrence -- the local
     function's representative -- can be chosen after the shuffle on the pair.
@@ -273,18 +273,9 @@ def window_collisions(part: pd.DataFrame) -> pd.DataFrame:
         col = g.bkey.to_numpy(np.int64).view(np.uint64)
         doc = g.doc.to_numpy(np.int64)
         win = g.win.to_numpy(np.int64)
-        order = np.lexsort((win, doc, col))
-        c, d, w = col[order], doc[order], win[order]
-        same = c[1:] == c[:-1]
-        if not same.any():
-            continue
-        newgrp = np.concatenate([[True], ~same])
-        first = np.maximum.accumulate(np.where(newgrp, np.arange(c.size), 0))
-        idx = np.flatnonzero(same) + 1
-        for lst, left in enumerate((idx - 1, first[idx])):
-            di, dj, wi, wj = d[left], d[idx], w[left], w[idx]
-            ok = ((di != dj) | (np.abs(wj - wi) >= 2)) & (left != idx)
-            di, dj, wi, wj, right = di[ok], dj[ok], wi[ok], wj[ok], idx[ok]
+        c, d, w, lists = band_collisions(col, doc, win)
+        for lst, (left, right) in enumerate(lists):
+            di, dj, wi, wj = d[left], d[right], w[left], w[right]
             swap = di > dj
             outs.append(pd.DataFrame({
                 "code": np.where(swap, dj, di) * (1 << 32) + np.where(swap, di, dj),
