@@ -35,11 +35,12 @@ def _check_controls(text: str) -> None:
 
 
 def _implausible_share(text: str) -> float:
-    """Share of characters no real text contains: unassigned, private use, surrogates,
-    U+FFFD and stray U+FEFF. A BOM promises an encoding; garbage behind it keeps none."""
+    """Share of characters real text hardly contains: unassigned, private use, surrogates
+    and U+FFFD. A BOM promises an encoding; garbage behind it keeps none. (Zero-width
+    U+FEFF is not counted: scraped text really carries it.)"""
     if not text:
         return 0.0
-    bad = sum(1 for ch in text if ch in "\ufffd\ufeff" or unicodedata.category(ch) in ("Cn", "Co", "Cs"))
+    bad = sum(1 for ch in text if ch == "\ufffd" or unicodedata.category(ch) in ("Cn", "Co", "Cs"))
     return bad / len(text)
 
 
