@@ -11,6 +11,8 @@ from __future__ import annotations
 from .blocks import drop_boilerplate
 from .config import CleanConfig
 from .decoding import DecodeError, decode
+from ._lexicon import install as install_lexicon
+from ._lexicon import snapshot as lexicon_snapshot
 from .joins import join_broken_paragraphs
 from .pipeline import apply_repairs, clean
 from .punctuation import normalize_punctuation
@@ -34,6 +36,8 @@ FIXERS = {
 }
 
 __all__ = [
+    "install_lexicon",
+    "lexicon_snapshot",
     "decode",
     "DecodeError",
     "clean",

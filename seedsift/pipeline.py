@@ -21,6 +21,7 @@ from reports.diff import unified_diff
 
 from . import atomic
 from .corpus import Doc
+from .lexicon_cache import warm_lexicon
 
 Progress = Callable[[Iterable], Iterable]
 
@@ -74,6 +75,7 @@ def clean_stage(out: Path, docs: Sequence[Doc], config: CleanConfig, progress: P
     """Clean ``docs`` and write cleaned/, repairs.jsonl and diffs/. Returns (cleaned texts, summary)."""
     shutil.rmtree(out / "cleaned", ignore_errors=True)
     shutil.rmtree(out / "diffs" / "clean", ignore_errors=True)
+    warm_lexicon()
     results = clean_docs(docs, config, progress)
     texts = [r.text for r in results]
     _write_texts(out, "cleaned", "cleaned.jsonl", docs, texts)

@@ -1,0 +1,40 @@
+"""The lexicon cache only ever saves time: built once, reused, and rebuilt when damaged."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = (
+    "import sys, time; from pathlib import Path; from seedsift.lexicon_cache import warm_lexicon; "
+    "import cleaners; how = warm_lexicon(Path(sys.argv[1])); "
+    "print(how, cleaners.clean('针对对不同群体。').text.strip())"
+)
+
+
+def warm(path: Path) -> list[str]:
+    """Run in a fresh interpreter: the lexicon lives per process."""
+    out = subprocess.run([sys.executable, "-c", SCRIPT, str(path)], cwd=ROOT, capture_output=True, text=True, check=True)
+    return out.stdout.split()
+
+
+def test_built_then_cached_with_the_same_result(tmp_path):
+    path = tmp_path / "lexicon.marshal"
+    assert warm(path) == ["built", "针对不同群体。"]
+    assert path.stat().st_size > 1_000_000
+    assert warm(path) == ["cached", "针对不同群体。"]
+
+
+def test_a_damaged_cache_is_rebuilt(tmp_path):
+    path = tmp_path / "lexicon.marshal"
+    path.write_bytes(b"\x00garbage")
+    assert warm(path) == ["built", "针对不同群体。"]
+    assert warm(path)[0] == "cached"
+
+
+def test_a_snapshot_of_the_wrong_shape_is_refused():
+    import cleaners
+
+    assert cleaners.install_lexicon({"a": 1}, {}, 1) is False
