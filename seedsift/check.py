@@ -37,6 +37,7 @@ from cleaners import CleanConfig
 from . import atomic
 from .baseline import Baseline
 from .corpus import _read_text_file
+from .lexicon_cache import warm_lexicon
 from .errors import InputError
 from .index import Index, _warn_default, doc_keys, fingerprints, list_pages, open_corpus_index, sha256_text
 
@@ -153,7 +154,9 @@ def clean_findings(display: str, file: Path, text: str, config: CleanConfig, bas
     text so their line numbers match the file as rewritten. ``clean(text,
     config) -> repairs`` defaults to :func:`cleaners.clean` (a cache can stand in).
     """
-    clean = clean or (lambda t, c: cleaners.clean(t, c).repairs)
+    if clean is None:
+        warm_lexicon()
+        clean = lambda t, c: cleaners.clean(t, c).repairs  # noqa: E731
     repairs = clean(text, config)
     findings = []
     applied = [r for r in repairs if r.applied]
@@ -207,6 +210,7 @@ def cached_clean(ix: Index) -> Callable[[str, CleanConfig], tuple]:
                 return tuple(cleaners.Repair(*r) for r in hit)
             except TypeError:
                 pass
+        warm_lexicon()  # only on a cache miss: an unchanged page never loads the lexicon
         repairs = cleaners.clean(text, config).repairs
         ix.cache_put(key, [list(r) for r in repairs])
         return repairs

@@ -118,12 +118,9 @@ def register(cli) -> None:
         """
         from . import baseline as bl
         from .check import CheckOptions, check_files, format_finding
-        from .lexicon_cache import warm_lexicon
 
         if not files:
             return
-        if not no_clean:
-            warm_lexicon()
         opts = CheckOptions(
             fix=fix, allow_flags=allow_flags, accept=accept, clean=not no_clean, duplicates=not no_duplicates,
             corpus=corpus, index_path=index_path,
