@@ -29,7 +29,12 @@ SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def default_seeds() -> Path:
-    """The shipped seed pages: the default corpus of ``seedsift run``."""
+    """The shipped seed pages: the default corpus of ``seedsift run`` (in the checkout, next to the package)."""
+    if not SEEDS_DIR.is_dir():
+        raise UsageProblem(
+            f"no INPUT given and the shipped seeds/ directory is not at {SEEDS_DIR} "
+            "(it comes with a checkout installed with `pip install -e .`); name the pages to process"
+        )
     return SEEDS_DIR
 
 
@@ -171,7 +176,7 @@ def run_dedupe(ui: Ui, docs: list[Doc], texts: list[str], config, jobs: int | No
 
             warm()  # build the script-folding table once; forked workers inherit it
 
-            pool = ProcessPoolExecutor(jobs)
+            pool = ProcessPoolExecutor(jobs, initializer=ignore_interrupts)
             try:
                 return find_duplicates(pairs, config, map_fn=lambda f, *its: pool.map(f, *its, chunksize=16), progress=progress)
             finally:
@@ -348,6 +353,16 @@ def run_dask_dataset(ui: Ui, inputs: list[str], out: str, cfg, scheduler: str | 
         f"dedupe (dask): {s['documents']} documents, {s['dropped']} documents removed, "
         f"{s['passages']} passages removed, {s['chars_removed']:,} characters removed", f"wrote {out}/",
     ])
+
+
+def ignore_interrupts() -> None:
+    """Worker processes leave Ctrl-C and SIGTERM to the parent, which cancels their work.
+
+    At a terminal Ctrl-C reaches the whole process group; without this every
+    worker would print its own KeyboardInterrupt traceback.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def stage_progress(ui: Ui, prefix: str):

@@ -60,9 +60,11 @@ def sync_index(corpus: Path, config, index_path: Path | None = None, *, rebuild:
         try:
             if jobs > 1:
                 from concurrent.futures import ProcessPoolExecutor
+
+                from .cli import ignore_interrupts
                 from functools import partial
 
-                pool = ProcessPoolExecutor(jobs)
+                pool = ProcessPoolExecutor(jobs, initializer=ignore_interrupts)
 
                 def fp_many(texts):
                     chunk = max(1, len(texts) // jobs + 1)

@@ -20,7 +20,7 @@ PKG = Path(cleaners.__file__).resolve().parent
 
 def test_public_api():
     assert set(cleaners.__all__) == {"decode", "DecodeError", "clean", "CleanConfig", "apply_repairs",
-                                     "Repair", "Cleaned", "Decoded", "FIXERS"}
+                                     "Repair", "Cleaned", "Decoded", "FIXERS", "lexicon_snapshot", "install_lexicon"}
     assert issubclass(DecodeError, ValueError)
     assert Repair._fields == ("kind", "start", "end", "before", "after", "applied", "reason", "line")
 

@@ -90,8 +90,8 @@ def test_200mb_record_in_jsonl_is_refused_without_holding_it(tmp_path):
     ids = [json.loads(l)["id"] for l in (tmp_path / "out/cleaned.jsonl").read_text(encoding="utf-8").splitlines()]
     assert ids == ["small", "after"]
     # read in 1 MiB pieces and dropped once past the limit: at most one record's worth (MAX_DOC_BYTES) is
-    # buffered before it is known to be too long, never the 200 MB
-    assert r["peak"] < baseline_peak(tmp_path) + MAX_DOC_BYTES + 40 * MiB, r["peak"]
+    # buffered before it is known to be too long (plus gzip and allocator slack), never the 200 MB
+    assert r["peak"] < baseline_peak(tmp_path) + 100 * MiB, r["peak"]
 
 
 def test_gzip_bomb_over_the_corpus_limit_is_refused(tmp_path):
