@@ -16,6 +16,8 @@ import cleaners
 from dedupe import DedupeConfig, find_duplicates
 from seedsift.check import CheckOptions, check_files, format_finding, line_range
 
+from conftest import wait_for_index_rows
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SOURCE = "003_8f12c63a8ee1537d.txt"
@@ -204,7 +206,6 @@ def test_killing_a_check_mid_update_leaves_a_usable_index(tmp_path):
     """SIGKILL the real ``seedsift check`` while it indexes a corpus; the next check works and agrees."""
     import signal
     import sqlite3
-    import time
 
     corpus = tmp_path / "seeds"
     corpus.mkdir()
@@ -217,17 +218,7 @@ def test_killing_a_check_mid_update_leaves_a_usable_index(tmp_path):
     idx = corpus / ".seedsift" / "index.sqlite"
     proc = subprocess.Popen([sys.executable, "-m", "seedsift", "check", "--no-clean", "seeds/new.txt"], cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    n = 0
-    deadline = time.time() + 120
-    while time.time() < deadline and proc.poll() is None:
-        try:
-            with sqlite3.connect(f"file:{idx}?mode=ro", uri=True, timeout=5) as con:
-                n = con.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
-        except sqlite3.Error:
-            n = 0
-        if n >= 50:
-            break
-        time.sleep(0.02)
+    n = wait_for_index_rows(idx, 50, timeout=120, proc=proc)
     os.kill(proc.pid, signal.SIGKILL)
     proc.communicate()
     assert 50 <= n < 402, "the check was not caught mid-update"

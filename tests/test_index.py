@@ -19,6 +19,8 @@ from dedupe import DedupeConfig
 from seedsift import index as ix_mod
 from seedsift.index import default_index_path, fingerprints, list_pages, open_corpus_index
 
+from conftest import wait_for_index_rows
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 CFG = DedupeConfig()
@@ -188,17 +190,7 @@ def test_killed_update_leaves_a_usable_index(tmp_path, bulk):
     proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(corpus), "20" if bulk else "100000"], cwd=ROOT,
                             stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "open"
-    deadline = time.time() + 60
-    n = 0
-    while time.time() < deadline:
-        try:
-            with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as con:
-                n = con.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
-        except sqlite3.OperationalError:
-            n = 0
-        if n >= 10:
-            break
-        time.sleep(0.02)
+    n = wait_for_index_rows(path, 10, timeout=60)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert 10 <= n < 120, "the update was not caught mid-way"
