@@ -109,7 +109,7 @@ def check_paths(inputs: list[Path], out: Path) -> None:
     for p in inputs:
         if not os.path.lexists(p):
             continue
-        if atomic.is_within(out, p if p.is_dir() else p.parent) and p.is_dir():
+        if p.is_dir() and atomic.is_within(out, p):
             raise UsageProblem(f"output directory {out} is inside the input {p}; choose another --out")
         if atomic.is_within(p, out):
             raise UsageProblem(f"input {p} is inside the output directory {out}; choose another --out")
