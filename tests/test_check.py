@@ -38,7 +38,9 @@ def seedsift(*args, cwd):
 @pytest.fixture
 def repo(tmp_path):
     """A directory with seeds/ (a copy of the shipped seeds) and no git (so the baseline lives here)."""
-    shutil.copytree(SEEDS, tmp_path / "seeds")
+    # Only the pages: a working tree where `seedsift check seeds/…` was run (the README
+    # example) also holds seeds/.seedsift/, whose index must not leak into the test.
+    shutil.copytree(SEEDS, tmp_path / "seeds", ignore=shutil.ignore_patterns(".*"))
     return tmp_path
 
 
