@@ -12,7 +12,10 @@ from .stutter import Verdict, classify_double
 _TERMINAL = set("。！？!?…")
 _CLOSERS = "”’）)】》」』\"'"
 _NON_INITIAL = set("，、。；：！？）”’》】」』,;:!?)")
-_IN_SENTENCE = set("，,、；;：:")
+_IN_SENTENCE = set("，,、")
+#: block-final marks that introduce what follows (a list, code, a quotation) or close a list
+#: item: the next block starts a new unit, so they are no evidence for a join
+_INTRODUCING = set("：:；;")
 _DANGLING = set("的地得和与及或在对把被将向从以为于之其并而且但跟同给让由按据经")
 _PARTICLE = set("的了着地得们")
 _NUMBERED = re.compile(r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|第[一二三四五六七八九十百\d]+[章节部分篇编条]|\d+[、.．]\D)")
@@ -37,11 +40,21 @@ def _core_end(a: str) -> str:
 def unterminated(a: str) -> bool:
     """True when the block does not end a sentence (closing quotes/brackets ignored).
 
+    A block-final ASCII ``.`` after anything but a digit ends a sentence too: mixed
+    Chinese/English text (manuals, technical news) often closes Chinese sentences with it,
+    while ``版本 2.`` (a digit before it) is a number cut by the break.
+
     >>> unterminated("据不完全统计"), unterminated("他说：“好。”"), unterminated("2020年。")
     (True, False, False)
+    >>> unterminated("显示出所有有效信息."), unterminated("参见 accept(2))."), unterminated("版本 2.")
+    (False, False, True)
     """
     core = _core_end(a)
-    return bool(core) and core[-1] not in _TERMINAL
+    if not core:
+        return False
+    if core[-1] == "." and len(core) >= 2 and not core[-2].isdigit():
+        return False
+    return core[-1] not in _TERMINAL
 
 
 def _open_depth(a: str) -> int:
@@ -98,16 +111,45 @@ _RUNNING_OPENER = re.compile(r"(?:据|记者从|记者在|随着|近日|日前|�
 _COUNT_END = re.compile(r"(?:[0-9０-９][0-9０-９.]*[万亿千百]?|[一二三四五六七八九十两几百千万]+(?=[名个位项件家台座条种次人元米岁户所批只头辆艘架栋间]$))[名个位项件家台座条种次人元米岁户所批只头辆艘架栋间]?$")
 
 
+#: clause connectives: a segment that opens with one is part of a sentence, not a headline
+_CONNECTIVE = re.compile(r"(?:^|[，,、：:])[ \u3000]*(?:如果|假如|要是|虽然|尽管|因为|所以|但是|而且|并且|即使|只要|除非|然而|不过|因此|否则)")
+
+
 def _running_text(a: str) -> bool:
-    """Cues that a short unpunctuated block is the start of a sentence, not a title."""
-    if _RUNNING_OPENER.match(a) or _COUNT_END.search(a):
+    """Cues that a short block is the start of a sentence, not a title."""
+    if _RUNNING_OPENER.match(a) or _COUNT_END.search(a) or _CONNECTIVE.search(a):
         return True
     return any(tok == "了" for tok in _lexicon.cut(a))
 
 
+_LATIN_WORD = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+\-/]*")
+_TITLE_SEGMENT = re.compile("[，、：:]")
+
+
+def _visual_length(a: str) -> int:
+    """Length with each Latin word or number counted as one character (``TrueType 和 OpenType
+    字体列表`` is as short a title as ``字体列表`` with two names)."""
+    return len(_LATIN_WORD.sub("x", a).replace(" ", ""))
+
+
 def _title_like(a: str) -> bool:
-    if len(a) <= 25 and not _PUNCT.search(a) and _open_depth(a) == 0:
+    """A short unpunctuated block, or a headline of short segments split by ``，``/``、``/``：``
+    (``共享，拷贝和存档``, ``第四阶段：常规 Debian 系统``), that does not open like running text.
+
+    >>> _title_like("TrueType 和 OpenType 字体列表"), _title_like("监控、控制和启动程序活动")
+    (True, True)
+    >>> _title_like("据统计，今年全国共有"), _title_like("如果你要指定 IRQ 值的话，0 可以")
+    (False, False)
+    """
+    if _open_depth(a) != 0:
+        return False
+    n = _visual_length(a)
+    if n <= 25 and not _PUNCT.search(a):
         return not _running_text(a)
+    if n <= 20 and not re.search("[，,、；;：:。！？!?]$", a) and not re.search("[；;。！？!?]", a):
+        parts = _TITLE_SEGMENT.split(a)
+        if all(0 < _visual_length(p.strip()) <= 10 for p in parts) and not _running_text(a):
+            return not any(_lexicon.cut(p)[-1] in _DANGLING_WORDS for p in parts)
     if len(a) <= 60:
         stripped = _QUOTED.sub("", a)
         if _SPACED_TITLE.search(stripped) and not re.search("[，,；;。！？]", stripped):
@@ -115,10 +157,28 @@ def _title_like(a: str) -> bool:
     return False
 
 
-def decide(a: str, b: str):
+def _dangling(a: str) -> bool:
+    """The block ends with a function character that needs a continuation (的, 和, 在, 对),
+    as a one-character token of its own: 据 in 数据, 和 in 总和 or 的 in 目的 do not dangle.
+
+    >>> _dangling("发展的"), _dangling("二进制数据"), _dangling("一个目的")
+    (True, False, False)
+    """
+    return a[-1] in _DANGLING and _lexicon.cut(a[-6:])[-1] == a[-1]
+
+
+def decide(a: str, b: str, last: str | None = None):
     """Decide whether body block ``b`` continues unterminated body block ``a``.
 
-    Returns ``(action, reason)`` with action ``join``, ``refuse`` or ``gap``.
+    Returns ``(action, reason)`` with action ``join``, ``refuse`` or ``gap``. ``last`` is the
+    last block of ``a`` when ``a`` is a chain of blocks joined already: whether the text before
+    the break looks like a title is judged on that block alone, so that a long accumulated
+    paragraph does not make the next title look like running text.
+
+    >>> decide("有个例子可以用邮件形式发送信息给root：", "语言环境的重新配置")
+    ('refuse', "A ends with '：' (introduces a list, code or a quotation)")
+    >>> decide("给root发信。语言环境的重新配置", "虽然我们有变量", last="语言环境的重新配置")[0]
+    'refuse'
 
     >>> decide("发挥科技创新的关键和中坚作", "用。他勉励广大科技工作者")
     ('join', 'word across break: 作用')
@@ -158,22 +218,62 @@ def decide(a: str, b: str):
             return "join", f"B starts with particle '{b[0]}'"
     if a[-1] in _IN_SENTENCE:
         return "join", f"A ends with in-sentence punctuation '{a[-1]}'"
+    if a[-1] in _INTRODUCING:
+        return "refuse", f"A ends with '{a[-1]}' (introduces a list, code or a quotation)"
     if a.endswith("——"):
         return "refuse", "A ends with a dash (kicker)"
-    title = _title_like(a)
+    title = _title_like(last if last is not None else a)
     word = _spanning_word(a, b, 100 if title else 10)
     if word:
         return "join", f"word across break: {word}"
     dbl = _boundary_double(a, b)
     if dbl is not None and dbl[1].action == "drop":
         return "join", "unit doubled at the break"
-    if a[-1] in _DANGLING:
+    if _dangling(a):
         return "join", f"A ends with dangling '{a[-1]}'"
     if title:
         return "refuse", "A looks like a title (short, no punctuation)"
     if _HAN_END.match(a[-1]):
-        return "join", "A is body text ending mid-sentence"
+        return "join", _WEAK
     return "refuse", f"A ends with '{a[-1]}'"
+
+
+_WEAK = "A is body text ending mid-sentence"
+#: a paragraph that ends in a byline (…活动举行。本报记者 李明) is complete even without a full stop
+_ENDS_IN_BYLINE = re.compile(r"(?:记者|通讯员|撰稿|文|图)[ \u3000/：:]*[\u4e00-\u9fff·]{2,4}[)）]?$")
+
+
+def _plain_heading(b: str, c: str) -> bool:
+    """``b`` is a short title-like block (no punctuation) that does not run on into the next
+    block ``c``: a heading written without ``#``. Between two halves of a sentence it is as
+    transparent as a ``#`` heading.
+
+    >>> _plain_heading("交互式移植", "模式是输出一行文字。"), _plain_heading("我们的", "发展很快。")
+    (True, False)
+    """
+    b = b.strip(" \t\u3000")
+    if not b or _PUNCT.search(b) or _visual_length(b) > 25 or not _title_like(b):
+        return False
+    return decide(b, c)[0] != "join"
+
+
+def _across_heading(a: str, last: str, c: str):
+    """Reason to join ``a`` with ``c`` over a heading between them, or None.
+
+    A heading (``#`` or plain) that sits between two halves of a sentence carries no evidence
+    either way: judge ``a`` → ``c`` exactly as if the heading were not there (:func:`decide`),
+    and keep the heading on its own line (it is moved after the repaired paragraph). A
+    paragraph that ends in a byline is complete and is never continued across a heading.
+
+    >>> _across_heading("有许多可供选择的前端用户程序，它们", "有许多可供选择的前端用户程序，它们", "和后端访问方式。")
+    'A is body text ending mid-sentence'
+    >>> _across_heading("活动举行。本报记者 李明", "活动举行。本报记者 李明", "下午，会议开幕。") is None
+    True
+    """
+    if _ENDS_IN_BYLINE.search(last):
+        return None
+    action, reason = decide(a, c, last)
+    return reason if action == "join" else None
 
 
 def _strong(a: str, c: str):
@@ -192,6 +292,8 @@ def _strong(a: str, c: str):
 
 
 _FREE_FUNCTION = set("在对是有和与的了把被将从向给为也都就还又")
+#: the one-character words a title does not end with (a headline is not cut after 的 or 和)
+_DANGLING_WORDS = _DANGLING
 
 
 def _boundary_double(a: str, b: str):
@@ -213,7 +315,40 @@ def _boundary_double(a: str, b: str):
             elif v.action == "keep" and v.reason.startswith("both copies") and size >= 2:
                 if _lexicon.cut(tail)[-1] == a[-size:]:
                     v = Verdict("drop", f"at a break, whole word repeated: {v.reason}")
+            elif v.action == "keep" and v.reason.startswith("lexicon:"):
+                owner = _copy_owned_by_neighbour(joined, i, size)
+                if owner:
+                    v = Verdict("drop", f"at a break, the pair is a word but {owner}")
             return size, v
+    return None
+
+
+def _copy_owned_by_neighbour(joined: str, i: int, size: int) -> str | None:
+    """When the doubled pair at a break is itself a word (常常, 个个, 依依), segment the joined
+    text: if no token spans both copies and one copy belongs to a word on its side (非常|常,
+    这个|个, 依|依旧) while the other stands alone, the lone copy is the echo the break made.
+
+    >>> _copy_owned_by_neighbour("非常常相像", 1, 1), _copy_owned_by_neighbour("它依依旧超出", 1, 1)
+    ('the first copy belongs to 非常', 'the second copy belongs to 依旧')
+    >>> _copy_owned_by_neighbour("我常常用电脑", 1, 1) is None, _copy_owned_by_neighbour("一个个地", 1, 1) is None
+    (True, True)
+    """
+    j, end = i + size, i + 2 * size
+    pos = 0
+    spans = []
+    for tok in _lexicon.cut(joined):
+        spans.append((pos, pos + len(tok), tok))
+        pos += len(tok)
+    left = next((t for s, e, t in spans if e == j and s < i), None)
+    first_alone = any(s == i and e == j for s, e, _ in spans)
+    right = next((t for s, e, t in spans if s == j and e > end), None)
+    second_alone = any(s == j and e == end for s, e, _ in spans)
+    if any(s < j < e for s, e, _ in spans):
+        return None
+    if left and second_alone and _lexicon.freq(left) >= 100:
+        return f"the first copy belongs to {left}"
+    if right and first_alone and _lexicon.freq(right) >= 100:
+        return f"the second copy belongs to {right}"
     return None
 
 
@@ -266,12 +401,25 @@ def find_joins(text: str):
             k += 1
             continue
         last = acc[1]
+        c = blocks[k + 1] if k + 1 < n and blocks[k + 1].kind == "body" else None
         if b.kind == "body":
             h = history.get(last.text)
             if h is not None and h[0] != last.start and len(last.text) >= 10 and h[1] != b.text:
                 action, reason = "gap", "repeated block: its first copy was followed by other text"
+            elif c is not None and _plain_heading(b.text, c.text):
+                why = _across_heading(acc[0], last.text, c.text)
+                if why:
+                    pending.append(b.text)
+                    acc = do_join(acc, last.end, c, why, over=b._replace(kind="title"))
+                    _remember(history, blocks, k)
+                    _remember(history, blocks, k + 1)
+                    k += 2
+                    continue
+                action, reason = decide(acc[0], b.text, last.text)
+                if reason == _WEAK:
+                    action, reason = "refuse", "B is a title (short, unpunctuated, does not run into the next block)"
             else:
-                action, reason = decide(acc[0], b.text)
+                action, reason = decide(acc[0], b.text, last.text)
             _remember(history, blocks, k)
             if action == "join":
                 acc = do_join(acc, last.end, b, reason)
@@ -283,9 +431,8 @@ def find_joins(text: str):
             acc = (b.text, b)
             k += 1
             continue
-        if b.kind in ("heading", "credit", "marker", "caption") and k + 1 < n and blocks[k + 1].kind == "body":
-            c = blocks[k + 1]
-            why = _strong(acc[0], c.text)
+        if b.kind in ("heading", "credit", "marker", "caption") and c is not None:
+            why = _across_heading(acc[0], last.text, c.text) if b.kind == "heading" else _strong(acc[0], c.text)
             if why:
                 pending.append(b.text)
                 acc = do_join(acc, last.end, c, why, over=b)
