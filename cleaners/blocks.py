@@ -20,6 +20,10 @@ _META = re.compile(r"^[（(【]?(?:责任编辑|本版编辑|编辑|作者|来�
 _CAPTION = re.compile(r"^(?:▲|△|图为|图[:：]|上图|下图|左图|右图)")
 #: numbered captions of tables and figures: 表 6.10. 其它平台上的客户端列表, 图 3 网络拓扑, 表1-2：…
 _NUMBERED_CAPTION = re.compile(r"^[表图][ \u3000]?[0-9０-９]+(?:[.．\-－][0-9０-９]+)*(?:[.．:：][ \u3000]?|[ \u3000])\S")
+#: definition-list items of manuals: a term without Han, then a tab or a run of spaces, then its
+#: description (``-L     遍历符号链接``, ``%e     日，以空格填充``, ``c, u   创建文件``), or an option
+#: glued to its description (``-x显示系统关机记录``)
+_ITEM = re.compile(r"^[ \t]*(?:[^\s\u3400-\u9fff][^\u3400-\u9fff\n]{0,40}?(?:\t| {2,}|\u3000)(?=\S)|--?[A-Za-z][\w-]*(?=[\u3400-\u9fff]))")
 #: attribution lines under a quotation: —— 鲁迅《故乡》, -- Debian 《行为准则》, ——摘自…
 _ATTRIBUTION = re.compile(r"^(?:—{1,2}|-{2})[ \u3000]*[^\s—\-]")
 #: sentence-final marks (full-width, or an ASCII one after a letter) that make a Latin-heavy block prose
@@ -37,8 +41,8 @@ class Block(NamedTuple):
 
 
 def classify_block(text: str) -> str:
-    """Block type: heading, table, marker, credit, caption, attribution, byline, meta, multi,
-    latin, or body.
+    """Block type: heading, table, marker, credit, caption, attribution, item, byline, meta,
+    multi, latin, or body.
 
     Numbered table/figure captions (``表 6.10. …``, ``图 3 …``) are captions, not text that a
     sentence could run into; an attribution line under a quotation (``—— 出处``, ``-- 出处``)
@@ -52,6 +56,8 @@ def classify_block(text: str) -> str:
     ['caption', 'caption', 'attribution']
     >>> [classify_block(t) for t in ["如 gnome-core。", "see gnome-core 包", "remote hosts are permitted."]]
     ['body', 'latin', 'latin']
+    >>> [classify_block(t) for t in ["-L     遍历每一个符号链接", "%e     日，以空格填充", "-x显示关机记录", "Linux 系统是一个平台。"]]
+    ['item', 'item', 'item', 'body']
     """
     t = text.strip(" \t\u3000")
     if t.startswith("#"):
@@ -67,6 +73,8 @@ def classify_block(text: str) -> str:
         return "caption"
     if t[:1] in "—-" and len(t) <= 60 and _ATTRIBUTION.match(t) and "\n" not in t:
         return "attribution"
+    if _ITEM.match(text) and _HAN.search(t):
+        return "item"
     if "\n" in t:
         return "multi"
     if len(t) <= 40:

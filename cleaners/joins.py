@@ -104,7 +104,8 @@ def _spanning_word(a: str, b: str, min_freq: int = 10):
 
 
 #: openers of running text (attribution, time and purpose adverbials) that headlines do not use
-_RUNNING_OPENER = re.compile(r"(?:据|记者从|记者在|随着|近日|日前|截至|经过|根据|为了|由于|通过|今年以来|近年来|目前)")
+#: (not 通过/经过: how-to titles open with them, 通过挂载选项优化文件系统)
+_RUNNING_OPENER = re.compile(r"(?:据|记者从|记者在|随着|近日|日前|截至|根据|为了|由于|今年以来|近年来|目前)")
 
 
 #: a number, or a number and a measure word, waiting for its noun (只有86名|学生)
@@ -145,11 +146,11 @@ def _title_like(a: str) -> bool:
         return False
     n = _visual_length(a)
     if n <= 25 and not _PUNCT.search(a):
-        return not _running_text(a)
-    if n <= 20 and not re.search("[，,、；;：:。！？!?]$", a) and not re.search("[；;。！？!?]", a):
+        return not _running_text(a) and not _dangling(a)
+    if n <= 18 and not re.search("[，,、；;：:。！？!?]$", a) and not re.search("[；;。！？!?]", a):
         parts = _TITLE_SEGMENT.split(a)
         if all(0 < _visual_length(p.strip()) <= 10 for p in parts) and not _running_text(a):
-            return not any(_lexicon.cut(p)[-1] in _DANGLING_WORDS for p in parts)
+            return not any(_dangling(p) for p in parts if p.strip())
     if len(a) <= 60:
         stripped = _QUOTED.sub("", a)
         if _SPACED_TITLE.search(stripped) and not re.search("[，,；;。！？]", stripped):
@@ -160,11 +161,16 @@ def _title_like(a: str) -> bool:
 def _dangling(a: str) -> bool:
     """The block ends with a function character that needs a continuation (的, 和, 在, 对),
     as a one-character token of its own: 据 in 数据, 和 in 总和 or 的 in 目的 do not dangle.
+    A final determiner, quantifier, modal or conjunction token (那些, 几个, 只有, 可以, 或者)
+    also waits for what it governs: no title or sentence ends with one.
 
     >>> _dangling("发展的"), _dangling("二进制数据"), _dangling("一个目的")
     (True, False, False)
+    >>> _dangling("权限被赋予那些"), _dangling("中有且只有"), _dangling("管理那些事")
+    (True, True, False)
     """
-    return a[-1] in _DANGLING and _lexicon.cut(a[-6:])[-1] == a[-1]
+    last = _lexicon.cut(a[-6:])[-1]
+    return (a[-1] in _DANGLING and last == a[-1]) or last in _DANGLING_WORDS
 
 
 def decide(a: str, b: str, last: str | None = None):
@@ -233,6 +239,10 @@ def decide(a: str, b: str, last: str | None = None):
         return "join", f"A ends with dangling '{a[-1]}'"
     if title:
         return "refuse", "A looks like a title (short, no punctuation)"
+    if _CONNECTIVE.match(b) or _RUNNING_OPENER.match(b):
+        return "refuse", "B opens a new sentence (connective or opener) and nothing links A to it"
+    if not _PUNCT.search(tail := (last if last is not None else a)) and _visual_length(tail) >= 40:
+        return "refuse", "A is a long unpunctuated run (a list of names), not a sentence"
     if _HAN_END.match(a[-1]):
         return "join", _WEAK
     return "refuse", f"A ends with '{a[-1]}'"
@@ -292,8 +302,12 @@ def _strong(a: str, c: str):
 
 
 _FREE_FUNCTION = set("在对是有和与的了把被将从向给为也都就还又")
-#: the one-character words a title does not end with (a headline is not cut after 的 or 和)
-_DANGLING_WORDS = _DANGLING
+#: tokens that govern what follows them (determiners, quantifiers, modals, conjunctions,
+#: two-character prepositions): a block that ends with one as a whole token is unfinished
+_DANGLING_WORDS = frozenset(
+    "那些 这些 一些 有些 某些 那个 这个 每个 各个 几个 一个 一种 各种 所有 许多 很多 只有 只要 除了 "
+    "可以 能够 应该 必须 需要 可能 如果 因为 虽然 但是 并且 而且 或者 以及 还是 对于 关于 通过 根据 "
+    "按照 作为 为了 由于 随着 就是 还有 于是 比如 例如".split())
 
 
 def _boundary_double(a: str, b: str):
