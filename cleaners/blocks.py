@@ -24,7 +24,8 @@ _NUMBERED_CAPTION = re.compile(r"^[表图][ \u3000]?[0-9０-９]+(?:[.．\-－][
 #: description (``-L     遍历符号链接``, ``%e     日，以空格填充``, ``c, u   创建文件``), or an option
 #: glued to its description (``-x显示系统关机记录``)
 _ITEM = re.compile(r"^[ \t]*(?:[^\s\u3400-\u9fff][^\u3400-\u9fff\n]{0,40}?(?:\t| {2,}|\u3000)(?=\S)|--?[A-Za-z][\w-]*(?=[\u3400-\u9fff]))")
-#: attribution lines under a quotation: —— 鲁迅《故乡》, -- Debian 《行为准则》, ——摘自…
+#: attribution lines under a quotation: —— 鲁迅《故乡》, -- Debian 《行为准则》, ——摘自… (short and
+#: without clause punctuation: ``——制定《意见》，面向…`` is a dash-led list item of running text)
 _ATTRIBUTION = re.compile(r"^(?:—{1,2}|-{2})[ \u3000]*[^\s—\-]")
 #: sentence-final marks (full-width, or an ASCII one after a letter) that make a Latin-heavy block prose
 _SENTENCE_END = re.compile(r"(?:[。！？…]|(?<=[^\d\s.])[.!?])[”’）)」』\"']*$")
@@ -71,7 +72,7 @@ def classify_block(text: str) -> str:
             return "credit"
     if t[:1] in _CAPTION_START and (_CAPTION.match(t) or _NUMBERED_CAPTION.match(t)):
         return "caption"
-    if t[:1] in "—-" and len(t) <= 60 and _ATTRIBUTION.match(t) and "\n" not in t:
+    if t[:1] in "—-" and len(t) <= 40 and _ATTRIBUTION.match(t) and not re.search("[\n，,。；;！？]", t):
         return "attribution"
     if _ITEM.match(text) and _HAN.search(t):
         return "item"

@@ -152,7 +152,7 @@ def _title_like(a: str) -> bool:
     n = _visual_length(a)
     if n <= 25 and not _PUNCT.search(a):
         return not _running_text(a) and not _dangling(a)
-    if n <= 18 and not re.search("[，,、；;：:。！？!?]$", a) and not re.search("[；;。！？!?]", a):
+    if n <= 14 and not re.search("[，,、；;：:。！？!?]$", a) and not re.search("[；;。！？!?]", a):
         parts = _TITLE_SEGMENT.split(a)
         if all(0 < _visual_length(p.strip()) <= 10 for p in parts) and not _running_text(a):
             return not any(_dangling(p) for p in parts if p.strip())
