@@ -255,21 +255,41 @@ def decide(a: str, b: str, last: str | None = None):
 
 _WEAK = "A is body text ending mid-sentence"
 #: a paragraph that ends in a byline (…活动举行。本报记者 李明) is complete even without a full stop
-_ENDS_IN_BYLINE = re.compile(r"(?:记者|通讯员|撰稿|文|图)[ \u3000/：:]*[\u4e00-\u9fff·]{2,4}[)）]?$")
+_ENDS_IN_BYLINE = re.compile(r"(?:(?:记者|通讯员|撰稿人?)[ \u3000]*|(?:文|图|摄影)[ \u3000]*[/：:][ \u3000]*)[\u4e00-\u9fff·]{2,4}[)）]?$")
 
 
-def _plain_heading(b: str, c: str) -> bool:
-    """``b`` is a short title-like block (no punctuation) that does not run on into the next
-    block ``c``: a heading written without ``#``. Between two halves of a sentence it is as
-    transparent as a ``#`` heading.
+def _plain_heading(a: str, last: str, b: str, c: str):
+    """Decide a short title-like block ``b`` (a heading written without ``#``) that sits after
+    unterminated ``a`` and before ``c``. Returns ``(action, reason)``: ``over`` (join ``a`` to
+    ``c``, keep ``b`` as a heading), or :func:`decide`'s verdict on ``a`` → ``b``.
 
-    >>> _plain_heading("交互式移植", "模式是输出一行文字。"), _plain_heading("我们的", "发展很快。")
-    (True, False)
+    Such a block is transparent when ``a`` continues into ``c`` and either ``b`` does not run
+    on into ``c`` (a title is complete) or the evidence for ``a`` → ``c`` (a particle, a
+    non-initial mark, a word across the gap) beats the bare "no full stop" of ``a`` → ``b``.
+    When ``b`` is complete and nothing but the missing full stop links ``a`` to it, ``a`` is
+    not continued at all.
+
+    >>> _plain_heading("计算。默认", "计算。默认", "交互式移植", "模式是输出一行文字。")[0]
+    'over'
+    >>> a = "飞行表演队又将不可思议地在天空中跳起更美"
+    >>> _plain_heading(a, a, "朱梦魁", "的“芭蕾”。")[0]
+    'over'
+    >>> _plain_heading("报道称，它们", "报道称，它们", "网络安全", "如果条件允许，即将发布。")
+    ('refuse', 'B is a title (short, does not run into the next block) and nothing links A to it')
     """
+    ab = decide(a, b, last)
+    runs_on = decide(b, c)[0] == "join"
+    why = _across_heading(a, last, c)
+    if why and (not runs_on or ((ab[0] != "join" or ab[1] == _WEAK) and why != _WEAK)):
+        return "over", why
+    if ab[1] == _WEAK and not runs_on:
+        return "refuse", "B is a title (short, does not run into the next block) and nothing links A to it"
+    return ab
+
+
+def _title_block(b: str) -> bool:
     b = b.strip(" \t\u3000")
-    if not b or _PUNCT.search(b) or _visual_length(b) > 25 or not _title_like(b):
-        return False
-    return decide(b, c)[0] != "join"
+    return bool(b) and _visual_length(b) <= 25 and _title_like(b)
 
 
 def _across_heading(a: str, last: str, c: str):
@@ -284,6 +304,9 @@ def _across_heading(a: str, last: str, c: str):
     'A is body text ending mid-sentence'
     >>> _across_heading("活动举行。本报记者 李明", "活动举行。本报记者 李明", "下午，会议开幕。") is None
     True
+    >>> _across_heading("报告指出：“我国文化的发展", "报告指出：“我国文化的发展", "，不能离开共同成果。”")
+    'A has an open “ closed in B'
+
     """
     if _ENDS_IN_BYLINE.search(last):
         return None
@@ -443,18 +466,15 @@ def find_joins(text: str):
             h = history.get(last.text)
             if h is not None and h[0] != last.start and len(last.text) >= 10 and h[1] != b.text:
                 action, reason = "gap", "repeated block: its first copy was followed by other text"
-            elif c is not None and _plain_heading(b.text, c.text):
-                why = _across_heading(acc[0], last.text, c.text)
-                if why:
+            elif c is not None and _title_block(b.text):
+                action, reason = _plain_heading(acc[0], last.text, b.text, c.text)
+                if action == "over":
                     pending.append(b.text)
-                    acc = do_join(acc, last.end, c, why, over=b._replace(kind="title"))
+                    acc = do_join(acc, last.end, c, reason, over=b._replace(kind="title"))
                     _remember(history, blocks, k)
                     _remember(history, blocks, k + 1)
                     k += 2
                     continue
-                action, reason = decide(acc[0], b.text, last.text)
-                if reason == _WEAK:
-                    action, reason = "refuse", "B is a title (short, unpunctuated, does not run into the next block)"
             else:
                 action, reason = decide(acc[0], b.text, last.text)
             _remember(history, blocks, k)
