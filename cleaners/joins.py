@@ -361,6 +361,10 @@ def _boundary_double(a: str, b: str):
                 owner = _copy_owned_by_neighbour(joined, i, size)
                 if owner:
                     v = Verdict("drop", f"at a break, the pair is a word but {owner}")
+            if v.action == "keep" and not v.reason.startswith("lexicon: 一"):
+                word = _word_through_one_copy(joined, i, size)
+                if word:
+                    v = Verdict("drop", f"at a break, one copy leaves the word {word}")
             return size, v
     return None
 
@@ -392,6 +396,25 @@ def _copy_owned_by_neighbour(joined: str, i: int, size: int) -> str | None:
     if right and first_alone and _lexicon.freq(right) >= 100:
         return f"the second copy belongs to {right}"
     return None
+
+
+def _word_through_one_copy(joined: str, i: int, size: int) -> str | None:
+    """A dictionary word of three or more characters that runs through the unit once, with
+    text on both sides (大写字|字母 -> 大写字母): the break repeated a character inside a word.
+    Cross-word doubles stay (时间|间隔 -> 时间隔, 两国|国歌 -> 两国歌 are no words).
+
+    >>> _word_through_one_copy("是大写字字母", 3, 1), _word_through_one_copy("时间间隔", 1, 1)
+    ('大写字母', None)
+    """
+    j, end = i + size, i + 2 * size
+    once = joined[:j] + joined[end:]
+    best = None
+    for x in range(max(0, i - 3), i):
+        for y in range(j + 1, min(len(once), j + 4) + 1):
+            w = once[x:y]
+            if len(w) >= 3 and _lexicon.freq(w) >= 10 and (best is None or len(w) > len(best)):
+                best = w
+    return best
 
 
 def _likelier_word(joined: str, i: int, size: int) -> str | None:
