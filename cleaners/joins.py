@@ -118,14 +118,15 @@ _CONNECTIVE = re.compile(r"(?:^|[，,、：:])[ \u3000]*(?:如果|假如|要是|
 
 def _running_text(a: str) -> bool:
     """Cues that a short block is the start of a sentence, not a title."""
-    if _RUNNING_OPENER.match(a) or _COUNT_END.search(a) or _CONNECTIVE.search(a):
+    if _RUNNING_OPENER.match(a) or _COUNT_END.search(a) or _CONNECTIVE.search(a) or _DATELINE.search(a):
         return True
     return any(tok in _SENTENCE_TOKENS for tok in _lexicon.cut(a))
 
 
 #: tokens of clauses, rare in headings: aspect 了, modals, adverbs that need a verb, pronouns
-#: that address the reader or refer back (…你已经准备好在, 许可证必须允许对其所属作品的修改)
-_SENTENCE_TOKENS = frozenset("了 已经 必须 应该 能够 可以 将其 如果 只要 就 也 还 并 被 您 你 它 它们 他们 其".split())
+#: that address the reader or refer back, reported speech (…你已经准备好在,
+#: 许可证必须允许对其所属作品的修改, 黎可漂说); a dateline inside the block marks running text too
+_SENTENCE_TOKENS = frozenset("了 已经 必须 应该 能够 可以 将其 如果 只要 就 也 还 并 被 您 你 它 它们 他们 其 说".split())
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+\-/]*")

@@ -55,6 +55,15 @@ def _break_points(par: str, doubled: bool) -> list[int]:
     return out
 
 
+#: lines that realtext's page grouping marks as headings but that are bylines, credits, datelines,
+#: table headers or numbered items: not what a heading dropped into a sentence looks like
+NOT_A_HEADLINE = re.compile(r"记者|通讯员|摄|电|图片|照片|[（()）：:＊*、．.，,]|^# [０-９0-9一二三四五六七八九十]")
+
+
+def _headline(block: str) -> bool:
+    return block.startswith("# ") and 6 <= len(block) <= 22 and not NOT_A_HEADLINE.search(block)
+
+
 def damage(page: str, kind: str, rng: random.Random, headlines: list[str]):
     """(damaged page, accepted repaired pages) or None when the page has no usable paragraph."""
     blocks = page.rstrip("\n").split("\n\n")
@@ -88,7 +97,7 @@ def evaluate(kind: str, seed: int = 1, n: int = PAGES_PER_CLASS):
     """Recall, precision and counts for one damage class on ``n`` damaged real pages."""
     rng = random.Random(f"{kind}-{seed}")
     pages = _pages()
-    headlines = [b for p in pages for b in p.split("\n\n") if b.startswith("# ") and len(b) <= 22]
+    headlines = [b for p in pages for b in p.split("\n\n") if _headline(b)]
     rng.shuffle(pages)
     done = fixed = good = total = 0
     for page in pages:
