@@ -358,16 +358,48 @@ def _boundary_double(a: str, b: str):
             elif v.action == "keep" and v.reason.startswith("both copies") and size >= 2:
                 if _lexicon.cut(tail)[-1] == a[-size:]:
                     v = Verdict("drop", f"at a break, whole word repeated: {v.reason}")
-            elif v.action == "keep" and v.reason.startswith(f"lexicon: {b[:size] * 2}("):
-                owner = _copy_owned_by_neighbour(joined, i, size)
-                if owner:
-                    v = Verdict("drop", f"at a break, the pair is a word but {owner}")
-            if v.action == "keep" and not v.reason.startswith("lexicon: 一"):
-                word = _word_through_one_copy(joined, i, size)
-                if word:
-                    v = Verdict("drop", f"at a break, one copy leaves the word {word}")
+            if v.action == "keep":
+                v = _recheck_kept_double(joined, i, size, v)
             return size, v
     return None
+
+
+#: time units and measure words that close a number (１４日, 三项, ５个)
+_NUMBER_UNIT = set("日月年时分秒号个项名位件次台家元岁")
+
+
+def _recheck_kept_double(joined: str, i: int, size: int, v: Verdict) -> Verdict:
+    """Second look at a unit doubled at a break that the in-text rules keep as legitimate.
+
+    In running text 常常, 纷纷 or 一一 are words; at a break the break itself is the likelier
+    cause when the context says so: the unit occurs three times (纷|纷纷), the first copy
+    closes a number and the second starts no common word (１４日|日电), the pair
+    is a word yet one copy belongs to its neighbour (非常|常, 第一|一次), or one copy leaves a
+    longer word (大写字|字母). ``一XX`` reduplications (一个个, 一项项) stay.
+
+    >>> _recheck_kept_double("居民纷纷纷迁移", 3, 1, Verdict("keep", "lexicon: 纷纷(4973)")).action
+    'drop'
+    >>> _recheck_kept_double("１月１４日日电", 4, 1, Verdict("keep", "lexicon: 日日(208)")).action
+    'drop'
+    """
+    unit = joined[i:i + size]
+    j, end = i + size, i + 2 * size
+    word = v.reason[len("lexicon: "):].split("(")[0] if v.reason.startswith("lexicon: ") else ""
+    if word.startswith("一") and len(word) == 2 * size + 1 and joined[i - 1:i] == "一":
+        return v
+    if joined[i - size:i] == unit or joined[end:end + size] == unit:
+        return Verdict("drop", f"at a break, {unit} three times in a row")
+    if size == 1 and unit in _NUMBER_UNIT and joined[i - 1:i].isdigit():
+        if not any(_lexicon.freq(joined[j:y]) >= 100 for y in range(end + 1, min(len(joined), j + 4) + 1)):
+            return Verdict("drop", f"at a break, {unit} closes the number before it")
+    if word == unit * 2 or v.reason.startswith("both copies"):
+        owner = _copy_owned_by_neighbour(joined, i, size)
+        if owner:
+            return Verdict("drop", f"at a break, the pair is a word but {owner}")
+    through = _word_through_one_copy(joined, i, size)
+    if through:
+        return Verdict("drop", f"at a break, one copy leaves the word {through}")
+    return v
 
 
 def _copy_owned_by_neighbour(joined: str, i: int, size: int) -> str | None:
@@ -392,9 +424,9 @@ def _copy_owned_by_neighbour(joined: str, i: int, size: int) -> str | None:
     second_alone = any(s == j and e == end for s, e, _ in spans)
     if any(s < j < e for s, e, _ in spans):
         return _likelier_word(joined, i, size)
-    if left and second_alone and _lexicon.freq(left) >= 100:
+    if left and second_alone and _lexicon.freq(left) >= 20:
         return f"the first copy belongs to {left}"
-    if right and first_alone and _lexicon.freq(right) >= 100:
+    if right and first_alone and _lexicon.freq(right) >= 20:
         return f"the second copy belongs to {right}"
     return None
 
