@@ -18,7 +18,7 @@ _IN_SENTENCE = set("，,、")
 _INTRODUCING = set("：:；;")
 _DANGLING = set("的地得和与及或在对把被将向从以为于之其并而且但跟同给让由按据经")
 _PARTICLE = set("的了着地得们")
-_NUMBERED = re.compile(r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|第[一二三四五六七八九十百\d]+[章节部分篇编条]|\d+[、.．]\D)")
+_NUMBERED = re.compile(r"(?:[0-9]+(?:[.．][0-9]+)+[.．]?[ \u3000]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|第[一二三四五六七八九十百\d]+[章节部分篇编条]|\d+[、.．]\D)")
 _BULLET = re.compile(r"[ \t\u3000]*(?:[-*+•●▪◆■□◇][ \t\u3000])")
 _ALL_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
 _PUNCT = re.compile("[，,、；;：:。！？!?]")
@@ -31,6 +31,9 @@ _DATELINE = re.compile(
 _HAN_END = re.compile("[\u3400-\u4dbf\u4e00-\u9fff0-9A-Za-z０-９“‘（(《〈「『·.—%％‰℃∶/]")
 _SPACED_TITLE = re.compile(r"[^\x00-\x7f][ \u3000]+[^\x00-\x7f]")
 _QUOTED = re.compile(r"“[^“”]*”|（[^（）]*）|\([^()]*\)|《[^《》]*》")
+
+
+_TRAILING_CREDIT = re.compile(r"(?<=[。！？…!?])[ \u3000]*[（(][^（）()\n]{1,30}[)）]$")
 
 
 def _core_end(a: str) -> str:
@@ -48,8 +51,14 @@ def unterminated(a: str) -> bool:
     (True, False, False)
     >>> unterminated("显示出所有有效信息."), unterminated("参见 accept(2))."), unterminated("版本 2.")
     (False, False, True)
+
+    A bracketed credit after the full stop (``……渐入佳境。（王国平）``) does not reopen the sentence.
+
+    >>> unterminated("活动举行。（记者 张三）"), unterminated("使用超文本传输协议（HTTP）")
+    (False, True)
     """
-    core = _core_end(a)
+    core = _TRAILING_CREDIT.sub("", a) if a[-1:] in ")）" else a
+    core = _core_end(core)
     if not core:
         return False
     if core[-1] == "." and len(core) >= 2 and not core[-2].isdigit():
@@ -249,6 +258,10 @@ def decide(a: str, b: str, last: str | None = None):
         return "refuse", "B opens a new sentence (connective or opener) and nothing links A to it"
     if not _PUNCT.search(tail := (last if last is not None else a)) and _visual_length(tail) >= 40:
         return "refuse", "A is a long unpunctuated run (a list of names), not a sentence"
+    if a[-1] == "." and a[-2:-1].isdigit() and not b[0].isdigit():
+        return "refuse", "A ends a sentence with '.' after a number (B does not continue a decimal)"
+    if unterminated(b):
+        return "refuse", "neither A nor B ends a sentence (list items, not one broken sentence)"
     if _HAN_END.match(a[-1]):
         return "join", _WEAK
     return "refuse", f"A ends with '{a[-1]}'"
@@ -275,8 +288,12 @@ def _plain_heading(a: str, last: str, b: str, c: str):
     >>> a = "飞行表演队又将不可思议地在天空中跳起更美"
     >>> _plain_heading(a, a, "朱梦魁", "的“芭蕾”。")[0]
     'over'
-    >>> _plain_heading("报道称，它们", "报道称，它们", "网络安全", "如果条件允许，即将发布。")
-    ('refuse', 'B is a title (short, does not run into the next block) and nothing links A to it')
+    >>> _plain_heading("报道称，它们", "报道称，它们", "网络安全", "如果条件允许，即将发布。")[0]
+    'refuse'
+    >>> _plain_heading("报道称，它们", "报道称，它们", "网络安全", "，即将发布。")[0]
+    'over'
+    >>> _plain_heading("报道称，它们", "报道称，它们", "网络安全", "而后发布。")
+    ('over', 'A is body text ending mid-sentence')
     """
     ab = decide(a, b, last)
     runs_on = decide(b, c)[0] == "join"
