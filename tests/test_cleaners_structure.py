@@ -38,6 +38,10 @@ UNCHANGED = {
     "list of names without punctuation": "天津科学技术出版社河北省科委河北省心连心艺术团河北省大厂回族自治县评剧团山西省太原市文化局\n\n山西省太原市委宣传部山西省科协陕西省科协陕西省西安市委宣传部甘肃省曲艺团\n",
     "next block opens a new sentence": "如果它们没有共同点，就必须全部添加\n\n如果这样做没有效果，你也可以用脚本。\n",
     "byline before a heading": "座谈会在北京举行。本报记者 李明\n\n# 春节前夕\n\n走访困难职工家庭。\n",
+    "unterminated list items": "流行度：在投票或者安装指数上有着更高的分数\n\n更新日志：维护者经常的更新\n\n缺陷跟踪系统：没有严重的缺陷\n",
+    "full stop after a number": "这里示例设置的值，从默认的 1500 设置到 1454.\n\n对于动态地址，参见下一节。\n",
+    "multi-level section number": "1.2.9. 套接字\n\n套接字被广泛应用于所有的互联网通信。\n",
+    "bracketed credit after the full stop": "安置人员２５００人。（王国平）\n\n安徽的贫困人口相对集中。\n",
     "dash-led list item of news stays text": "——制定指导意见，面向货车司机、网约车司机。\n\n——推进百强企业建会。\n",
 }
 
@@ -59,6 +63,10 @@ REPAIRED = {
     "first copy belongs to a word on its left": ("应用程序非常\n\n常相像，也是如此。\n", "应用程序非常相像，也是如此。\n"),
     "second copy belongs to a word on its right": ("即使指定了宽度，它依\n\n依旧超出了十个字符。\n", "即使指定了宽度，它依旧超出了十个字符。\n"),
     "demonstrative waits for its noun": ("管理员权限被赋予那些\n\n有权进行系统管理任务的人。\n", "管理员权限被赋予那些有权进行系统管理任务的人。\n"),
+    "unit three times in a row": ("河水泛滥，泛区居民纷\n\n纷纷迁移到附近的高地。\n", "河水泛滥，泛区居民纷纷迁移到附近的高地。\n"),
+    "unit closing a number": ("新华社福州１月１４日\n\n日电福建省人民代表大会开幕。\n", "新华社福州１月１４日电福建省人民代表大会开幕。\n"),
+    "one copy leaves a longer word": ("如果输出是大写字\n\n字母，则表示执行位未设置。\n", "如果输出是大写字母，则表示执行位未设置。\n"),
+    "decimal split after its point": ("版本号是 2.\n\n5，已经发布。\n", "版本号是 2.5，已经发布。\n"),
     "short first half with a modal verb": ("许可证必须允许对其所属作品的修改\n\n以及衍生。\n", "许可证必须允许对其所属作品的修改以及衍生。\n"),
 }
 
