@@ -146,10 +146,11 @@ def free_ratio(ch: str) -> float:
 
 
 def simplified(text: str) -> str:
-    """``text`` in simplified script (OpenCC t2s), or ``text`` itself when the conversion
-    would change its length, so offsets carry over. The lexicon is simplified: looking
-    traditional text up through this key gives both scripts the same decisions (紛紛 is
-    纷纷, a word).
+    """``text`` in simplified script (OpenCC t2s) with the same length, so offsets carry
+    over: a line whose phrase conversion changes its length is converted character by
+    character, and a character that would change length stays as it is. The lexicon is
+    simplified: looking traditional text up through this key gives both scripts the same
+    decisions (紛紛 is 纷纷, a word).
 
     >>> simplified("紛紛響應，處處春"), simplified("abc")
     ('纷纷响应，处处春', 'abc')
@@ -158,8 +159,17 @@ def simplified(text: str) -> str:
         return text
     from .script import converter
 
-    out = converter("simplified").convert(text)
-    return out if len(out) == len(text) else text
+    conv = converter("simplified").convert
+    out = conv(text)
+    if len(out) == len(text):
+        return out
+    lines = []
+    for line in text.splitlines(keepends=True):
+        new = conv(line)
+        if len(new) != len(line):
+            new = "".join(c if len(c) == 1 else ch for ch, c in ((ch, conv(ch)) for ch in line))
+        lines.append(new)
+    return "".join(lines)
 
 
 def segment_score(text: str) -> float:

@@ -18,6 +18,7 @@ _FUNCTION = set("的了在是和与及或把被将从向给为于以之其并而
 #: free-ness (see :func:`_lexicon.free_ratio`) above which a character is a word of its own:
 #: an echo of it may start the next phrase (可以|以任何顺序, 现在|在 Debian 上)
 _FREE = 0.3
+_CLAUSE_END = set("，。、；：！？…）”’\n")
 #: free-ness below which a lone character before a word that starts with it is a bound
 #: morpheme that cannot stand alone (的方|方法, 检|检查)
 _BOUND = 0.1
@@ -145,6 +146,10 @@ def classify_double(text: str, i: int, size: int, *, in_text: bool = False) -> V
         if starts_word:
             return Verdict("flag", f"second copy may start the word {starts_word}")
         if size == 1 and unit in _FUNCTION:
+            if end == len(text) or text[end] in _CLAUSE_END:
+                # a stutter sits inside a phrase; a doubled character that closes a clause
+                # is descriptive reduplication (佩玉将将，)
+                return Verdict("flag", f"{unit}{unit} closes a clause (reduplication?)")
             return Verdict("drop", f"identical adjacent tokens {unit}|{unit}")
         if size == 1:
             return Verdict("flag", f"identical adjacent tokens {unit}|{unit} (reduplication?)")
