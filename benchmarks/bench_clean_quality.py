@@ -204,11 +204,12 @@ def score_page(text: str, regions, repairs) -> Counter:
     return c
 
 
-def damaged_scores(articles, pages: int, seed: int) -> dict:
-    rng = random.Random(seed)
+def damaged_scores(articles, pages: int, seed: int, classes: str = "".join(CLASSES)) -> dict:
+    """Per-class figures on ``pages`` damaged pages per class (a fresh generator per class)."""
     headings = ["## " + a.split("\n", 1)[0].lstrip("# ") for a in articles]
     out = {}
-    for cls in CLASSES:
+    for cls in classes:
+        rng = random.Random(f"{seed}-{cls}")
         total = Counter()
         pool = list(articles)
         rng.shuffle(pool)

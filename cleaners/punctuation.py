@@ -120,6 +120,8 @@ def _conversions(line: str) -> dict:
         run = m.group()
         if _ends_quoted_latin(line, s, e):
             continue
+        if run == "::" and e < n and line[e].isascii() and (line[e].isalpha() or line[e] == "_"):
+            continue  # a scope operator in code (::html::init, std::string)
         if not (_is_cjk(prev) or _is_cjk(nxt)):
             # numbers between Chinese words: 增长32.48%,2022年 (look past the digits)
             left = _NUM_LEFT.search(line, 0, s)
