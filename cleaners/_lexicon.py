@@ -16,6 +16,7 @@ import time
 _LOCK = threading.Lock()
 _STATE: dict = {}
 _TAGS: dict = {}
+_ENDS: dict = {}
 
 
 def _load() -> dict:
@@ -143,6 +144,26 @@ def free_ratio(ch: str) -> float:
     """
     total = char_freq(ch)
     return freq(ch) / total if total else 0.0
+
+
+def end_ratio(ch: str) -> float:
+    """Share of the frequency of words containing ``ch`` that comes from words *ending* in
+    it (of length 2+): high for characters that close words and names (度 in 程度/速度,
+    司 in 公司), low for characters that mostly open them (详 in 详细). Built on first use.
+
+    >>> end_ratio("度") > 0.4 > end_ratio("详")
+    True
+    """
+    if not _ENDS:
+        fr = _load()["freq"]
+        ends: dict = {}
+        with _LOCK:
+            for w, f in fr.items():
+                if f and len(w) > 1:
+                    ends[w[-1]] = ends.get(w[-1], 0) + f
+            _ENDS.update(ends or {"": 0})
+    total = char_freq(ch)
+    return _ENDS.get(ch, 0) / total if total else 0.0
 
 
 def simplified(text: str) -> str:

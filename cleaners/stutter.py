@@ -22,6 +22,13 @@ _CLAUSE_END = set("，。、；：！？…）”’\n")
 #: free-ness below which a lone character before a word that starts with it is a bound
 #: morpheme that cannot stand alone (的方|方法, 检|检查)
 _BOUND = 0.1
+#: a repeated phrase that is followed by one of these does not run on into the clause
+_PHRASE_STOP = set("的地得着了")
+#: degree adverbs: 很X很X, 最X最X intensify by repetition
+_DEGREE = set("很最好太真越更多")
+#: tags of words that reduplicate as ABAB: verbs (商量商量), adjectives and state words
+#: (雪白雪白), adverbs (非常非常), numerals (一步一步), names, idioms
+_REDUPLICATES = ("v", "a", "z", "d", "m", "nr", "l", "i", "b")
 #: gain in segmentation log-probability (nats) from dropping a repeat of 2-4 characters
 #: that is no token of its own in either copy, above which the repeat is an echo
 #: (不管怎|管怎|么样). Measured on People's Daily and Debian text: legitimate text
@@ -60,18 +67,38 @@ def _drop_gain(text: str, i: int, size: int) -> float:
     return _lexicon.segment_score(without) - _lexicon.segment_score(with_copy)
 
 
+def _runs_on(text: str, end: int, unit: str) -> bool:
+    """Whether a repeated phrase ``unit`` (ending at ``end``) runs on into its clause and is
+    none of the forms Chinese repeats on purpose. Reduplication (商量商量, 很紧很紧,
+    读着读着, 一步一步, 不敢当不敢当！) closes a clause or is followed by 的/地/得/着/了; a
+    stutter sits inside running text (利用利用源代码).
+
+    >>> _runs_on("利用利用源代码", 4, "利用"), _runs_on("商量商量，再说", 4, "商量")
+    (True, False)
+    >>> _runs_on("很多很多人", 4, "很多"), _runs_on("说着说着就哭了", 4, "说着")
+    (False, False)
+    """
+    if end >= len(text) or not ("\u3400" <= text[end] <= "\u9fff") or text[end] in _PHRASE_STOP:
+        return False
+    if unit[0] in _DEGREE or unit[0] == "一" or unit[-1] in _PHRASE_STOP or unit[0] in "的之":
+        return False
+    return True
+
+
 def _may_end_left_word(text: str, i: int) -> bool:
-    """Whether ``text[i]`` may close a word or name on its left (两国|国防, 农村司|司长): true
-    unless the character before it is not Han or is a free function word (的|方|方法).
+    """Whether ``text[i]`` may close a word or name on its left (两国|国防, 农村司|司长): a
+    dictionary word ends there, or the character before it is a bound Han character and
+    ``text[i]`` is one that mostly closes words (司 in 公司, 度 in 程度). A free function
+    word before it (的|方|方法) or no Han character at all leaves it alone.
 
     >>> _may_end_left_word("农村司司长", 2), _may_end_left_word("使用的方方法", 3)
     (True, False)
     """
     if i == 0 or not ("\u3400" <= text[i - 1] <= "\u9fff"):
         return False
-    if _lexicon.freq(text[i - 1:i + 1]) or (i >= 2 and _lexicon.freq(text[i - 2:i + 1])):
+    if any(_lexicon.freq(text[i - k:i + 1]) for k in (1, 2, 3) if i >= k):
         return True
-    return _lexicon.free_ratio(text[i - 1]) < _FREE
+    return _lexicon.free_ratio(text[i - 1]) < _FREE and _lexicon.end_ratio(text[i]) >= 0.5
 
 
 def _suffix_echo_one(text: str, word: str, unit: str) -> Verdict:
@@ -153,6 +180,8 @@ def classify_double(text: str, i: int, size: int, *, in_text: bool = False) -> V
             return Verdict("drop", f"identical adjacent tokens {unit}|{unit}")
         if size == 1:
             return Verdict("flag", f"identical adjacent tokens {unit}|{unit} (reduplication?)")
+        if _runs_on(text, end, unit) and not _lexicon.tag(unit).startswith(_REDUPLICATES):
+            return Verdict("drop", f"ABAB tokens {unit}|{unit} run on in the clause; a {_lexicon.tag(unit) or '?'} does not reduplicate")
         return Verdict("flag", f"ABAB tokens {unit}|{unit} (verb reduplication?)")
     if before and second_alone and before[2].endswith(unit) and len(before[2]) > size:
         if size == 1:
@@ -182,6 +211,8 @@ def classify_double(text: str, i: int, size: int, *, in_text: bool = False) -> V
         gain = _drop_gain(text, i, size)
         if gain >= _GAIN[size]:
             return Verdict("drop", f"echo {unit}|{unit} cuts through words (dropping it gains {gain:.0f})")
+    if size >= 2 and _runs_on(text, end, unit) and len([t for s, e, t in toks if ci <= s and e <= cj]) > 1:
+        return Verdict("drop", f"phrase {unit}|{unit} repeated inside the clause")
     if not second_alone:
         nxt = [t for s, e, t in toks if s <= cj < e]
         return Verdict("flag", f"second copy absorbed into {nxt[0] if nxt else '?'}")
