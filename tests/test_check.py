@@ -93,7 +93,7 @@ def test_flags_block_until_allowed_or_accepted_and_the_baseline_survives_edits(r
     assert "boilerplate" not in res.stdout
     assert seedsift("check", "seeds/new.txt", cwd=repo).returncode == 0
     # a new flag in the same file is not covered
-    page.write_text(page.read_text(encoding="utf-8").replace("港口集团", "港口集团集团"), encoding="utf-8")
+    page.write_text(page.read_text(encoding="utf-8").replace("港口集团", "针对对港口集团"), encoding="utf-8")
     res = seedsift("check", "seeds/new.txt", cwd=repo)
     assert res.returncode == 1 and "stutter (flag, review)" in res.stdout
 
