@@ -71,8 +71,9 @@ def error_message(err: BaseException) -> str:
     """One line for the user (an OSError with a path names it, escaped)."""
     if isinstance(err, click.ClickException):
         return err.format_message()
-    if isinstance(err, OSError) and err.errno is not None and err.filename is not None:
-        return f"{shown(err.filename)}: {err.strerror or errno.errorcode.get(err.errno, err.errno)}"
+    if isinstance(err, OSError) and err.errno is not None:
+        what = err.strerror or errno.errorcode.get(err.errno, str(err.errno))
+        return f"{shown(err.filename)}: {what}" if err.filename is not None else f"cannot write or read: {what}"
     return str(err)
 
 
@@ -204,8 +205,6 @@ def _dest(opt: str) -> str:
     return opt.lstrip("-").replace("-", "_")
 
 
-#: Every key a config file may hold (option names, with - or _).
-CONFIG_KEYS = {_dest(o[0]) for o in CLEAN_OPTIONS + DEDUPE_OPTIONS + [JOBS_OPTION]}
 
 
 def find_config(start: Path) -> tuple[Path, dict] | None:
@@ -241,22 +240,36 @@ def _read_toml(p: Path) -> dict:
         raise UsageProblem(f"{shown(p)}: cannot read ({err.strerror or err})") from None
 
 
+def _option_types() -> dict:
+    types = {_dest(o): t for o, t, _ in CLEAN_OPTIONS}
+    types |= {_dest(o): t for o, t, _, _ in DEDUPE_OPTIONS}
+    types[_dest(JOBS_OPTION[0])] = JOBS_OPTION[1]
+    return types
+
+
 def config_values(path: Path, table: dict, ctx: click.Context) -> dict:
-    """The config file's values, checked and converted by the options' own click types."""
-    params = {p.name: p for p in ctx.command.params}
+    """The config file's values, checked and converted by the options' own click types.
+
+    Every key is checked, also those the running command does not use (the
+    file is shared: ``keep`` means nothing to ``check`` but a typo is still refused).
+    """
+    types = _option_types()
     out = {}
     for key, value in table.items():
         name = key.replace("-", "_")
-        if name not in CONFIG_KEYS:
-            known = ", ".join(sorted(k.replace("_", "-") for k in CONFIG_KEYS))
+        if name not in types:
+            known = ", ".join(sorted(k.replace("_", "-") for k in types))
             raise UsageProblem(f"{shown(path)}: unknown option {key!r} (known: {known})")
-        param = params.get(name)
-        if param is None:
-            continue  # an option of another command (e.g. keep for check): shared file, not used here
-        if isinstance(param, click.Option) and param.is_flag and not isinstance(value, bool):
-            raise UsageProblem(f"{shown(path)}: {key} must be true or false")
+        typ = types[name]
+        if typ is bool:
+            if not isinstance(value, bool):
+                raise UsageProblem(f"{shown(path)}: {key} must be true or false")
+            out[name] = value
+            continue
+        if isinstance(value, bool) or isinstance(value, (dict, list)):
+            raise UsageProblem(f"{shown(path)}: {key}: {value!r} is not a valid value")
         try:
-            out[name] = param.type_cast_value(ctx, value)
+            out[name] = typ.convert(value, None, ctx)
         except click.BadParameter as err:
             raise UsageProblem(f"{shown(path)}: {key}: {err.message}") from None
     return out
@@ -375,8 +388,8 @@ def default_corpus(ui: Ui | None = None, *, demo: bool = False) -> Path:
     if here.is_dir():
         return here
     if demo and DEMO_DIR.is_dir():
-        if ui is not None:
-            ui.note(f"no INPUT and no ./seeds: processing the {len(list(DEMO_DIR.glob('*.txt')))} demo pages "
-                    f"shipped with seedsift ({shown(DEMO_DIR)})")
+        # said even with --quiet: the results would otherwise look like the user's own pages
+        click.echo(f"seedsift: no INPUT and no ./seeds here: processing the {len(list(DEMO_DIR.glob('*.txt')))} "
+                   f"demo pages shipped with seedsift ({shown(DEMO_DIR)})", err=True)
         return DEMO_DIR
     raise UsageProblem("no corpus given and no seeds/ directory here; name the pages or directory to use")
