@@ -404,6 +404,7 @@ class CheckOptions:
     clean_config: CleanConfig = field(default_factory=CleanConfig)
     dedupe_config: object = None
     baseline_path: Path | None = None
+    dry_run: bool = False  # with fix: compute the fixed text, write nothing (report.diffs); with accept: save nothing
 
 
 @dataclass
@@ -415,6 +416,7 @@ class CheckReport:
     accepted_duplicates: int = 0
     index: list[dict] = field(default_factory=list)
     seconds: float = 0.0
+    diffs: dict[str, str] = field(default_factory=dict)  # --fix --dry-run: what --fix would change, per file
 
     def blocking(self, allow_flags: bool) -> list[Finding]:
         return [f for f in self.findings if f.blocking(allow_flags)]
@@ -425,7 +427,7 @@ class CheckReport:
     def as_dict(self, allow_flags: bool) -> dict:
         counts = Counter(f.category for f in self.findings)
         return {"files": self.files, "exit_code": self.exit_code(allow_flags), "fixed": self.fixed,
-                "counts": dict(sorted(counts.items())), "accepted_now": self.accepted_now,
+                "counts": dict(sorted(counts.items())), "accepted_now": self.accepted_now, "diffs": self.diffs,
                 "findings": [f.as_dict() for f in self.findings], "index": self.index,
                 "seconds": round(self.seconds, 3)}
 
@@ -474,7 +476,7 @@ def check_files(paths: Sequence[Path], opts: CheckOptions, *, cwd: Path | None =
                 if attempt:
                     raise
                 (warn or _warn_default)(f"{opts.index_path or root}: index failed ({err}); rebuilding it")
-    if opts.accept and baseline is not None and report.accepted_now:
+    if opts.accept and baseline is not None and report.accepted_now and not opts.dry_run:
         baseline.save()
     report.seconds = time.perf_counter() - t0
     return report
@@ -489,6 +491,7 @@ def _check_group(ix: Index | None, group: list[Target], opts: CheckOptions, cwd:
     """
     findings: list[Finding] = []
     fixed: list[str] = []
+    diffs: dict[str, str] = {}
     accepted_now: list[tuple[Path, str, str, str]] = []
     targets = []
     clean = cached_clean(ix) if ix is not None else None
@@ -501,7 +504,11 @@ def _check_group(ix: Index | None, group: list[Target], opts: CheckOptions, cwd:
                 accepted_now += [(t.path, f.kind, flag_key_text(f.before), f.before) for f in found if f.category == "flag"]
                 found = [f._replace(category="accepted") if f.category == "flag" else f for f in found]
             findings.extend(found)
-            if opts.fix and new_text != text:
+            if opts.fix and new_text != text and opts.dry_run:
+                from reports.diff import unified_diff
+
+                diffs[t.display] = unified_diff(text, new_text, t.display)
+            elif opts.fix and new_text != text:
                 try:
                     atomic.write_bytes(t.path, new_text.encode(t.encoding))
                 except UnicodeEncodeError as err:
@@ -540,6 +547,7 @@ def _check_group(ix: Index | None, group: list[Target], opts: CheckOptions, cwd:
             findings.append(f)
     report.findings.extend(findings)
     report.fixed.extend(fixed)
+    report.diffs.update(diffs)
     if info is not None:
         report.index.append(info)
     for file, kind, key_text, note in accepted_now:

@@ -10,17 +10,20 @@ output inside the input, an unusable --out); 130/143 interrupted.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import gzip
 import json
 import os
 import shutil
 import signal
 import sys
+import tempfile
 from pathlib import Path
 
 import click
 
 from . import __version__, atomic, pipeline
-from .cli_options import (EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, Ui, config_dict, default_corpus,
+from .cli_options import (EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, Ui, close_all_bars, config_dict, default_corpus,
                           error_message, exit_code_for, ignore_interrupts, output_options, with_configs)
 from .corpus import MAX_CORPUS_BYTES, Corpus, CorpusTooLarge, Doc, read_corpus, shown
 from .errors import InputError, UsageProblem
@@ -48,7 +51,7 @@ def check_paths(inputs: list[Path], out: Path) -> None:
 def load(ui: Ui, inputs: list[Path], max_corpus_mb: int | None = None) -> Corpus:
     limit = max_corpus_mb * 2**20 if max_corpus_mb else MAX_CORPUS_BYTES
     try:
-        corpus = read_corpus(inputs, limit)
+        corpus = read_corpus(inputs, limit, progress=ui.progress)
     except CorpusTooLarge as err:
         raise UsageProblem(str(err)) from None
     for err in corpus.errors:
@@ -165,34 +168,152 @@ def cli() -> None:
     """
 
 
+def input_options(f):
+    """``--max-corpus-mb``, ``--format`` and ``--dry-run``: what the reading and writing commands share."""
+    f = click.option("--dry-run", is_flag=True, help="Do everything but write: print which output files would be "
+                     "new, changed or removed.")(f)
+    f = click.option("--format", "fmt", type=click.Choice(["auto", "jsonl"]), default="auto", show_default=True,
+                     help="Output texts as files (text input) or JSONL records like the input (auto), or always as "
+                          "JSONL records {\"id\", \"text\"} (jsonl). Gzipped input gives gzipped output.")(f)
+    return max_corpus_option(f)
+
+
+def as_records(docs: list[Doc]) -> list[Doc]:
+    """``--format jsonl``: file documents become ``{"id", "text"}`` records (written to one JSONL file)."""
+    return [d if d.record is not None else dataclasses.replace(d, rel=None, record={"id": d.id, "text": d.text})
+            for d in docs]
+
+
+def read_inputs(ui: Ui, inputs: list[Path], max_corpus_mb: int | None, fmt: str) -> Corpus:
+    corpus = load(ui, inputs, max_corpus_mb)
+    if fmt == "jsonl":
+        corpus.docs = as_records(corpus.docs)
+    return corpus
+
+
+def is_stdout(out: Path) -> bool:
+    return os.fspath(out) == "-"
+
+
+def check_output(out: Path) -> None:
+    """What :func:`seedsift.atomic.staged_directory` refuses, refused before any work (also for --dry-run)."""
+    if out.exists() and not out.is_dir():
+        raise UsageProblem(f"{shown(out)}: exists and is not a directory; choose another --out")
+    if out.is_dir() and any(out.iterdir()) and not (out / atomic.MARKER).exists():
+        raise UsageProblem(f"{shown(out)}: exists and is not a seedsift output directory (no {atomic.MARKER}); "
+                           "refusing to replace it")
+
+
+class Output:
+    """Where a command writes: ``--out DIR`` (staged, swapped in at the end), a dry run, or ``--out -``.
+
+    A dry run and ``-`` stage into a temporary directory that is removed
+    afterwards; ``changes`` then lists what a real run would have changed in
+    DIR, and ``records()`` gives the JSONL that ``-`` prints.
+    """
+
+    def __init__(self, out: Path, *, dry_run: bool, keep_existing: bool = True) -> None:
+        self.out, self.dry_run, self.keep_existing = out, dry_run, keep_existing
+        self.to_stdout = is_stdout(out)
+        self.changes: dict[str, list[str]] = {}
+        self.stdout_body = b""
+
+    @contextlib.contextmanager
+    def stage(self):
+        if not (self.dry_run or self.to_stdout):
+            with atomic.staged_directory(self.out, keep_existing=self.keep_existing) as stage:
+                yield stage
+            return
+        with tempfile.TemporaryDirectory(prefix="seedsift-") as tmp:
+            stage = Path(tmp) / "out"
+            if self.keep_existing and not self.to_stdout and self.out.is_dir():
+                shutil.copytree(self.out, stage, symlinks=True)
+            else:
+                stage.mkdir()
+            yield stage
+            if self.to_stdout:
+                self.stdout_body = self._records(stage)
+            else:
+                self.changes = tree_changes(self.out, stage)
+
+    @staticmethod
+    def _records(stage: Path) -> bytes:
+        for name in ("dedup.jsonl", "cleaned.jsonl"):
+            if (stage / name).is_file():
+                return (stage / name).read_bytes()
+            if (stage / f"{name}.gz").is_file():
+                return gzip.decompress((stage / f"{name}.gz").read_bytes())
+        return b""
+
+    def emit_records(self) -> None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(self.stdout_body)
+        sys.stdout.flush()
+
+    def lines(self) -> list[str]:
+        if not self.dry_run:
+            return [] if self.to_stdout else [f"wrote {shown(self.out)}/"]
+        c = self.changes
+        head = (f"dry run, nothing written: {shown(self.out)}/ would get {len(c['new'])} new, "
+                f"{len(c['changed'])} changed and {len(c['removed'])} removed files")
+        rows = [f"  {what:<8} {shown(rel)}" for what in ("new", "changed", "removed") for rel in c[what]]
+        return [head] + capped(rows, "files")
+
+
+def tree_changes(old: Path, new: Path) -> dict[str, list[str]]:
+    """Files of ``new`` that ``old`` lacks, that differ, and files of ``old`` that ``new`` lacks (relative POSIX paths)."""
+    def files(root: Path) -> dict[str, Path]:
+        if not root.is_dir():
+            return {}
+        return {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if p.is_file()}
+
+    a, b = files(old), files(new)
+    same = lambda x, y: x.stat().st_size == y.stat().st_size and x.read_bytes() == y.read_bytes()  # noqa: E731
+    ignore = {atomic.MARKER}  # run.json always differs (it records the run)
+    return {"new": [k for k in b if k not in a and k not in ignore],
+            "changed": [k for k in b if k in a and k not in ignore and not same(a[k], b[k])],
+            "removed": [k for k in a if k not in b]}
+
+
+def stdout_needs_records(out: Path, corpus: Corpus) -> None:
+    if is_stdout(out) and any(d.record is None for d in corpus.docs):
+        raise UsageProblem("--out - writes JSONL records to stdout; the input has text files: add --format jsonl")
+
+
 @cli.command(short_help="Clean, deduplicate and write the review report (all stages).")
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("out"), show_default=True, help="Output directory.")
 @with_configs(clean=True, dedupe=True, jobs=True)
-@max_corpus_option
+@input_options
 @output_options
-def run(inputs, out, clean_config, dedupe_config, jobs, config_file, as_json, quiet, max_corpus_mb):
+def run(inputs, out, clean_config, dedupe_config, jobs, config_file, as_json, quiet, max_corpus_mb, fmt, dry_run):
     """Run the whole pipeline: clean, then deduplicate the cleaned text, then write the report.
 
-    With no INPUT ./seeds is processed, or, where there is none, the demo
-    pages shipped with seedsift.
+    INPUT: files, directories (recursively *.txt, *.md), JSONL(.gz) files of
+    {"id", "text"} records, or - for JSONL on stdin. With no INPUT ./seeds is
+    processed, or, where there is none, the demo pages shipped with seedsift.
 
     \b
     Example:
         seedsift run                       # seeds/ -> out/
         seedsift run pages/ --out review/
+        seedsift run pages/ --dry-run      # what would change in out/
     """
     ui = Ui(quiet, as_json)
+    if is_stdout(out):
+        raise UsageProblem("run writes a directory (with report.html); use `seedsift clean` or `dedupe` for --out -")
     inputs = list(inputs) or [default_corpus(ui, demo=True)]
     check_paths(inputs, out)
-    corpus = load(ui, inputs, max_corpus_mb)
+    check_output(out)
+    corpus = read_inputs(ui, inputs, max_corpus_mb, fmt)
     if not corpus.docs:
         return finish(ui, {"documents": 0}, corpus.errors, ["nothing to do: no readable documents"])
-    with atomic.staged_directory(out, keep_existing=False) as stage:
+    output = Output(out, dry_run=dry_run, keep_existing=False)
+    with output.stage() as stage:
         pipeline.write_doc_index(stage, corpus.docs)
-        texts, clean_summary = pipeline.clean_stage(stage, corpus.docs, clean_config, lambda it: ui.progress(it, "clean"))
+        texts, clean_summary = pipeline.clean_stage(stage, corpus.docs, clean_config, ui.progress)
         result = run_dedupe(ui, corpus.docs, texts, dedupe_config, jobs)
-        _, dedupe_summary = pipeline.dedupe_stage(stage, corpus.docs, texts, result)
+        _, dedupe_summary = pipeline.dedupe_stage(stage, corpus.docs, texts, result, progress=ui.progress)
         summary = {"seedsift": __version__, "command": "run", "inputs": [str(p) for p in inputs],
                    "config_file": str(config_file) if config_file else None,
                    "options": {"clean": clean_config._asdict(), "dedupe": config_dict(dedupe_config)},
@@ -200,64 +321,96 @@ def run(inputs, out, clean_config, dedupe_config, jobs, config_file, as_json, qu
         pipeline.write_run_summary(stage, summary)
         from .review import write_report
 
-        write_report(stage)
-    return finish(ui, summary, corpus.errors, clean_lines(clean_summary) + dedupe_lines(dedupe_summary) + [f"wrote {shown(out)}/"],
-                  what_next(out, clean_summary, dedupe_summary, report=True))
+        with ui.step("write report.html"):
+            write_report(stage)
+    summary["dry_run"] = output.changes if dry_run else None
+    return finish(ui, summary, corpus.errors, clean_lines(clean_summary) + dedupe_lines(dedupe_summary) + output.lines(),
+                  [] if dry_run else what_next(out, clean_summary, dedupe_summary, report=True))
 
 
 @cli.command(short_help="Repair OCR and line-break damage; record every repair.")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", "-o", type=click.Path(path_type=Path), required=True, help="Output directory.")
+@click.option("--out", "-o", type=click.Path(path_type=Path), required=True,
+              help="Output directory, or - for the cleaned JSONL records on stdout (the summary then goes to stderr).")
 @with_configs(clean=True)
-@max_corpus_option
+@input_options
 @output_options
-def clean(inputs, out, clean_config, config_file, as_json, quiet, max_corpus_mb):
+def clean(inputs, out, clean_config, config_file, as_json, quiet, max_corpus_mb, fmt, dry_run):
     """Repair OCR and line-break damage; write cleaned/, repairs.jsonl and diffs/.
 
-    INPUT: files, directories (recursively *.txt, *.md) or JSONL(.gz) with {"id", "text"} records.
+    INPUT: files, directories (recursively *.txt, *.md), JSONL(.gz) files of
+    {"id", "text"} records, or - for JSONL on stdin.
     """
     ui = Ui(quiet, as_json)
     inputs = list(inputs)
-    check_paths(inputs, out)
-    corpus = load(ui, inputs, max_corpus_mb)
+    if not is_stdout(out):
+        check_paths(inputs, out)
+        check_output(out)
+    corpus = read_inputs(ui, inputs, max_corpus_mb, fmt)
+    stdout_needs_records(out, corpus)
     summary: dict = {"seedsift": __version__, "command": "clean", "inputs": [str(p) for p in inputs],
                      "config_file": str(config_file) if config_file else None,
                      "options": {"clean": clean_config._asdict()}}
     if not corpus.docs:
         return finish(ui, summary, corpus.errors, ["nothing to do: no readable documents"])
-    with atomic.staged_directory(out) as stage:
+    output = Output(out, dry_run=dry_run)
+    with output.stage() as stage:
         pipeline.write_doc_index(stage, corpus.docs)
-        _, summary["clean"] = pipeline.clean_stage(stage, corpus.docs, clean_config, lambda it: ui.progress(it, "clean"))
+        _, summary["clean"] = pipeline.clean_stage(stage, corpus.docs, clean_config, ui.progress)
         pipeline.write_run_summary(stage, summary)
-    return finish(ui, summary, corpus.errors, clean_lines(summary["clean"]) + [f"wrote {shown(out)}/"],
+    summary["dry_run"] = output.changes if dry_run else None
+    lines = clean_lines(summary["clean"]) + output.lines()
+    if output.to_stdout:
+        return finish_stdout(ui, output, summary, corpus.errors, lines, "repairs.jsonl and diffs")
+    return finish(ui, summary, corpus.errors, lines, [] if dry_run else
                   [f"`seedsift report {shown(out)}` writes the review page: "
                    f"{plural(summary['clean']['flags'], 'flag')} to review"])
 
 
+def finish_stdout(ui: Ui, output: Output, summary: dict, errors: list, lines: list[str], dropped: str) -> int:
+    """``--out -``: the records on stdout; the summary (text or JSON) on stderr; say what was not kept."""
+    output.emit_records()
+    summary["errors"] = [str(e) for e in errors]
+    for line in ([json.dumps(summary, ensure_ascii=False)] if ui.as_json else lines):
+        click.echo(line, err=True)
+    ui.note(f"--out - keeps only the records; {dropped} were not written (use --out DIR to keep them)")
+    if errors:
+        ui.error(f"{len(errors)} input(s) could not be processed (see above)")
+        return 1
+    return EXIT_OK
+
+
 @cli.command(short_help="Find duplicated documents and passages; remove them.")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("--out", "-o", type=click.Path(path_type=str), required=True, help="Output directory (a URL such as s3://… with --engine dask and JSONL/Parquet input).")
+@click.option("--out", "-o", type=click.Path(path_type=str), required=True,
+              help="Output directory (a URL such as s3://… with --engine dask and JSONL/Parquet input), "
+                   "or - for the deduplicated JSONL records on stdout.")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True, help="Run on this machine or on a Dask cluster.")
 @click.option("--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster on 127.0.0.1).")
 @click.option("--index", "index_path", is_flag=False, flag_value="default", default=None, metavar="[PATH]",
               help="Also bring the persistent index of each input directory up to date (default location "
                    "DIR/.seedsift/index.sqlite), so later `seedsift check` runs need no re-run.")
 @with_configs(dedupe=True, jobs=True)
-@max_corpus_option
+@input_options
 @output_options
-def dedupe(inputs, out, engine, scheduler, index_path, dedupe_config, jobs, config_file, as_json, quiet, max_corpus_mb):
+def dedupe(inputs, out, engine, scheduler, index_path, dedupe_config, jobs, config_file, as_json, quiet, max_corpus_mb,
+           fmt, dry_run):
     """Find duplicated documents and passages; write dedup/, clusters, spans and a manifest.
 
     Matching ignores punctuation width, whitespace, paragraph breaks and
     simplified/traditional script; offsets refer to the real text.
+    INPUT as for clean (- reads JSONL from stdin).
     """
     ui = Ui(quiet, as_json)
     cfg = dedupe_config
-    if engine == "dask" and all(is_dataset_path(p) for p in inputs):
+    if engine == "dask" and all(is_dataset_path(p) for p in inputs) and out != "-" and not dry_run:
         return run_dask_dataset(ui, list(inputs), out, cfg, scheduler)
     inputs, out = [Path(p) for p in inputs], Path(out)
-    check_paths(inputs, out)
-    corpus = load(ui, inputs, max_corpus_mb)
+    if not is_stdout(out):
+        check_paths(inputs, out)
+        check_output(out)
+    corpus = read_inputs(ui, inputs, max_corpus_mb, fmt)
+    stdout_needs_records(out, corpus)
     summary: dict = {"seedsift": __version__, "command": "dedupe", "inputs": [str(p) for p in inputs],
                      "config_file": str(config_file) if config_file else None,
                      "options": {"dedupe": config_dict(cfg)}}
@@ -265,13 +418,18 @@ def dedupe(inputs, out, engine, scheduler, index_path, dedupe_config, jobs, conf
         return finish(ui, summary, corpus.errors, ["nothing to do: no readable documents"])
     texts = [d.text for d in corpus.docs]
     result = run_dedupe(ui, corpus.docs, texts, cfg, jobs, engine, scheduler)
-    with atomic.staged_directory(out) as stage:
+    output = Output(out, dry_run=dry_run)
+    with output.stage() as stage:
         pipeline.write_doc_index(stage, corpus.docs)
-        _, summary["dedupe"] = pipeline.dedupe_stage(stage, corpus.docs, texts, result)
+        _, summary["dedupe"] = pipeline.dedupe_stage(stage, corpus.docs, texts, result, progress=ui.progress)
         pipeline.write_run_summary(stage, summary)
-    if index_path is not None:
+    if index_path is not None and not dry_run:
         summary["index"] = update_indexes(inputs, cfg, None if index_path == "default" else Path(index_path), jobs)
-    return finish(ui, summary, corpus.errors, dedupe_lines(summary["dedupe"]) + [f"wrote {shown(out)}/"],
+    summary["dry_run"] = output.changes if dry_run else None
+    lines = dedupe_lines(summary["dedupe"]) + output.lines()
+    if output.to_stdout:
+        return finish_stdout(ui, output, summary, corpus.errors, lines, "the manifest, spans and diffs")
+    return finish(ui, summary, corpus.errors, lines, [] if dry_run else
                   [f"`seedsift report {shown(out)}` writes the review page: "
                    f"{plural(summary['dedupe']['passages_removed'], 'passage')} removed"])
 
@@ -382,6 +540,7 @@ def main(argv: list[str] | None = None) -> int:
             click.echo(json.dumps({"error": error_message(e), "exit_code": code}, ensure_ascii=False))
         return code
     finally:
+        close_all_bars()
         signal.signal(signal.SIGTERM, previous)
 
 

@@ -86,11 +86,12 @@ def sync_index(corpus: Path, config, index_path: Path | None = None, *, rebuild:
               help="Accepted flags and duplicates (default: .seedsift-baseline.json at the repository root).")
 @click.option("--no-clean", is_flag=True, help="Only look for duplicates.")
 @click.option("--no-duplicates", is_flag=True, help="Only look for repairs and flags.")
+@click.option("--dry-run", is_flag=True, help="With --fix: print the diff --fix would apply, write nothing; with --accept: save nothing.")
 @click.option("--verbose", "-v", is_flag=True, help=f"Print every finding (default: at most {MAX_LINES_PER_FILE} per file and kind of finding).")
 @with_configs(clean=True, dedupe=True)
 @output_options
 def check(files, fix, corpus, index_path, allow_flags, accept, baseline_path, no_clean, no_duplicates,
-          verbose, clean_config, dedupe_config, config_file, as_json, quiet):
+          dry_run, verbose, clean_config, dedupe_config, config_file, as_json, quiet):
     """Check new seed pages before they are committed (the pre-commit hook).
 
     \b
@@ -112,7 +113,7 @@ def check(files, fix, corpus, index_path, allow_flags, accept, baseline_path, no
     opts = CheckOptions(
         fix=fix, allow_flags=allow_flags, accept=accept, clean=not no_clean, duplicates=not no_duplicates,
         corpus=corpus, index_path=index_path, clean_config=clean_config, dedupe_config=dedupe_config,
-        baseline_path=baseline_path or bl.default_path())
+        baseline_path=baseline_path or bl.default_path(), dry_run=dry_run)
     try:
         report = check_files(list(files), opts, warn=_warn)
     except bl.BaselineError as err:
@@ -123,6 +124,8 @@ def check(files, fix, corpus, index_path, allow_flags, accept, baseline_path, no
         return code
     for line in finding_lines(report, verbose):
         click.echo(line)
+    for diff in report.diffs.values():
+        click.echo(diff, nl=False)
     if not quiet:
         for line in closing_lines(report, opts):
             click.echo(f"seedsift check: {line}")
@@ -263,6 +266,12 @@ def closing_lines(report, opts) -> list[str]:
         return " or ".join(ways)
 
     out = []
+    if opts.dry_run:
+        would = [f"{len(report.diffs)} file(s) would be fixed (diff above)"] if report.diffs else []
+        if opts.accept and report.accepted_now:
+            n_dup = report.accepted_duplicates
+            would.append(f"{report.accepted_now - n_dup} flag(s) and {n_dup} duplicate(s) would be accepted")
+        return [f"dry run, nothing written: {'; '.join(would) or 'nothing would change'}"]
     if cats["repair"] and not opts.fix:
         nfiles = len({f.path for f in report.findings if f.category == "repair"})
         out.append(f"{cats['repair']} repairs in {nfiles} file(s); {how('seedsift-fix', '--fix', 'repair')} applies them")

@@ -15,6 +15,7 @@ set of options without repeating them.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import json
@@ -80,6 +81,16 @@ def error_message(err: BaseException) -> str:
 # --------------------------------------------------------------------------- output policy
 
 
+#: Every bar still on screen, whichever command drew it: :func:`close_all_bars` clears them (Ctrl-C).
+_LIVE_BARS: list[tqdm] = []
+
+
+def close_all_bars() -> None:
+    """Remove every progress bar from the terminal, so none stays behind after an error or Ctrl-C."""
+    while _LIVE_BARS:
+        _LIVE_BARS.pop().close()
+
+
 class Ui:
     """Output policy shared by the commands: stdout for results, stderr for progress and errors.
 
@@ -98,7 +109,18 @@ class Ui:
         b = tqdm(total=total, desc=desc, disable=True if self.quiet else None, file=sys.stderr, unit=unit,
                  unit_scale=unit_scale, leave=False, dynamic_ncols=True)
         self._bars.append(b)
+        _LIVE_BARS.append(b)
         return b
+
+    @contextlib.contextmanager
+    def step(self, desc: str):
+        """A one-step bar for a stage that cannot count its work (rendering the report)."""
+        b = self.bar(desc, 1)
+        try:
+            yield
+            b.update(1)
+        finally:
+            b.close()
 
     def progress(self, it: Iterable, desc: str = "", total: int | None = None) -> Iterator:
         """Iterate ``it`` with a bar counting documents."""
@@ -129,9 +151,11 @@ class Ui:
         return progress
 
     def close_bars(self) -> None:
-        """Remove every bar from the screen (also after Ctrl-C, so no stale bar stays)."""
+        """Remove this command's bars from the screen."""
         for b in self._bars:
             b.close()
+            if b in _LIVE_BARS:
+                _LIVE_BARS.remove(b)
         self._bars.clear()
 
     def error(self, err: Exception | str) -> None:

@@ -338,3 +338,150 @@ def test_hooks_file_offers_fix_and_accept_hooks():
     assert ids == ["seedsift-check", "seedsift-fix", "seedsift-accept"]
     accept = text.split("- id: seedsift-accept")[1]
     assert "entry: seedsift check --accept" in accept and "stages: [manual]" in accept
+
+
+# --------------------------------------------------------------------------- dry run, formats, stdin and stdout
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_dry_run_prints_what_would_change_and_writes_nothing(repo, tmp_path):
+    out = tmp_path / "o"
+    res = invoke("run", repo / "seeds", "--out", out, "--dry-run")
+    assert res.code == 0, res
+    assert not out.exists()
+    head = next(l for l in res.out.splitlines() if l.startswith("dry run"))
+    assert re.fullmatch(rf"dry run, nothing written: {re.escape(str(out))}/ would get (\d+) new, 0 changed and 0 removed files",
+                        head), head
+    assert "seedsift: open" not in res.err
+    listed = json.loads(invoke("run", repo / "seeds", "--out", out, "--dry-run", "--json").out)["dry_run"]
+    assert "report.html" in listed["new"] and f"cleaned/{SOURCE}" in listed["new"] and not out.exists()
+    assert invoke("run", repo / "seeds", "--out", out, "-q").code == 0
+    before = tree(out)
+    page = repo / "seeds" / SOURCE
+    page.write_text(page.read_text(encoding="utf-8") + "\n补充说明,本文有删节。\n", encoding="utf-8")
+    res = invoke("run", repo / "seeds", "--out", out, "--dry-run", "--json")
+    assert res.code == 0, res
+    changes = json.loads(res.out)["dry_run"]
+    assert changes["new"] == [] and changes["removed"] == []
+    assert "repairs.jsonl" in changes["changed"] and f"diffs/clean/{SOURCE}.diff" in changes["changed"]
+    assert tree(out) == before
+
+
+def test_check_fix_dry_run_prints_the_diff_and_leaves_the_file(repo):
+    page = repo / "seeds" / "new.txt"
+    damaged = CLEAN.replace("，", ",", 1)
+    page.write_text(damaged, encoding="utf-8")
+    res = invoke("check", "--fix", "--dry-run", "seeds/new.txt", "--no-duplicates", cwd=repo)
+    assert res.code == 1
+    assert "-今年前十个月,沿海" in res.out and "+今年前十个月，沿海" in res.out and "+++ b/seeds/new.txt" in res.out
+    assert "seedsift check: dry run, nothing written: 1 file(s) would be fixed (diff above)" in res.out
+    assert page.read_text(encoding="utf-8") == damaged
+
+
+def test_gzipped_jsonl_in_gives_gzipped_jsonl_out_and_the_report_reads_it(tmp_path):
+    import gzip
+
+    recs = [{"id": "a", "text": "会议指出,要加强服务。", "src": "报"}, {"id": "b", "text": CLEAN}]
+    src = tmp_path / "in.jsonl.gz"
+    src.write_bytes(gzip.compress("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs).encode()))
+    res = invoke("run", src, "--out", tmp_path / "o", "-q")
+    assert res.code == 0, res
+    assert not (tmp_path / "o" / "cleaned.jsonl").exists()
+    out = [json.loads(l) for l in gzip.decompress((tmp_path / "o" / "cleaned.jsonl.gz").read_bytes()).decode().splitlines()]
+    assert out[0] == {"id": "a", "text": "会议指出，要加强服务。", "src": "报"}
+    dedup = gzip.decompress((tmp_path / "o" / "dedup.jsonl.gz").read_bytes()).decode()
+    assert "会议指出，要加强服务。" in dedup
+    from seedsift.review import load_run
+
+    run = load_run(tmp_path / "o")  # what report, apply and restore read
+    assert run.cleaned["a"] == "会议指出，要加强服务。" and run.has_dedupe
+    assert invoke("report", tmp_path / "o", "-q").code == 0
+
+
+def test_format_jsonl_writes_text_input_as_records(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("会议指出,要加强服务。\n", encoding="utf-8")
+    res = invoke("clean", src, "--out", tmp_path / "o", "--format", "jsonl", "-q")
+    assert res.code == 0, res
+    assert not (tmp_path / "o" / "cleaned").exists()
+    recs = [json.loads(l) for l in (tmp_path / "o" / "cleaned.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert recs == [{"id": "a.txt", "text": "会议指出，要加强服务。\n"}]
+    kinds = {json.loads(l)["kind"] for l in (tmp_path / "o" / "repairs.jsonl").read_text(encoding="utf-8").splitlines()}
+    assert "punctuation" in kinds  # every change still recorded
+
+
+def test_dash_reads_jsonl_from_stdin_and_writes_records_to_stdout(tmp_path):
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in
+                    [{"id": 1, "text": "会议指出,要加强服务。", "lang": "zh"}, {"id": 2, "text": CLEAN}])
+    res = invoke("clean", "-", "--out", "-", stdin=lines.encode("utf-8"))
+    assert res.code == 0, res
+    recs = [json.loads(l) for l in res.out.splitlines()]
+    assert recs == [{"id": 1, "text": "会议指出，要加强服务。", "lang": "zh"}, {"id": 2, "text": CLEAN}]
+    assert "clean: 2 documents" in res.err and "repairs.jsonl and diffs were not written" in res.err
+    res = invoke("clean", "-", "--out", tmp_path / "o", "-q", stdin=b'{"id": 1, "text": "ok"}\nnot json\n')
+    assert res.code == 1 and "<stdin>:2: not valid JSON" in res.err
+    res = invoke("dedupe", "-", "--out", "-", "-q", stdin=(lines + lines.replace('"id": 1', '"id": 3')
+                                                          .replace('"id": 2', '"id": 4')).encode())
+    assert res.code == 0, res
+    assert [json.loads(l)["id"] for l in res.out.splitlines()] == [1, 2]
+    res = invoke("clean", SEEDS, "--out", "-")
+    assert res.code == 2 and "--format jsonl" in res.err
+
+
+def test_no_stale_progress_bar_after_an_interrupt(tmp_path):
+    """Ctrl-C in the middle of a run at a terminal: the bars are cleared, the last line is the message."""
+    import pty
+    import select
+    import signal
+    import time
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from realtext import pd_articles
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for i, text in enumerate(pd_articles()):
+        (src / f"{i:04}.txt").write_text(text, encoding="utf-8")
+    import fcntl
+    import struct
+    import termios
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: seedsift with stderr on a 100-column pseudo-terminal
+        fcntl.ioctl(2, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+        os.execv(sys.executable, [sys.executable, "-m", "seedsift", "run", str(src), "--out", str(tmp_path / "o")])
+    buf = b""
+    deadline = time.time() + 120
+    drawn = re.compile(rb"clean:\s+\d+%\|")  # the cleaning bar is on screen
+    while time.time() < deadline and not drawn.search(buf):
+        r, _, _ = select.select([fd], [], [], 0.5)
+        if r:
+            try:
+                buf += os.read(fd, 65536)
+            except OSError:
+                break
+    assert drawn.search(buf), buf[-500:]
+    os.kill(pid, signal.SIGINT)
+    while True:
+        try:
+            r, _, _ = select.select([fd], [], [], 5)
+            if not r:
+                break
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            buf += chunk
+        except OSError:
+            break
+    os.waitpid(pid, 0)
+    screen = buf.decode("utf-8", "replace")
+    assert "it/s" not in screen and "doc/s" in screen  # one unit: documents
+    tail = screen.rsplit("interrupted", 1)
+    assert len(tail) == 2, screen[-500:]
+    last_bar = max(screen.rfind("doc/s"), screen.rfind("doc]"))
+    cleared = screen.rfind("\r", 0, screen.index("seedsift: interrupted"))
+    assert last_bar < cleared or last_bar == -1, screen[-800:]
