@@ -2,7 +2,9 @@
 
 Exit codes: 0 everything processed; 1 some input could not be processed (each
 named on stderr in one line) or, for ``check``, something was found or fixed;
-2 usage errors (bad options, output inside the input, unusable output dir).
+2 usage errors (bad options, output inside the input, unusable output dir);
+3 an output could not be written (disk full); 4 a worker process died;
+5 the output directory is busy; 129/130/143 SIGHUP/Ctrl-C/SIGTERM (see seedsift.errors).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from cleaners import CleanConfig
 
 from . import __version__, atomic, pipeline
 from .corpus import MAX_CORPUS_BYTES, Corpus, CorpusTooLarge, Doc, read_corpus
-from .errors import InputError, UsageProblem
+from .errors import InputError, UsageProblem, WorkerDied, describe, exit_code
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -170,18 +172,13 @@ def run_dedupe(ui: Ui, docs: list[Doc], texts: list[str], config, jobs: int | No
             return find_duplicates_dask(pairs, config, scheduler=scheduler, progress=progress)
         jobs = jobs or os.cpu_count() or 1
         if jobs > 1 and len(pairs) >= 64:
-            from concurrent.futures import ProcessPoolExecutor
-
             from dedupe.keys import warm
 
-            warm()  # build the script-folding table once; forked workers inherit it
+            from .workers import worker_pool
 
-            pool = ProcessPoolExecutor(jobs, initializer=ignore_interrupts)
-            try:
+            warm()  # build the script-folding table once; forked workers inherit it
+            with worker_pool(jobs) as pool:
                 return find_duplicates(pairs, config, map_fn=lambda f, *its: pool.map(f, *its, chunksize=16), progress=progress)
-            finally:
-                # On Ctrl-C do not wait for queued work: cancel it and let the workers go.
-                pool.shutdown(wait=True, cancel_futures=True)
         return find_duplicates(pairs, config, progress=progress)
     finally:
         for bar in bars.values():
@@ -355,16 +352,6 @@ def run_dask_dataset(ui: Ui, inputs: list[str], out: str, cfg, scheduler: str | 
     ])
 
 
-def ignore_interrupts() -> None:
-    """Worker processes leave Ctrl-C and SIGTERM to the parent, which cancels their work.
-
-    At a terminal Ctrl-C reaches the whole process group; without this every
-    worker would print its own KeyboardInterrupt traceback.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-
-
 def stage_progress(ui: Ui, prefix: str):
     """A ``progress(stage, done, total)`` callback drawing one tqdm bar per stage on stderr.
 
@@ -396,28 +383,37 @@ def update_indexes(inputs: list[Path], cfg, index_path: Path | None, jobs: int |
 
 
 class Terminated(BaseException):
-    """SIGTERM, raised like KeyboardInterrupt so staged outputs are discarded cleanly."""
+    """SIGTERM or SIGHUP, raised like KeyboardInterrupt so staged outputs are discarded cleanly."""
+
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 def _raise_terminated(signum, frame) -> None:
-    raise Terminated()
+    raise Terminated(signum)
+
+
+#: Signals that end seedsift like SIGTERM: SIGHUP is what a closed terminal sends.
+TERMINATING = (signal.SIGTERM,) + ((signal.SIGHUP,) if hasattr(signal, "SIGHUP") else ())
 
 
 def _interrupted(code: int) -> None:
     """Report an interrupt and exit; a second Ctrl-C or SIGTERM meanwhile cannot cut this short."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    for s in (signal.SIGINT, *TERMINATING):
+        signal.signal(s, signal.SIG_IGN)
     click.echo("seedsift: interrupted; previous outputs left as they were", err=True)
     sys.exit(code)
 
 
 def main() -> None:
-    """Console entry point: UsageProblem and OSError become one line and exit code 2.
+    """Console entry point: every error becomes one line and its documented exit code (seedsift.errors).
 
-    SIGTERM is turned into an exception so that, like Ctrl-C, it unwinds through
-    :func:`seedsift.atomic.staged_directory` and leaves the previous outputs.
+    SIGTERM and SIGHUP are turned into an exception so that, like Ctrl-C, they unwind
+    through :func:`seedsift.atomic.staged_directory` and leave the previous outputs.
     """
-    signal.signal(signal.SIGTERM, _raise_terminated)
+    for s in TERMINATING:
+        signal.signal(s, _raise_terminated)
     try:
         cli.main(standalone_mode=False, prog_name="seedsift")
     except click.exceptions.Exit as e:
@@ -430,14 +426,11 @@ def main() -> None:
     except UsageProblem as e:
         click.echo(f"seedsift: {e}", err=True)
         sys.exit(2)
-    except InputError as e:
-        click.echo(f"seedsift: {e}", err=True)
-        sys.exit(1)
-    except OSError as e:
-        click.echo(f"seedsift: {e}", err=True)
-        sys.exit(2)
+    except (InputError, OSError, WorkerDied) as e:
+        click.echo(f"seedsift: {describe(e)}", err=True)
+        sys.exit(exit_code(e))
     except (KeyboardInterrupt, Terminated) as e:
-        _interrupted(143 if isinstance(e, Terminated) else 130)
+        _interrupted(128 + e.signum if isinstance(e, Terminated) else 130)
 
 
 def _register_command_modules() -> None:

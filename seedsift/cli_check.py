@@ -8,6 +8,7 @@ Output is quiet: nothing when clean, one line per finding otherwise
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -55,16 +56,14 @@ def sync_index(corpus: Path, config, index_path: Path | None = None, *, rebuild:
 
     with open_corpus_index(corpus, config, index_path, check=True, rebuild=rebuild, warn=_warn) as ix:
         fp_many = None
-        pool = None
         jobs = jobs or os.cpu_count() or 1
-        try:
+        with contextlib.ExitStack() as stack:
             if jobs > 1:
-                from concurrent.futures import ProcessPoolExecutor
-
-                from .cli import ignore_interrupts
                 from functools import partial
 
-                pool = ProcessPoolExecutor(jobs, initializer=ignore_interrupts)
+                from .workers import worker_pool
+
+                pool = stack.enter_context(worker_pool(jobs))
 
                 def fp_many(texts):
                     chunk = max(1, len(texts) // jobs + 1)
@@ -72,9 +71,6 @@ def sync_index(corpus: Path, config, index_path: Path | None = None, *, rebuild:
                     return [fp for part in pool.map(partial(fingerprints, config=config), parts) for fp in part]
 
             st = ix.update(progress=progress, fingerprint_many=fp_many)
-        finally:
-            if pool is not None:
-                pool.shutdown()
         return {"index": str(ix.path), **st.as_dict()}
 
 

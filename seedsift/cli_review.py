@@ -2,7 +2,8 @@
 
 Exit codes follow seedsift.cli: 0 done, 1 the data in DIR or the decisions
 file is unusable (one line on stderr naming the file; nothing written),
-2 usage errors (click's own, or an output path that cannot be used).
+2 usage errors (click's own, or an output path that cannot be used), 3 an output
+could not be written (disk full), 5 another seedsift is writing DIR.
 """
 
 from __future__ import annotations
@@ -13,14 +14,15 @@ from pathlib import Path
 
 import click
 
-from .errors import InputError
+from .errors import InputError, UsageProblem, describe, exit_code
 
 
 def _fail(err: Exception) -> None:
-    """One line naming the file. Exit 1 when the data is at fault (InputError), 2 for an
-    unusable path (OSError: e.g. --out is a non-seedsift directory), as seedsift.cli.main does."""
-    click.echo(f"seedsift: {err}", err=True)
-    sys.exit(1 if isinstance(err, InputError) else 2)
+    """One line naming the file, and the exit code seedsift.cli.main gives the same error:
+    1 the data is at fault (InputError), 2 an unusable path (e.g. --out is a non-seedsift
+    directory or the input itself), 3 disk full, 5 the directory is busy (seedsift.errors)."""
+    click.echo(f"seedsift: {describe(err)}", err=True)
+    sys.exit(exit_code(err))
 
 
 def _emit(as_json: bool, summary: dict, line: str) -> None:
@@ -40,7 +42,7 @@ def report(directory: Path, as_json: bool) -> None:
 
     try:
         path = write_report(directory)
-    except (InputError, OSError) as err:
+    except (InputError, UsageProblem, OSError) as err:
         _fail(err)
     _emit(as_json, {"report": str(path), "bytes": path.stat().st_size}, f"wrote {path}")
 
@@ -61,7 +63,7 @@ def apply(decisions: Path, directory: Path, as_json: bool) -> None:
 
     try:
         summary = apply_decisions(decisions, directory)
-    except (InputError, OSError) as err:
+    except (InputError, UsageProblem, OSError) as err:
         _fail(err)
     _emit(as_json, summary, (
         f"apply: {summary['decisions_new']} decisions from {decisions}; now {summary['documents_removed']} documents "
@@ -79,7 +81,7 @@ def restore(directory: Path, out: Path, as_json: bool) -> None:
 
     try:
         summary = restore_dir(directory, out)
-    except (InputError, OSError) as err:
+    except (InputError, UsageProblem, OSError) as err:
         _fail(err)
     _emit(as_json, summary, f"restored {summary['documents']} documents into {out}/")
 

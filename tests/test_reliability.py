@@ -1,0 +1,402 @@
+"""Issue 12: no hang, no orphan, no destroyed or mixed output — whatever the OOM killer, the disk or the user does.
+
+Real processes and real signals (``kill -9`` of a worker as the OOM killer
+does it, of the parent, SIGHUP as a closed terminal sends it), a real full
+disk (a small tmpfs, mounted when running as root; skipped otherwise) and
+real concurrent writers. Each test names the situation of the issue it covers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from seedsift.synth import make_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+ENV = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+pytestmark = pytest.mark.slow
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def seedsift(*args: str, timeout: float = 600, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "seedsift", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout, env=ENV)
+
+
+def start(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "seedsift", *args], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True, env=ENV)
+
+
+def write_corpus(d: Path, n: int, seed: int = 3) -> Path:
+    d.mkdir(parents=True)
+    for doc_id, text in make_corpus(n, seed=seed).docs:
+        (d / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+    return d
+
+
+def children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            return [int(x) for x in fh.read().split()]
+    except OSError:
+        return []
+
+
+def descendants(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        for c in children(todo.pop()):
+            out.append(c)
+            todo.append(c)
+    return out
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            stat = fh.read()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] != "Z"
+
+
+def wait_until(cond, timeout: float, proc: subprocess.Popen | None = None) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if cond():
+            return True
+        if proc is not None and proc.poll() is not None:
+            return bool(cond())
+        time.sleep(0.01)
+    return False
+
+
+def staging(parent: Path, name: str = "out") -> list[str]:
+    return [p.name for p in parent.iterdir() if p.name.startswith(f".{name}.staging-") or p.name.startswith(f".{name}.old-")]
+
+
+def leftovers(parent: Path) -> list[str]:
+    return [p.name for p in parent.iterdir() if ".staging-" in p.name or ".old-" in p.name or p.name.endswith(".lock")]
+
+
+def snapshot(d: Path) -> dict[str, bytes] | None:
+    if not d.exists():
+        return None
+    return {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
+
+
+def finish(proc: subprocess.Popen, timeout: float) -> tuple[int | None, str]:
+    """Wait for ``proc``; on timeout kill its whole session (the test then fails on the None code)."""
+    try:
+        _, stderr = proc.communicate(timeout=timeout)
+        return proc.returncode, stderr
+    except subprocess.TimeoutExpired:
+        for pid in descendants(proc.pid):
+            os.kill(pid, signal.SIGKILL)
+        os.killpg(proc.pid, signal.SIGKILL)
+        _, stderr = proc.communicate()
+        return None, stderr
+
+
+def workers_of(proc: subprocess.Popen) -> list[int]:
+    return [c for c in children(proc.pid) if running(c)]
+
+
+def assert_no_process_left(pids: list[int]) -> None:
+    assert wait_until(lambda: not any(running(p) for p in pids), 15), \
+        [p for p in pids if running(p)]
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory) -> Path:
+    """Large enough that the dedupe worker pool runs for a while on 2 loaded cores."""
+    return write_corpus(tmp_path_factory.mktemp("reliability") / "big", 1500, seed=5)
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory) -> Path:
+    return write_corpus(tmp_path_factory.mktemp("reliability") / "small", 120, seed=7)
+
+
+# ------------------------------------------------------------------ 1. a worker killed by the OOM killer
+
+
+def test_1_worker_sigkilled_ends_the_run_with_one_line_and_exit_4(tmp_path, big):
+    out = tmp_path / "out"
+    proc = start("run", str(big), "--out", str(out), "-q", "-j", "2")
+    try:
+        assert wait_until(lambda: workers_of(proc), 300, proc), "the worker pool never started"
+        victim, *others = workers_of(proc)
+        os.kill(victim, signal.SIGKILL)
+        code, stderr = finish(proc, 120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert code == 4, (code, stderr)
+    assert "Traceback" not in stderr, stderr
+    lines = [ln for ln in stderr.splitlines() if ln.strip()]
+    assert lines == ["seedsift: a worker process was killed (most likely by the out-of-memory killer; "
+                     "try fewer --jobs or a smaller corpus); previous outputs left as they were"], stderr
+    assert not out.exists() and leftovers(tmp_path) == []
+    assert_no_process_left(others)
+
+
+def test_1_sigterm_to_the_parent_ends_a_run_with_workers(tmp_path, big):
+    out = tmp_path / "out"
+    proc = start("run", str(big), "--out", str(out), "-q", "-j", "2")
+    try:
+        assert wait_until(lambda: workers_of(proc), 300, proc), "the worker pool never started"
+        pids = workers_of(proc)
+        proc.send_signal(signal.SIGTERM)
+        code, stderr = finish(proc, 60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert code == 143, (code, stderr)
+    assert "Traceback" not in stderr and "interrupted" in stderr, stderr
+    assert not out.exists() and leftovers(tmp_path) == []
+    assert_no_process_left(pids)
+
+
+def test_1_worker_pool_uses_default_sigterm_and_ignores_ctrl_c():
+    """The pool initializer itself: SIGTERM at its default (what terminate() needs), SIGINT ignored."""
+    from seedsift.workers import worker_pool
+
+    with worker_pool(1) as pool:
+        got = pool.submit(_signal_dispositions).result(timeout=60)
+    assert got == (int(signal.SIG_IGN), int(signal.SIG_DFL), int(signal.SIG_DFL))
+
+
+def _signal_dispositions():
+    return tuple(int(signal.getsignal(s)) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP))
+
+
+# ------------------------------------------------------------------ 2. kill -9 of the parent
+
+
+@pytest.mark.parametrize("moment", ["staging", "workers"])
+def test_2_kill_9_of_run_leaves_no_process_and_the_next_run_removes_its_staging(tmp_path, big, moment):
+    out = tmp_path / "out"
+    proc = start("run", str(big), "--out", str(out), "-q", "-j", "2")
+    try:
+        if moment == "staging":
+            assert wait_until(lambda: staging(tmp_path), 300, proc)
+        else:
+            assert wait_until(lambda: workers_of(proc), 300, proc)
+        pids = descendants(proc.pid)
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert_no_process_left(pids)
+    assert staging(tmp_path), "the killed run had no staging directory (nothing to clean up)"
+    res = seedsift("run", str(big), "--out", str(out), "-q", "-j", "1")
+    assert res.returncode == 0, res.stderr
+    assert leftovers(tmp_path) == []
+
+
+def test_2_kill_9_of_index_build_leaves_no_process(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", 3000, seed=11)
+    proc = start("index", "build", "--corpus", str(corpus), "-q", "-j", "2")
+    try:
+        assert wait_until(lambda: workers_of(proc), 300, proc), "index build never started its pool"
+        pids = descendants(proc.pid)
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert_no_process_left(pids)
+    res = seedsift("index", "update", "--corpus", str(corpus), "-q", "-j", "1")
+    assert res.returncode == 0, res.stderr
+    assert "3000 pages" in res.stdout
+
+
+def test_2_stale_staging_of_a_dead_process_is_removed_but_not_a_live_ones(tmp_path):
+    from seedsift import atomic
+
+    out = tmp_path / "out"
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    start_ticks = atomic._start_time(os.getpid())
+    (tmp_path / f".out.staging-{dead.pid}-1-abc").mkdir()  # a dead owner
+    (tmp_path / f".out.staging-{os.getpid()}-{start_ticks}-def").mkdir()  # a live owner (this process)
+    (tmp_path / f".other.staging-{dead.pid}-1-abc").mkdir()  # another output's: not ours to touch
+    (tmp_path / f".out.old-{dead.pid}-1").mkdir()
+    (tmp_path / f".out.old-{dead.pid}-1" / atomic.MARKER).write_text("{}")  # a swap cut short: out is missing
+    removed = atomic.remove_stale(out)
+    assert sorted(p.name for p in removed) == sorted([f".out.staging-{dead.pid}-1-abc", f".out.old-{dead.pid}-1"])
+    assert (out / atomic.MARKER).is_file()  # the old directory was put back, not deleted
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["out", f".out.staging-{os.getpid()}-{start_ticks}-def", f".other.staging-{dead.pid}-1-abc"])
+
+
+# ------------------------------------------------------------------ 7. two writers on one --out
+
+
+def test_7_second_run_on_the_same_out_is_refused_naming_the_first(tmp_path, big):
+    out = tmp_path / "out"
+    first = start("run", str(big), "--out", str(out), "-q", "-j", "1")
+    try:
+        assert wait_until(lambda: staging(tmp_path), 300, first)
+        second = seedsift("run", str(big), "--out", str(out), "-q", "-j", "1")
+        code, stderr = finish(first, 600)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert second.returncode == 5, second.stderr
+    assert second.stderr.strip().splitlines() == [
+        f"seedsift: {out}: being written by another seedsift process (pid {first.pid}: seedsift run {big} --out {out} "
+        f"-q -j 1); wait for it to finish or choose another --out"], second.stderr
+    assert code == 0, stderr
+    assert json.loads((out / "run.json").read_text())["clean"]["documents"] == 1500
+    assert leftovers(tmp_path) == []
+
+
+SWAPPER = r"""
+import sys
+from pathlib import Path
+from seedsift import atomic
+from seedsift.errors import OutputBusy
+out, me, n = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+ok = busy = 0
+for i in range(n):
+    try:
+        with atomic.staged_directory(out, keep_existing=False) as stage:
+            for k in range(5):
+                atomic.write_text(stage / f"f{k}.txt", f"{me} {i}")
+            atomic.write_text(stage / atomic.MARKER, "{}")
+        ok += 1
+    except OutputBusy:
+        busy += 1
+print(ok, busy)
+"""
+
+
+def test_7_two_processes_swapping_one_directory_never_mix_or_fail_raw(tmp_path):
+    out = tmp_path / "out"
+    procs = [subprocess.Popen([sys.executable, "-c", SWAPPER, str(out), name, "300"], cwd=ROOT, env=ENV,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for name in ("A", "B")]
+    results = [p.communicate(timeout=600) for p in procs]
+    swaps = 0
+    for p, (stdout, stderr) in zip(procs, results):
+        assert p.returncode == 0, stderr  # no raw error: every attempt either swapped or was refused as busy
+        ok, busy = map(int, stdout.split())
+        assert ok + busy == 300
+        swaps += ok
+    assert swaps >= 300  # whichever ran alone swapped every time
+    contents = {(out / f"f{k}.txt").read_text() for k in range(5)}
+    assert len(contents) == 1  # all five files from one swap of one writer
+    assert leftovers(tmp_path) == []
+
+
+def test_7_lock_is_released_when_its_holder_is_killed(tmp_path):
+    from seedsift import atomic
+
+    out = tmp_path / "out"
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; from seedsift import atomic\n"
+                               "with atomic.output_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(600)",
+                               str(out)], cwd=ROOT, env=ENV, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        from seedsift.errors import OutputBusy
+
+        with pytest.raises(OutputBusy, match=rf"pid {holder.pid}"):
+            with atomic.output_lock(out):
+                pass
+        holder.kill()
+        holder.wait()
+        with atomic.output_lock(out):  # the kernel released the dead holder's lock
+            pass
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+    assert leftovers(tmp_path) == []
+
+
+# ------------------------------------------------------------------ 8. SIGHUP
+
+
+@pytest.mark.parametrize("previous", [False, True], ids=["fresh", "over-previous"])
+def test_8_sighup_is_handled_like_sigterm(tmp_path, small, previous):
+    out = tmp_path / "out"
+    if previous:
+        assert seedsift("run", str(small), "--out", str(out), "-q").returncode == 0
+    before = snapshot(out)
+    proc = start("run", str(small), "--out", str(out), "-q")
+    try:
+        assert wait_until(lambda: staging(tmp_path), 300, proc)
+        proc.send_signal(signal.SIGHUP)
+        code, stderr = finish(proc, 120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert code == 129, (code, stderr)
+    assert "Traceback" not in stderr
+    assert stderr.strip().splitlines() == ["seedsift: interrupted; previous outputs left as they were"]
+    assert snapshot(out) == before
+    assert leftovers(tmp_path) == []
+
+
+# ------------------------------------------------------------------ 13. disk full (a real one)
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A tmpfs of a few MiB (root only: mounting needs CAP_SYS_ADMIN)."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    mnt = tmp_path / "disk"
+    mnt.mkdir()
+
+    def mount(size: str) -> Path:
+        res = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mnt)], capture_output=True, text=True)
+        if res.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here: {res.stderr.strip()}")
+        return mnt
+
+    yield mount
+    subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def test_13_disk_full_during_run_names_the_file_exits_3_and_keeps_the_previous_output(tmp_path, small, tiny_disk):
+    disk = tiny_disk("6m")
+    out = disk / "out"
+    first = seedsift("run", str(small), "--out", str(out), "-q")
+    assert first.returncode == 0, first.stderr
+    before = snapshot(out)
+    filler = disk / "filler"
+    with open(filler, "wb") as fh:  # leave less free space than a second output needs
+        free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
+        fh.write(b"\0" * max(0, free - 200_000))
+    res = seedsift("run", str(small), "--out", str(out), "-q")
+    assert res.returncode == 3, res.stderr
+    assert "Traceback" not in res.stderr
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1, res.stderr
+    assert lines[0].startswith(f"seedsift: {out}/") and lines[0].endswith(
+        ": cannot write (No space left on device); previous outputs left as they were"), lines[0]
+    assert ".staging-" not in lines[0]  # the file as the user would have found it
+    assert snapshot(out) == before
+    assert leftovers(disk) == []
+
+
+def test_13_disk_full_with_no_previous_output(tmp_path, small, tiny_disk):
+    disk = tiny_disk("300k")
+    res = seedsift("clean", str(small), "--out", str(disk / "out"), "-q")
+    assert res.returncode == 3, res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1 and "No space left on device" in res.stderr, res.stderr
+    assert not (disk / "out").exists() and leftovers(disk) == []
