@@ -235,7 +235,7 @@ def output_lock(out: Path) -> Iterator[None]:
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         except OSError as err:
-            raise OSError(err.errno, f"{out}: cannot create the output directory's lock {path.name} ({err.strerror})") from None
+            raise OSError(err.errno, f"{out}: cannot create the output directory ({err.strerror}: {path.name})") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

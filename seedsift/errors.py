@@ -3,8 +3,8 @@
 Exit codes (README, "Hostile input"): 0 done; 1 an input could not be
 processed (or ``check`` found something); 2 usage error (bad option, ``--out``
 that is, contains or lies in an input, a non-seedsift directory);
-3 an output could not be written (disk full, read-only file system, I/O
-error: the line names the file; previous outputs left as they were);
+3 an output could not be written (disk full, quota, I/O error: the line
+names the file; previous outputs left as they were);
 4 a worker process died (killed, most likely by the out-of-memory killer);
 5 the output directory is being written by another seedsift process;
 128+N a signal: 129 SIGHUP, 130 SIGINT (Ctrl-C), 143 SIGTERM.
@@ -21,8 +21,9 @@ EXIT_WORKER = 4
 EXIT_BUSY = 5
 
 #: errno values that mean "the output cannot be written here right now" rather than "you asked for
-#: something impossible": the disk, the quota or the file system is at fault, not the command line.
-WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO, errno.EFBIG})
+#: something impossible": the disk, the quota or the device is at fault, not the command line.
+#: (A read-only or forbidden --out is an unusable path: exit 2, as for any other bad --out.)
+WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG})
 
 
 class InputError(Exception):

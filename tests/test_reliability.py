@@ -400,3 +400,204 @@ def test_13_disk_full_with_no_previous_output(tmp_path, small, tiny_disk):
     assert res.returncode == 3, res.stderr
     assert len(res.stderr.strip().splitlines()) == 1 and "No space left on device" in res.stderr, res.stderr
     assert not (disk / "out").exists() and leftovers(disk) == []
+
+
+# ------------------------------------------------------------------ 3. restore into its own input
+
+
+@pytest.fixture(scope="module")
+def reviewed(tmp_path_factory, small) -> Path:
+    out = tmp_path_factory.mktemp("reliability") / "run"
+    res = seedsift("run", str(small), "--out", str(out), "-q")
+    assert res.returncode == 0, res.stderr
+    return out
+
+
+@pytest.mark.parametrize("where", ["same", "inside", "parent"])
+def test_3_restore_refuses_an_out_that_is_contains_or_lies_in_its_input(tmp_path, reviewed, where):
+    run_dir = tmp_path / "run"
+    subprocess.run(["cp", "-a", str(reviewed), str(run_dir)], check=True)
+    before = snapshot(run_dir)
+    target = {"same": run_dir, "inside": run_dir / "restored", "parent": tmp_path}[where]
+    res = seedsift("restore", str(run_dir), "--out", str(target))
+    assert res.returncode == 2, res.stderr
+    assert res.stderr.strip().splitlines() == [
+        f"seedsift: --out {target} is, contains or lies in the directory restored from ({run_dir}); choose another --out"]
+    assert snapshot(run_dir) == before
+    assert leftovers(tmp_path) == [] and leftovers(run_dir) == []
+
+
+# ------------------------------------------------------------------ 9. diff names of JSONL ids
+
+
+def test_9_jsonl_ids_get_unique_reversible_diff_names(tmp_path):
+    from urllib.parse import unquote
+
+    ids = ["a b", "a_b", "a/b", "a?b", "../x", "新闻%1"]
+    text = "今天天气很好,我们去公园散步。\n"  # an ASCII comma: every record gets a repair, hence a diff
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": i, "text": f"{i}{text}"}, ensure_ascii=False) + "\n" for i in ids),
+                   encoding="utf-8")
+    res = seedsift("clean", str(src), "--out", str(tmp_path / "out"), "-q")
+    assert res.returncode == 0, res.stderr
+    diffs = sorted((tmp_path / "out" / "diffs" / "clean").iterdir())
+    assert len(diffs) == len(ids)  # none overwritten, none written outside diffs/clean
+    assert sorted(unquote(p.name[: -len(".diff")]) for p in diffs) == sorted(ids)
+
+
+# ------------------------------------------------------------------ 10. symlinks out of the input
+
+
+def test_10_symlinked_file_outside_the_input_is_refused_inside_is_read(tmp_path, small):
+    src = tmp_path / "in"
+    subprocess.run(["cp", "-a", str(small), str(src)], check=True)
+    outside = tmp_path / "secret.txt"
+    outside.write_text("机密文件，不属于语料。\n", encoding="utf-8")
+    (src / "x.txt").symlink_to(outside)
+    (src / "sub").mkdir()
+    first = sorted(src.glob("d*.txt"))[0]
+    (src / "sub" / "alias.txt").symlink_to(first)  # a link inside the input: read
+    res = seedsift("run", str(src), "--out", str(tmp_path / "out"), "-q")
+    assert res.returncode == 1, res.stderr
+    assert res.stderr.strip().splitlines() == [
+        f"seedsift: {src}/x.txt: symbolic link to {outside}, outside the input directory; not read "
+        "(links are followed only inside the input; name the file itself to read it)",
+        "seedsift: 1 input(s) could not be processed (see above)"]
+    out = tmp_path / "out"
+    assert not (out / "cleaned" / "x.txt").exists()
+    assert "机密文件" not in (out / "report.html").read_text(encoding="utf-8")
+    assert (out / "cleaned" / "sub" / "alias.txt").is_file()
+    named = seedsift("clean", str(src / "x.txt"), "--out", str(tmp_path / "named"), "-q")  # named on purpose: read
+    assert named.returncode == 0 and (tmp_path / "named" / "cleaned" / "x.txt").is_file(), named.stderr
+
+
+# ------------------------------------------------------------------ 11. hostile decisions files
+
+
+@pytest.mark.parametrize("payload,message", [
+    ("[" * 100_000, "not valid JSON (nested too deeply)"),
+    ('{"seedsift_decisions": 1, "decisions": {}, "n": ' + "7" * 5000 + "}", "not valid JSON (Exceeds the limit"),
+])
+def test_11_apply_refuses_hostile_decisions_with_one_line(tmp_path, reviewed, payload, message):
+    run_dir = tmp_path / "run"
+    subprocess.run(["cp", "-a", str(reviewed), str(run_dir)], check=True)
+    before = snapshot(run_dir)
+    decisions = tmp_path / "decisions.json"
+    decisions.write_text(payload, encoding="utf-8")
+    res = seedsift("apply", str(decisions), str(run_dir))
+    assert res.returncode == 1, res.stderr
+    assert "Traceback" not in res.stderr
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"seedsift: {decisions}: {message}"), res.stderr
+    assert snapshot(run_dir) == before
+
+
+# ------------------------------------------------------------------ 5. disk full while the index is written
+
+
+def _index_file(corpus: Path) -> Path:
+    return corpus / ".seedsift" / "index.sqlite"
+
+
+def _index_pages(path: Path) -> int:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        return conn.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _fill(disk: Path, leave: int = 0) -> Path:
+    filler = disk / "filler"
+    with open(filler, "wb") as fh:
+        try:
+            while True:
+                fh.write(b"\0" * 65536)
+                fh.flush()
+        except OSError:
+            pass
+    if leave:
+        with open(filler, "r+b") as fh:
+            fh.truncate(max(0, filler.stat().st_size - leave))
+    return filler
+
+
+@pytest.mark.parametrize("command", ["index-update", "check"])
+def test_5_disk_full_while_writing_the_index_keeps_it_and_says_so(tmp_path, tiny_disk, command):
+    disk = tiny_disk("8m")
+    corpus = write_corpus(disk / "corpus", 40, seed=13)
+    built = seedsift("index", "build", "--corpus", str(corpus), "-q", "-j", "1")
+    assert built.returncode == 0, built.stderr
+    index = _index_file(corpus)
+    pages = _index_pages(index)
+    assert pages == 40
+    for doc_id, text in make_corpus(60, seed=17).docs:  # new pages the next update has to add
+        (corpus / f"new-{doc_id}.txt").write_text(text, encoding="utf-8")
+    filler = _fill(disk)
+    if command == "check":
+        res = seedsift("check", "--no-clean", str(corpus / "new-d000000.txt"))
+    else:
+        res = seedsift("index", "update", "--corpus", str(corpus), "-q", "-j", "1")
+    assert res.returncode == 3, (res.returncode, res.stderr)
+    assert "Traceback" not in res.stderr and "rebuilding" not in res.stderr, res.stderr
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"seedsift: {index}: cannot write the index (") \
+        and lines[0].endswith("); the index was kept as it was"), res.stderr
+    assert "database or disk is full" in lines[0] or "disk full; SQLite: disk I/O error" in lines[0], lines[0]
+    filler.unlink()
+    assert _index_pages(index) == pages  # the healthy index is still there, intact
+    again = seedsift("index", "update", "--corpus", str(corpus), "-q", "-j", "1")
+    assert again.returncode == 0 and "rebuilding" not in again.stderr, again.stderr
+    assert _index_pages(index) == 100
+
+
+def test_5_index_write_error_is_not_taken_for_corruption(tmp_path):
+    """In process: SQLITE_FULL from a real full disk is classified as a write failure, damage is not."""
+    import sqlite3
+
+    from seedsift.index import is_write_failure
+
+    assert is_write_failure(sqlite3.OperationalError("database or disk is full"))
+    assert is_write_failure(sqlite3.OperationalError("attempt to write a readonly database"))
+    assert not is_write_failure(sqlite3.DatabaseError("file is not a database"))
+    assert not is_write_failure(sqlite3.DatabaseError("database disk image is malformed"))
+
+
+# ------------------------------------------------------------------ 12. an index of a newer seedsift
+
+
+def test_12_newer_index_is_kept_and_a_side_by_side_one_used(tmp_path):
+    import hashlib
+    import sqlite3
+
+    from seedsift.index import FORMAT_VERSION
+
+    corpus = write_corpus(tmp_path / "corpus", 30, seed=19)
+    assert seedsift("index", "build", "--corpus", str(corpus), "-q", "-j", "1").returncode == 0
+    index = _index_file(corpus)
+    conn = sqlite3.connect(index)  # what a later seedsift with a new index format would have left
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'format_version'", (str(FORMAT_VERSION + 1),))
+    conn.commit()
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    digest = hashlib.sha256(index.read_bytes()).hexdigest()
+
+    first = seedsift("index", "update", "--corpus", str(corpus), "-q", "-j", "1")
+    assert first.returncode == 0, first.stderr
+    side = [p for p in index.parent.iterdir() if p.name.startswith(f"index.v{FORMAT_VERSION}-") and p.suffix == ".sqlite"]
+    assert len(side) == 1
+    assert first.stderr.strip().splitlines() == [
+        f"seedsift: {index}: written by a newer seedsift (index format {FORMAT_VERSION + 1}, this seedsift reads "
+        f"format {FORMAT_VERSION}); left as it is, this seedsift uses {side[0].name} beside it"]
+    assert "30 added" in first.stdout
+    assert hashlib.sha256(index.read_bytes()).hexdigest() == digest  # never downgraded in place
+
+    second = seedsift("index", "update", "--corpus", str(corpus), "-q", "-j", "1")
+    assert second.returncode == 0 and second.stderr == "", second.stderr
+    assert "0 added" in second.stdout  # its own index persists: no rebuild on every run
+    check = seedsift("check", "--no-clean", str(corpus / "d000001.txt"))
+    assert check.returncode in (0, 1) and "rebuilding" not in check.stderr, check.stderr
+    assert hashlib.sha256(index.read_bytes()).hexdigest() == digest
