@@ -23,7 +23,7 @@ from tqdm import tqdm
 
 from cleaners import CleanConfig
 
-from . import __version__, atomic, pipeline
+from . import __version__, atomic, outputs, pipeline
 from .corpus import MAX_CORPUS_BYTES, Corpus, CorpusTooLarge, Doc, read_corpus
 from .errors import InputError, UsageProblem, WorkerDied, describe, exit_code
 
@@ -224,16 +224,31 @@ def run(inputs, out, keep_punctuation, script, drop_boilerplate, keep, threshold
         finish(ui, {"documents": 0}, corpus, ["nothing to do: no readable documents"])
         return
     with atomic.staged_directory(out, keep_existing=False) as stage:
+        previous = outputs.previous_summary(out)  # read under the output lock
         pipeline.write_doc_index(stage, corpus.docs)
         texts, clean_summary = pipeline.clean_stage(stage, corpus.docs, clean_cfg, lambda it: ui.progress(it, "clean"))
         result = run_dedupe(ui, corpus.docs, texts, dedupe_cfg, jobs)
-        _, dedupe_summary = pipeline.dedupe_stage(stage, corpus.docs, texts, result)
+        kept, dropped = outputs.carry_decisions(previous, result)
+        _, dedupe_summary = pipeline.dedupe_stage(stage, corpus.docs, texts, result, kept or None)
+        ids = [d.id for d in corpus.docs]
         summary = {"seedsift": __version__, "command": "run", "inputs": [str(p) for p in inputs],
                    "options": {"clean": clean_cfg._asdict(), "dedupe": config_dict(dedupe_cfg)},
-                   "clean": clean_summary, "dedupe": dedupe_summary}
+                   "clean": clean_summary, "dedupe": dedupe_summary,
+                   "stage_inputs": {"clean": outputs.fingerprint(ids, [d.text for d in corpus.docs]),
+                                    "dedupe": outputs.fingerprint(ids, texts)}}
+        notes = []
+        if kept or dropped:
+            summary["apply"] = outputs.decisions_summary(kept, dropped, result, dedupe_summary, os.fspath(out / atomic.MARKER))
+            notes.append(outputs.decisions_line(out, kept, dropped))
         pipeline.write_run_summary(stage, summary)
         report_lines = write_report_if_available(stage)
-    finish(ui, summary, corpus, clean_lines(clean_summary) + dedupe_lines(dedupe_summary) + report_lines + [f"wrote {out}/"])
+    finish(ui, summary, corpus, clean_lines(clean_summary) + dedupe_lines(dedupe_summary) + notes + report_lines + [f"wrote {out}/"])
+
+
+def refresh_report(stage: Path) -> None:
+    """A report left by an earlier stage would describe outputs that just changed: rewrite it."""
+    if (stage / "report.html").exists():
+        write_report_if_available(stage)
 
 
 def write_report_if_available(stage: Path) -> list[str]:
@@ -263,8 +278,15 @@ def clean(inputs, out, keep_punctuation, script, drop_boilerplate, as_json, quie
     if corpus.docs:
         with atomic.staged_directory(out) as stage:
             pipeline.write_doc_index(stage, corpus.docs)
-            _, summary["clean"] = pipeline.clean_stage(stage, corpus.docs, cfg, lambda it: ui.progress(it, "clean"))
+            texts, summary["clean"] = pipeline.clean_stage(stage, corpus.docs, cfg, lambda it: ui.progress(it, "clean"))
+            ids = [d.id for d in corpus.docs]
+            settled, removed = outputs.settle_generations(
+                stage, "clean", outputs.fingerprint(ids, [d.text for d in corpus.docs]), outputs.fingerprint(ids, texts))
+            if removed:
+                ui.error(outputs.describe_removed(out, "clean", removed))
+            summary.update(settled)
             pipeline.write_run_summary(stage, summary)
+            refresh_report(stage)
     finish(ui, summary, corpus, clean_lines(summary["clean"]) if "clean" in summary else ["nothing to do: no readable documents"])
 
 
@@ -297,13 +319,24 @@ def dedupe(inputs, out, engine, scheduler, index_path, keep, threshold, similari
     if corpus.docs:
         texts = [d.text for d in corpus.docs]
         result = run_dedupe(ui, corpus.docs, texts, cfg, jobs, engine, scheduler)
+        notes: list[str] = []
         with atomic.staged_directory(out) as stage:
+            previous = outputs.previous_summary(stage)
+            kept, dropped = outputs.carry_decisions(previous, result)
             pipeline.write_doc_index(stage, corpus.docs)
-            _, summary["dedupe"] = pipeline.dedupe_stage(stage, corpus.docs, texts, result)
+            _, summary["dedupe"] = pipeline.dedupe_stage(stage, corpus.docs, texts, result, kept or None)
+            settled, removed = outputs.settle_generations(stage, "dedupe", outputs.fingerprint([d.id for d in corpus.docs], texts))
+            if removed:
+                ui.error(outputs.describe_removed(out, "dedupe", removed))
+            summary.update(settled)
+            if kept or dropped:
+                summary["apply"] = outputs.decisions_summary(kept, dropped, result, summary["dedupe"], os.fspath(out / atomic.MARKER))
+                notes.append(outputs.decisions_line(out, kept, dropped))
             pipeline.write_run_summary(stage, summary)
+            refresh_report(stage)
         if index_path is not None:
             summary["index"] = update_indexes(inputs, cfg, None if index_path == "default" else Path(index_path), jobs)
-    finish(ui, summary, corpus, dedupe_lines(summary["dedupe"]) if "dedupe" in summary else ["nothing to do: no readable documents"])
+    finish(ui, summary, corpus, dedupe_lines(summary["dedupe"]) + notes if "dedupe" in summary else ["nothing to do: no readable documents"])
 
 
 DATASET_SUFFIXES = (".jsonl", ".jsonl.gz", ".parquet", ".pq")

@@ -601,3 +601,107 @@ def test_12_newer_index_is_kept_and_a_side_by_side_one_used(tmp_path):
     check = seedsift("check", "--no-clean", str(corpus / "d000001.txt"))
     assert check.returncode in (0, 1) and "rebuilding" not in check.stderr, check.stderr
     assert hashlib.sha256(index.read_bytes()).hexdigest() == digest
+
+
+# ------------------------------------------------------------------ 4. clean/dedupe into another generation's directory
+
+
+def _ids(out: Path) -> list[str]:
+    return [json.loads(l)["id"] for l in (out / "docs.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def test_4_clean_of_another_input_into_a_run_directory_removes_the_stale_dedupe_outputs(tmp_path, small):
+    other = write_corpus(tmp_path / "other", 20, seed=23)
+    for p in sorted(other.iterdir())[:10]:
+        p.rename(p.with_name("x-" + p.name))  # other ids too
+    out = tmp_path / "out"
+    assert seedsift("run", str(small), "--out", str(out), "-q").returncode == 0
+    res = seedsift("clean", str(other), "--out", str(out), "-q")
+    assert res.returncode == 0, res.stderr
+    removed = "dedup, clusters.jsonl, spans.jsonl, manifest.jsonl, diffs/dedup"
+    assert res.stderr.strip().splitlines() == [
+        f"seedsift: {out}: removed the dedupe outputs of another input ({removed}) so that clean does not leave "
+        "them mixed with its own"], res.stderr
+    for name in ("dedup", "clusters.jsonl", "spans.jsonl", "manifest.jsonl", "diffs/dedup"):
+        assert not (out / name).exists(), name
+    assert sorted(p.name for p in (out / "cleaned").iterdir()) == sorted(p.name for p in other.iterdir())
+    summary = json.loads((out / "run.json").read_text())
+    assert set(summary["stage_inputs"]) == {"clean"} and "dedupe" not in summary
+    report = seedsift("report", str(out))  # was a KeyError traceback
+    assert report.returncode == 0 and report.stderr == "", report.stderr
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "x-d000000.txt" in html and "d000100.txt" not in html  # only this generation's documents
+    assert leftovers(tmp_path) == []
+
+
+def test_4_dedupe_of_another_input_removes_stale_clean_outputs(tmp_path, small):
+    other = write_corpus(tmp_path / "other", 20, seed=29)
+    out = tmp_path / "out"
+    assert seedsift("clean", str(small), "--out", str(out), "-q").returncode == 0
+    res = seedsift("dedupe", str(other), "--out", str(out), "-q", "-j", "1")
+    assert res.returncode == 0, res.stderr
+    assert "removed the clean outputs of another input (cleaned, repairs.jsonl, diffs/clean)" in res.stderr
+    assert not (out / "cleaned").exists() and not (out / "repairs.jsonl").exists()
+    assert seedsift("report", str(out)).returncode == 0
+
+
+def test_4_stages_of_the_same_input_stay_together(tmp_path, small):
+    out = tmp_path / "out"
+    assert seedsift("clean", str(small), "--out", str(out), "-q").returncode == 0
+    res = seedsift("dedupe", str(small), "--out", str(out), "-q", "-j", "1")
+    assert res.returncode == 0 and res.stderr == "", res.stderr
+    assert (out / "cleaned").is_dir() and (out / "manifest.jsonl").is_file()
+    summary = json.loads((out / "run.json").read_text())
+    assert set(summary["stage_inputs"]) == {"clean", "dedupe"} and "clean" in summary and "dedupe" in summary
+    # and a run's dedupe outputs survive a re-clean with the same options (its cleaned texts did not change)
+    run_dir = tmp_path / "run"
+    assert seedsift("run", str(small), "--out", str(run_dir), "-q").returncode == 0
+    report_before = (run_dir / "report.html").stat().st_mtime_ns
+    again = seedsift("clean", str(small), "--out", str(run_dir), "-q")
+    assert again.returncode == 0 and again.stderr == "", again.stderr
+    assert (run_dir / "manifest.jsonl").is_file() and (run_dir / "report.html").stat().st_mtime_ns != report_before
+
+
+# ------------------------------------------------------------------ 6. re-run over reviewed output
+
+
+def _decide(run_dir: Path, tmp_path: Path) -> dict[str, str]:
+    spans = [json.loads(l) for l in (run_dir / "spans.jsonl").read_text(encoding="utf-8").splitlines()]
+    clusters = [json.loads(l) for l in (run_dir / "clusters.jsonl").read_text(encoding="utf-8").splitlines()]
+    removed = [s for s in spans if s["action"] == "removed"]
+    dropped = [c["id"] for c in clusters if c["id"] != c["cluster"]]
+    assert removed and dropped, "the corpus needs removed passages and dropped documents"
+    s = removed[0]
+    decisions = {f"passage:{s['doc_id']}:{s['start']}:{s['end']}:{s['src_doc_id']}:{s['src_start']}:{s['src_end']}": "keep",
+                 f"document:{dropped[0]}": "keep"}
+    path = tmp_path / "decisions.json"
+    path.write_text(json.dumps({"seedsift_decisions": 1, "decisions": decisions}), encoding="utf-8")
+    res = seedsift("apply", str(path), str(run_dir))
+    assert res.returncode == 0, res.stderr
+    return decisions
+
+
+def test_6_rerun_over_reviewed_output_keeps_the_decisions_and_says_so(tmp_path, small):
+    src = tmp_path / "in"
+    subprocess.run(["cp", "-a", str(small), str(src)], check=True)
+    out = tmp_path / "out"
+    assert seedsift("run", str(src), "--out", str(out), "-q").returncode == 0
+    decisions = _decide(out, tmp_path)
+    reviewed = {k: v for k, v in snapshot(out).items() if k.startswith("dedup/") or k == "manifest.jsonl"}
+
+    res = seedsift("run", str(src), "--out", str(out), "-q")
+    assert res.returncode == 0, res.stderr
+    assert f"kept 2 reviewer decision(s) from the previous {out}/run.json" in res.stdout.splitlines()
+    assert json.loads((out / "run.json").read_text())["apply"]["decisions"] == decisions
+    assert {k: v for k, v in snapshot(out).items() if k.startswith("dedup/") or k == "manifest.jsonl"} == reviewed
+
+    # the kept document leaves the corpus: its decision no longer applies, the passage one still does
+    kept_doc = next(k for k in decisions if k.startswith("document:")).split(":", 1)[1]
+    (src / kept_doc).unlink()
+    res = seedsift("run", str(src), "--out", str(out), "-q")
+    assert res.returncode == 0, res.stderr
+    line = [l for l in res.stdout.splitlines() if "reviewer decision" in l]
+    assert line == [f"kept 1 reviewer decision(s) from the previous {out}/run.json; "
+                    "1 no longer match a duplicate pair and were dropped"], res.stdout
+    assert list(json.loads((out / "run.json").read_text())["apply"]["decisions"]) == \
+        [k for k in decisions if k.startswith("passage:")]
