@@ -1,10 +1,11 @@
 """The ``seedsift`` command line: parse, call the pipeline, format; errors become exit codes.
 
-Exit codes (one mapping, :func:`seedsift.cli_options.exit_code_for`): 0
-everything processed; 1 some input could not be processed (each named on
-stderr in one line), an I/O failure while working (disk full), or, for
-``check``, something was found or fixed; 2 usage errors only (bad options,
-output inside the input, an unusable --out); 130/143 interrupted.
+Exit codes (one mapping, :func:`seedsift.cli_options.exit_code_for`; the codes are
+:mod:`seedsift.errors`'): 0 everything processed; 1 some input could not be
+processed (each named on stderr in one line) or, for ``check``, something was
+found or fixed; 2 usage errors only (bad options, output inside the input, an
+unusable --out); 3 an output could not be written (disk full); 4 a worker
+process died; 5 the output directory is busy; 129/130/143 SIGHUP/Ctrl-C/SIGTERM.
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ from pathlib import Path
 
 import click
 
-from . import __version__, atomic, pipeline
-from .cli_options import (EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, Ui, close_all_bars, config_dict, default_corpus,
-                          error_message, exit_code_for, ignore_interrupts, output_options, with_configs)
+from . import __version__, atomic, outputs, pipeline
+from .cli_options import (EXIT_INTERRUPTED, EXIT_OK, Ui, close_all_bars, config_dict, default_corpus,
+                          error_message, exit_code_for, output_options, with_configs)
 from .corpus import MAX_CORPUS_BYTES, Corpus, CorpusTooLarge, Doc, read_corpus, shown
-from .errors import InputError, UsageProblem
+from .errors import InputError, UsageProblem, WorkerDied
 
 #: Per-document lines in a text summary before "… N more" (``--json`` lists every one).
 MAX_DOC_LINES = 20
@@ -127,18 +128,13 @@ def run_dedupe(ui: Ui, docs: list[Doc], texts: list[str], config, jobs: int | No
             return find_duplicates_dask(pairs, config, scheduler=scheduler, progress=progress)
         jobs = jobs or os.cpu_count() or 1
         if jobs > 1 and len(pairs) >= 64:
-            from concurrent.futures import ProcessPoolExecutor
-
             from dedupe.keys import warm
 
-            warm()  # build the script-folding table once; forked workers inherit it
+            from .workers import worker_pool
 
-            pool = ProcessPoolExecutor(jobs, initializer=ignore_interrupts)
-            try:
+            warm()  # build the script-folding table once; forked workers inherit it
+            with worker_pool(jobs) as pool:
                 return find_duplicates(pairs, config, map_fn=lambda f, *its: pool.map(f, *its, chunksize=16), progress=progress)
-            finally:
-                # On Ctrl-C do not wait for queued work: cancel it and let the workers go.
-                pool.shutdown(wait=True, cancel_futures=True)
         return find_duplicates(pairs, config, progress=progress)
     finally:
         ui.close_bars()
@@ -310,22 +306,41 @@ def run(inputs, out, clean_config, dedupe_config, jobs, config_file, as_json, qu
         return finish(ui, {"documents": 0}, corpus.errors, ["nothing to do: no readable documents"])
     output = Output(out, dry_run=dry_run, keep_existing=False)
     with output.stage() as stage:
+        previous = outputs.previous_summary(out)  # read under the output lock
         pipeline.write_doc_index(stage, corpus.docs)
         texts, clean_summary = pipeline.clean_stage(stage, corpus.docs, clean_config, ui.progress)
         result = run_dedupe(ui, corpus.docs, texts, dedupe_config, jobs)
-        _, dedupe_summary = pipeline.dedupe_stage(stage, corpus.docs, texts, result, progress=ui.progress)
+        kept, dropped = outputs.carry_decisions(previous, result)
+        _, dedupe_summary = pipeline.dedupe_stage(stage, corpus.docs, texts, result, kept or None, progress=ui.progress)
+        ids = [d.id for d in corpus.docs]
         summary = {"seedsift": __version__, "command": "run", "inputs": [str(p) for p in inputs],
                    "config_file": str(config_file) if config_file else None,
                    "options": {"clean": clean_config._asdict(), "dedupe": config_dict(dedupe_config)},
-                   "clean": clean_summary, "dedupe": dedupe_summary}
+                   "clean": clean_summary, "dedupe": dedupe_summary,
+                   "stage_inputs": {"clean": outputs.fingerprint(ids, [d.text for d in corpus.docs]),
+                                    "dedupe": outputs.fingerprint(ids, texts)}}
+        notes = []
+        if kept or dropped:
+            summary["apply"] = outputs.decisions_summary(kept, dropped, result, dedupe_summary, os.fspath(out / atomic.MARKER))
+            notes.append(outputs.decisions_line(out, kept, dropped))
         pipeline.write_run_summary(stage, summary)
         from .review import write_report
 
         with ui.step("write report.html"):
             write_report(stage)
     summary["dry_run"] = output.changes if dry_run else None
-    return finish(ui, summary, corpus.errors, clean_lines(clean_summary) + dedupe_lines(dedupe_summary) + output.lines(),
+    return finish(ui, summary, corpus.errors,
+                  clean_lines(clean_summary) + dedupe_lines(dedupe_summary) + notes + output.lines(),
                   [] if dry_run else what_next(out, clean_summary, dedupe_summary, report=True))
+
+
+def refresh_report(ui: Ui, stage: Path) -> None:
+    """A report left by an earlier stage would describe outputs that just changed: rewrite it."""
+    if (stage / "report.html").exists():
+        from .review import write_report
+
+        with ui.step("write report.html"):
+            write_report(stage)
 
 
 @cli.command(short_help="Repair OCR and line-break damage; record every repair.")
@@ -356,8 +371,15 @@ def clean(inputs, out, clean_config, config_file, as_json, quiet, max_corpus_mb,
     output = Output(out, dry_run=dry_run)
     with output.stage() as stage:
         pipeline.write_doc_index(stage, corpus.docs)
-        _, summary["clean"] = pipeline.clean_stage(stage, corpus.docs, clean_config, ui.progress)
+        texts, summary["clean"] = pipeline.clean_stage(stage, corpus.docs, clean_config, ui.progress)
+        ids = [d.id for d in corpus.docs]
+        settled, removed = outputs.settle_generations(
+            stage, "clean", outputs.fingerprint(ids, [d.text for d in corpus.docs]), outputs.fingerprint(ids, texts))
+        if removed:
+            ui.error(outputs.describe_removed(out, "clean", removed))
+        summary.update(settled)
         pipeline.write_run_summary(stage, summary)
+        refresh_report(ui, stage)
     summary["dry_run"] = output.changes if dry_run else None
     lines = clean_lines(summary["clean"]) + output.lines()
     if output.to_stdout:
@@ -419,14 +441,25 @@ def dedupe(inputs, out, engine, scheduler, index_path, dedupe_config, jobs, conf
     texts = [d.text for d in corpus.docs]
     result = run_dedupe(ui, corpus.docs, texts, cfg, jobs, engine, scheduler)
     output = Output(out, dry_run=dry_run)
+    notes: list[str] = []
     with output.stage() as stage:
+        previous = outputs.previous_summary(stage)
+        kept, dropped = outputs.carry_decisions(previous, result)
         pipeline.write_doc_index(stage, corpus.docs)
-        _, summary["dedupe"] = pipeline.dedupe_stage(stage, corpus.docs, texts, result, progress=ui.progress)
+        _, summary["dedupe"] = pipeline.dedupe_stage(stage, corpus.docs, texts, result, kept or None, progress=ui.progress)
+        settled, removed = outputs.settle_generations(stage, "dedupe", outputs.fingerprint([d.id for d in corpus.docs], texts))
+        if removed:
+            ui.error(outputs.describe_removed(out, "dedupe", removed))
+        summary.update(settled)
+        if kept or dropped:
+            summary["apply"] = outputs.decisions_summary(kept, dropped, result, summary["dedupe"], os.fspath(out / atomic.MARKER))
+            notes.append(outputs.decisions_line(out, kept, dropped))
         pipeline.write_run_summary(stage, summary)
+        refresh_report(ui, stage)
     if index_path is not None and not dry_run:
         summary["index"] = update_indexes(inputs, cfg, None if index_path == "default" else Path(index_path), jobs)
     summary["dry_run"] = output.changes if dry_run else None
-    lines = dedupe_lines(summary["dedupe"]) + output.lines()
+    lines = dedupe_lines(summary["dedupe"]) + notes + output.lines()
     if output.to_stdout:
         return finish_stdout(ui, output, summary, corpus.errors, lines, "the manifest, spans and diffs")
     return finish(ui, summary, corpus.errors, lines, [] if dry_run else
@@ -491,17 +524,25 @@ def update_indexes(inputs: list[Path], cfg, index_path: Path | None, jobs: int |
 
 
 class Terminated(BaseException):
-    """SIGTERM, raised like KeyboardInterrupt so staged outputs are discarded cleanly."""
+    """SIGTERM or SIGHUP, raised like KeyboardInterrupt so staged outputs are discarded cleanly."""
+
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 def _raise_terminated(signum, frame) -> None:
-    raise Terminated()
+    raise Terminated(signum)
+
+
+#: Signals that end seedsift like SIGTERM: SIGHUP is what a closed terminal sends.
+TERMINATING = (signal.SIGTERM,) + ((signal.SIGHUP,) if hasattr(signal, "SIGHUP") else ())
 
 
 def _interrupted(code: int) -> int:
-    """Report an interrupt; a second Ctrl-C or SIGTERM meanwhile cannot cut this short."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    """Report an interrupt; a second Ctrl-C, SIGTERM or SIGHUP meanwhile cannot cut this short."""
+    for s in (signal.SIGINT, *TERMINATING):
+        signal.signal(s, signal.SIG_IGN)
     click.echo("seedsift: interrupted; previous outputs left as they were", err=True)
     return code
 
@@ -515,12 +556,13 @@ def main(argv: list[str] | None = None) -> int:
 
     Every error becomes one line on stderr (and, with ``--json``, a JSON
     object ``{"error": ..., "exit_code": ...}`` on stdout) and the exit code of
-    :func:`seedsift.cli_options.exit_code_for`. SIGTERM is turned into an
-    exception so that, like Ctrl-C, it unwinds through
-    :func:`seedsift.atomic.staged_directory` and leaves the previous outputs.
+    :func:`seedsift.cli_options.exit_code_for` (codes in :mod:`seedsift.errors`).
+    SIGTERM and SIGHUP are turned into an exception so that, like Ctrl-C, they
+    unwind through :func:`seedsift.atomic.staged_directory` and leave the
+    previous outputs.
     """
     argv = sys.argv[1:] if argv is None else list(argv)
-    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    previous = {s: signal.signal(s, _raise_terminated) for s in TERMINATING}
     try:
         rv = cli.main(argv, standalone_mode=False, prog_name="seedsift")
         return rv if isinstance(rv, int) else EXIT_OK
@@ -529,8 +571,8 @@ def main(argv: list[str] | None = None) -> int:
     except click.Abort:  # click turns KeyboardInterrupt into Abort
         return _interrupted(EXIT_INTERRUPTED)
     except (KeyboardInterrupt, Terminated) as e:
-        return _interrupted(EXIT_TERMINATED if isinstance(e, Terminated) else EXIT_INTERRUPTED)
-    except (click.ClickException, UsageProblem, InputError, OSError) as e:
+        return _interrupted(128 + e.signum if isinstance(e, Terminated) else EXIT_INTERRUPTED)
+    except (click.ClickException, UsageProblem, InputError, OSError, WorkerDied) as e:
         code = exit_code_for(e)
         if isinstance(e, click.UsageError) and not _wants_json(argv):
             e.show()
@@ -541,7 +583,8 @@ def main(argv: list[str] | None = None) -> int:
         return code
     finally:
         close_all_bars()
-        signal.signal(signal.SIGTERM, previous)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 def _register_command_modules() -> None:

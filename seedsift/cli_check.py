@@ -10,6 +10,7 @@ work where the check runs (inside pre-commit: its hook ids).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import click
 
-from .cli_options import Ui, default_corpus, ignore_interrupts, output_options, with_configs
+from .cli_options import Ui, default_corpus, output_options, with_configs
 from .corpus import shown
 
 #: Findings printed per file and category before "... N more" (``--verbose`` prints all).
@@ -52,15 +53,14 @@ def sync_index(corpus: Path, config, index_path: Path | None = None, *, rebuild:
 
     with open_corpus_index(corpus, config, index_path, check=True, rebuild=rebuild, warn=_warn) as ix:
         fp_many = None
-        pool = None
         jobs = jobs or os.cpu_count() or 1
-        try:
+        with contextlib.ExitStack() as stack:
             if jobs > 1:
-                from concurrent.futures import ProcessPoolExecutor
-
                 from functools import partial
 
-                pool = ProcessPoolExecutor(jobs, initializer=ignore_interrupts)
+                from .workers import worker_pool
+
+                pool = stack.enter_context(worker_pool(jobs))
 
                 def fp_many(texts):
                     chunk = max(1, len(texts) // jobs + 1)
@@ -68,9 +68,6 @@ def sync_index(corpus: Path, config, index_path: Path | None = None, *, rebuild:
                     return [fp for part in pool.map(partial(fingerprints, config=config), parts) for fp in part]
 
             st = ix.update(progress=progress, fingerprint_many=fp_many)
-        finally:
-            if pool is not None:
-                pool.shutdown()
         return {"index": str(ix.path), **st.as_dict()}
 
 

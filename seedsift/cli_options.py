@@ -31,13 +31,16 @@ from click.core import ParameterSource
 from tqdm import tqdm
 
 from .corpus import shown
-from .errors import InputError, UsageProblem
+from .errors import EXIT_BUSY, EXIT_WORKER, EXIT_WRITE, InputError, OutputBusy, UsageProblem, WorkerDied
+from .errors import describe as describe_error
+from .errors import is_write_failure
 
 # --------------------------------------------------------------------------- exit codes
+# The numbers are documented once, in seedsift.errors and the README ("Hostile input").
 
 #: Everything processed, nothing found.
 EXIT_OK = 0
-#: Something could not be processed (an input, or writing: disk full, I/O error), or ``check`` found something.
+#: Something could not be processed (an input, a file vanishing while working), or ``check`` found something.
 EXIT_FAILED = 1
 #: The command line cannot work as given (unknown option, bad value, unusable --out). Only usage errors.
 EXIT_USAGE = 2
@@ -45,14 +48,31 @@ EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
 
 
+#: errno values that say the path given cannot be used as an output (a usage error, exit 2).
+UNUSABLE_PATH_ERRNOS = frozenset({errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EISDIR, errno.EEXIST})
+
+
 def exit_code_for(err: BaseException) -> int:
     """The one mapping from an exception to the exit code.
 
-    ``OSError`` with an ``errno`` is a failure while working (ENOSPC, EIO,
-    a file vanishing): 1. An ``OSError`` without one is seedsift's own refusal
-    of an output location (exists and is not a seedsift directory, cannot be
-    created): a usage error, 2, like :class:`UsageProblem` and click's own.
+    An output that cannot be written (disk full, quota, I/O error) is 3, a
+    worker process that died (the out-of-memory killer) 4, an output directory
+    locked by another seedsift 5. An output location that cannot be used as
+    given (permission denied, read-only file system, a file in the way) and an
+    ``OSError`` without an ``errno`` (seedsift's own refusal: exists and is not
+    a seedsift directory) are usage errors, 2, like :class:`UsageProblem` and
+    click's own. Any other ``OSError`` is a failure while working (a file
+    vanishing): 1.
+
+    >>> [exit_code_for(OSError(n, "x")) for n in (errno.ENOSPC, errno.EACCES, errno.ENOENT)]
+    [3, 2, 1]
     """
+    if isinstance(err, WorkerDied):
+        return EXIT_WORKER
+    if isinstance(err, OutputBusy):
+        return EXIT_BUSY
+    if isinstance(err, OSError) and is_write_failure(err):
+        return EXIT_WRITE
     if isinstance(err, click.exceptions.Exit):
         return err.exit_code
     if isinstance(err, (click.UsageError, UsageProblem)):
@@ -60,7 +80,7 @@ def exit_code_for(err: BaseException) -> int:
     if isinstance(err, click.ClickException):
         return err.exit_code
     if isinstance(err, OSError):
-        return EXIT_FAILED if err.errno is not None else EXIT_USAGE
+        return EXIT_USAGE if err.errno is None or err.errno in UNUSABLE_PATH_ERRNOS else EXIT_FAILED
     if isinstance(err, InputError):
         return EXIT_FAILED
     if isinstance(err, KeyboardInterrupt):
@@ -72,9 +92,15 @@ def error_message(err: BaseException) -> str:
     """One line for the user (an OSError with a path names it, escaped)."""
     if isinstance(err, click.ClickException):
         return err.format_message()
+    if isinstance(err, OSError) and (is_write_failure(err) or isinstance(err, OutputBusy)):
+        return describe_error(err)
     if isinstance(err, OSError) and err.errno is not None:
         what = err.strerror or errno.errorcode.get(err.errno, str(err.errno))
-        return f"{shown(err.filename)}: {what}" if err.filename is not None else f"cannot write or read: {what}"
+        if err.filename is not None:
+            return f"{shown(err.filename)}: {what}"
+        if len(err.args) == 2 and err.strerror:
+            return err.strerror  # OSError(errno, "path: message") raised by seedsift itself
+        return f"cannot write or read: {what}"
     return str(err)
 
 

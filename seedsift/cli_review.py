@@ -2,8 +2,9 @@
 
 Exit codes are seedsift.cli's (one mapping, :func:`seedsift.cli_options.exit_code_for`):
 0 done, 1 the data in DIR or the decisions file is unusable (one line on
-stderr naming the file; nothing written) or writing failed, 2 usage errors
-(click's own, or an output path that cannot be used). Errors propagate to
+stderr naming the file; nothing written), 2 usage errors (click's own, or an
+output path that cannot be used), 3 an output could not be written (disk
+full), 5 another seedsift is writing DIR. Errors propagate to
 :func:`seedsift.cli.main`, which prints and maps them.
 """
 

@@ -104,9 +104,10 @@ def expand_inputs(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[Input
     """Expand files and directories into ``(file, id)`` pairs in a stable order.
 
     Directories are walked recursively for ``*.txt``, ``*.md`` and JSONL
-    files, without following symlinked directories (no symlink loops); the id
-    is the POSIX path relative to the directory. A file argument's id is its
-    name.
+    files, without following symlinked directories (no symlink loops), and
+    symlinked files leading outside the directory are refused
+    (:func:`link_outside`); the id is the POSIX path relative to the
+    directory. A file argument's id is its name.
     """
     found: list[tuple[Path, str]] = []
     errors: list[InputError] = []
@@ -130,6 +131,33 @@ def expand_inputs(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[Input
     return found, errors
 
 
+def link_outside(path: Path, root: Path) -> InputError | None:
+    """A symbolic link in an input directory that leads out of it is refused, not read.
+
+    The rule: inside a directory input, links are followed only when they stay
+    inside that directory (a page linked from another folder of the corpus);
+    one that leads elsewhere (``x.txt -> /etc/os-release``) would copy an
+    unrelated file into the outputs and the report. Name such a file on the
+    command line to read it on purpose. Linked directories are never followed.
+    """
+    if not os.path.islink(path) and not any(os.path.islink(p) for p in _parents_below(path, root)):
+        return None
+    target = os.path.realpath(path)
+    top = os.path.realpath(root)
+    if os.path.commonpath([target, top]) == top:
+        return None
+    return InputError(shown(path), f"symbolic link to {shown(target)}, outside the input directory; not read "
+                      "(links are followed only inside the input; name the file itself to read it)")
+
+
+def _parents_below(path: Path, root: Path):
+    p = path.parent
+    root = Path(root)
+    while p != root and root in p.parents:
+        yield p
+        p = p.parent
+
+
 def _walk_dir(root: Path, errors: list[InputError]) -> list[tuple[Path, str]]:
     hits = []
 
@@ -144,6 +172,9 @@ def _walk_dir(root: Path, errors: list[InputError]) -> list[tuple[Path, str]]:
                 continue
             if not path.is_file():
                 errors.append(InputError(shown(path), "not a regular file (broken link or loop)"))
+                continue
+            if (bad := link_outside(path, root)) is not None:
+                errors.append(bad)
                 continue
             if (bad := _name_problem(path)) is not None:
                 errors.append(bad)
@@ -318,6 +349,26 @@ def _jsonl_lines(path: Path, max_total_bytes: int):
         raise InputError(_name(path), f"cannot read ({err.strerror or err})") from None
 
 
+def parse_json(text: str, where: str):
+    """``json.loads`` for untrusted text: every way it can fail is one InputError naming ``where``.
+
+    Besides malformed JSON, ``json.loads`` raises RecursionError for deep nesting
+    (``[`` × 100,000) and ValueError for integers of more than 4,300 digits.
+
+    >>> parse_json("[" * 100_000, "d.json")
+    Traceback (most recent call last):
+    seedsift.errors.InputError: d.json: not valid JSON (nested too deeply)
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InputError(where, f"not valid JSON ({err.msg})") from None
+    except RecursionError:
+        raise InputError(where, "not valid JSON (nested too deeply)") from None
+    except ValueError as err:  # e.g. an integer of more than 4,300 digits
+        raise InputError(where, f"not valid JSON ({err})") from None
+
+
 def _read_jsonl(path: Path, max_total_bytes: int = MAX_CORPUS_BYTES) -> list[Doc | InputError]:
     if not is_stdin(path) and not path.is_file():
         raise InputError(_name(path), "not a regular file")
@@ -330,15 +381,9 @@ def _read_jsonl(path: Path, max_total_bytes: int = MAX_CORPUS_BYTES) -> list[Doc
             continue
         where = f"{_name(path)}:{lineno}"
         try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as err:
-            out.append(InputError(where, f"not valid JSON ({err.msg})"))
-            continue
-        except RecursionError:
-            out.append(InputError(where, "not valid JSON (nested too deeply)"))
-            continue
-        except ValueError as err:  # e.g. an integer of more than 4,300 digits
-            out.append(InputError(where, f"not valid JSON ({err})"))
+            rec = parse_json(line, where)
+        except InputError as err:
+            out.append(err)
             continue
         if not isinstance(rec, dict):
             out.append(InputError(where, "record is not a JSON object"))

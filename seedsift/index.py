@@ -10,9 +10,12 @@ integer, text or a raw little-endian array.
 
 The ``meta`` table holds a header: format version, the dedupe parameters and
 a hash of the dedupe stage code. A mismatch (other config, other algorithm,
-other format), a file that is not an SQLite database or fails
+older format), a file that is not an SQLite database or fails
 ``PRAGMA quick_check`` makes :func:`open_index` rebuild the index from scratch
-with a one-line warning: it is a cache, never trusted blindly.
+with a one-line warning: it is a cache, never trusted blindly. An index of a
+*newer* seedsift is never downgraded: this one keeps its own beside it. A full
+disk or read-only location is :class:`IndexWriteError` (exit 3), and the index
+is kept: it is not corrupt.
 
 Writes run in WAL mode, one ``BEGIN IMMEDIATE`` transaction per batch of
 pages, so a process killed mid-update leaves every page either fully indexed
@@ -37,7 +40,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .corpus import TEXT_SUFFIXES, _read_text_file
-from .errors import InputError
+from .errors import InputError, WriteFailed
 
 FORMAT_VERSION = 3
 INDEX_DIR = ".seedsift"
@@ -93,6 +96,43 @@ class IndexUnusable(Exception):
     """The index cannot be used (and could not be rebuilt)."""
 
 
+class IndexWriteError(WriteFailed):
+    """The index could not be written (disk full, read-only): exit code 3; the index file is kept.
+
+    Kept apart from corruption on purpose: a healthy index on a full disk must
+    not be taken for a damaged one and thrown away.
+    """
+
+    def __init__(self, path: Path, err: sqlite3.Error) -> None:
+        reason = str(err)
+        if "full" not in reason and _disk_nearly_full(path):
+            reason = f"disk full; SQLite: {reason}"  # in WAL mode a full disk often surfaces as "disk I/O error"
+        super().__init__(str(path), reason)
+        self.strerror = f"{path}: cannot write the index ({reason}); the index was kept as it was"
+
+
+def _disk_nearly_full(path: Path) -> bool:
+    try:
+        st = os.statvfs(Path(path).parent)
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < 1 << 20
+
+
+#: What SQLite says when the disk, not the database, is at fault.
+_WRITE_FAILURES = ("database or disk is full", "readonly database", "disk i/o error", "unable to open database file")
+
+
+def is_write_failure(err: sqlite3.Error) -> bool:
+    """A full disk or read-only location (as opposed to a damaged or foreign database)."""
+    code = getattr(err, "sqlite_errorcode", None)
+    if code in (13, 8, 10, 14):  # SQLITE_FULL, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CANTOPEN (primary codes)
+        return True
+    if code is not None and code & 0xFF in (13, 8, 10, 14):
+        return True
+    return any(m in str(err).lower() for m in _WRITE_FAILURES)
+
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS docs (
@@ -143,7 +183,8 @@ def list_pages(root: Path, *, tracked_only: bool | None = None) -> list[Page]:
     Inside a git work tree only tracked (committed or staged) files count, so
     scratch files lying around never enter the index; elsewhere, or when git
     tracks nothing under ``root`` (an ignored data directory), the directory
-    is walked (hidden files and directories skipped, directory links not followed).
+    is walked (hidden files and directories skipped, directory links not followed,
+    file links leading outside ``root`` skipped).
     One ``stat`` per file and no read: 30,000 pages list in about 0.1 s.
     """
     root = Path(root)
@@ -176,7 +217,7 @@ def list_pages(root: Path, *, tracked_only: bool | None = None) -> list[Page]:
                         st = e.stat()
                     except OSError:
                         continue  # broken link, vanished
-                    if S_ISREG(st.st_mode) and _utf8_name(e.path):
+                    if S_ISREG(st.st_mode) and _utf8_name(e.path) and not (e.is_symlink() and _leaves(e.path, base)):
                         pages.append(Page(prefix + name, e.path, st.st_size, st.st_mtime_ns))
         pages.sort(key=lambda p: p.rel)
         return pages
@@ -188,9 +229,15 @@ def list_pages(root: Path, *, tracked_only: bool | None = None) -> list[Page]:
             st = os.stat(path)
         except OSError:
             continue  # tracked but deleted in the work tree
-        if S_ISREG(st.st_mode) and _utf8_name(path):
+        if S_ISREG(st.st_mode) and _utf8_name(path) and not (os.path.islink(path) and _leaves(path, base)):
             pages.append(Page(rel, path, st.st_size, st.st_mtime_ns))
     return pages
+
+
+def _leaves(path: str, base: str) -> bool:
+    """A linked page whose target is outside the corpus is not indexed (the rule of seedsift.corpus.link_outside)."""
+    top = os.path.realpath(base)
+    return os.path.commonpath([os.path.realpath(path), top]) != top
 
 
 def _utf8_name(path: str) -> bool:
@@ -450,7 +497,10 @@ class _Txn:
         if exc_type is None:
             self.conn.execute("COMMIT")
         else:
-            self.conn.execute("ROLLBACK")
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # SQLite already rolled back (e.g. after SQLITE_FULL); the original error is what matters
 
 
 def _db_size(path: Path) -> int:
@@ -524,8 +574,17 @@ def open_index(path: Path, corpus: Path, header: dict, fingerprint: Callable[[st
     runs :meth:`Index.update`.
     """
     path = Path(path)
-    _prepare_dir(path)
     header = {"config": header["config"], "stages": header["stages"]}
+    try:
+        _prepare_dir(path)
+    except OSError as err:
+        raise IndexWriteError(path, sqlite3.OperationalError(err.strerror or str(err))) from None
+    newer = _written_by_newer(path, header)
+    if newer is not None:
+        side = side_path(path, header)
+        if not side.exists():
+            warn(f"{path}: written by a newer seedsift ({newer}); left as it is, this seedsift uses {side.name} beside it")
+        path = side
     if rebuild:
         _remove_db(path)
     for attempt in range(2):
@@ -537,6 +596,10 @@ def open_index(path: Path, corpus: Path, header: dict, fingerprint: Callable[[st
                 _init(conn, header)
                 return Index(path, corpus, header, fingerprint, conn)
         except sqlite3.DatabaseError as err:  # "file is not a database", malformed image, ...
+            if conn is not None:
+                conn.close()
+            if isinstance(err, sqlite3.OperationalError) and is_write_failure(err):
+                raise IndexWriteError(path, err) from None  # a full disk is not a corrupt index: keep it
             why = f"index is unreadable ({err})"
         if conn is not None:
             conn.close()
@@ -547,6 +610,57 @@ def open_index(path: Path, corpus: Path, header: dict, fingerprint: Callable[[st
     raise AssertionError("unreachable")
 
 
+def _version_tuple(v: str) -> tuple[int, ...]:
+    """``"0.4.1"`` -> ``(0, 4, 1)``; anything unparsable sorts first."""
+    parts = []
+    for p in str(v).split("."):
+        digits = "".join(c for c in p if c.isdigit()) if p[:1].isdigit() else ""
+        if not digits:
+            break
+        parts.append(int(digits))
+    return tuple(parts)
+
+
+def _written_by_newer(path: Path, header: dict) -> str | None:
+    """Describe the newer seedsift that wrote the index at ``path``; None when it is ours to rebuild.
+
+    Two seedsift versions sharing a corpus (a pinned pre-commit hook and a
+    developer's install) must not rebuild each other's index on every run. So
+    an index of a newer format, or of the same format but other dedupe code
+    written by a newer version, is never downgraded in place: the older
+    seedsift keeps its own index beside it (:func:`side_path`). An older
+    index is upgraded (rebuilt) in place as before.
+    """
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            meta = dict(conn.execute("SELECT key, value FROM meta"))
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None  # unreadable or foreign: the normal checks decide
+    try:
+        fmt = int(meta.get("format_version", ""))
+    except ValueError:
+        return None
+    if fmt > FORMAT_VERSION:
+        return f"index format {fmt}, this seedsift reads format {FORMAT_VERSION}"
+    from . import __version__
+
+    other = meta.get("seedsift_version")
+    if (fmt == FORMAT_VERSION and other and meta.get("stages") != header["stages"]
+            and _version_tuple(other) > _version_tuple(__version__)):
+        return f"seedsift {other} with other dedupe code, this is {__version__}"
+    return None
+
+
+def side_path(path: Path, header: dict) -> Path:
+    """Where this seedsift keeps its index when a newer one owns ``path``: ``index.v3-<code hash>.sqlite``."""
+    return path.with_name(f"{path.stem}.v{FORMAT_VERSION}-{header['stages'][:8]}{path.suffix}")
+
+
 def _init(conn: sqlite3.Connection, header: dict) -> None:
     with _Txn(conn):
         for stmt in SCHEMA.strip().split(";"):
@@ -554,8 +668,10 @@ def _init(conn: sqlite3.Connection, header: dict) -> None:
                 conn.execute(stmt)
         meta = dict(conn.execute("SELECT key, value FROM meta"))
         if meta.get("complete") != "1":
+            from . import __version__
+
             conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [
-                ("format_version", str(FORMAT_VERSION)), ("config", header["config"]),
+                ("format_version", str(FORMAT_VERSION)), ("seedsift_version", __version__), ("config", header["config"]),
                 ("stages", header["stages"]), ("created", str(time.time())), ("generation", "0"),
                 ("complete", "1")])
 

@@ -75,15 +75,29 @@ def _write_diffs(out: Path, subdir: str, docs: Sequence[Doc], befores: Sequence[
                  progress: Progress = _no_progress) -> int:
     n = 0
     for doc, before, after in progress(zip(docs, befores, afters), desc=f"write {subdir}", total=len(docs)):
-        diff = unified_diff(before, after, doc.rel or _safe_name(doc.id))
+        name = doc.rel or diff_name(doc.id)
+        diff = unified_diff(before, after, name)
         if diff:
-            atomic.write_text(out / subdir / f"{doc.rel or _safe_name(doc.id)}.diff", diff)
+            atomic.write_text(out / subdir / f"{name}.diff", diff)
             n += 1
     return n
 
 
-def _safe_name(doc_id: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in doc_id) or "_"
+def diff_name(doc_id: str) -> str:
+    """A file name for a JSONL record's diff: unique and reversible (``urllib.parse.unquote``).
+
+    Letters (any script), digits, ``-``, ``_`` and ``.`` stay; every other
+    character, ``%`` included, becomes ``%XX`` per UTF-8 byte, so ``a b``,
+    ``a_b``, ``a/b`` and ``a?b`` get four different names and no id leaves the
+    diff directory. ``.`` and ``..`` are encoded too.
+
+    >>> [diff_name(i) for i in ("a b", "a_b", "a/b", "a?b", "新闻1", "50%", "..")]
+    ['a%20b', 'a_b', 'a%2Fb', 'a%3Fb', '新闻1', '50%25', '%2E%2E']
+    """
+    if doc_id in ("", ".", ".."):
+        return "".join(f"%{b:02X}" for b in doc_id.encode()) or "%"
+    return "".join(c if (c.isalnum() or c in "-_.") and c.isprintable() else
+                   "".join(f"%{b:02X}" for b in c.encode("utf-8", "surrogatepass")) for c in doc_id)
 
 
 def clean_stage(out: Path, docs: Sequence[Doc], config: CleanConfig, progress: Progress = _no_progress) -> tuple[list[str], dict]:

@@ -39,7 +39,8 @@ from dedupe.records import Span
 from reports.dedup_output import KEEP, REMOVE, document_key, restore, span_key
 
 from . import __version__, atomic
-from .errors import InputError
+from .corpus import parse_json
+from .errors import InputError, UsageProblem
 
 DECISIONS_FORMAT = 1
 #: Characters of surrounding text shown on each side of a passage or a repair
@@ -84,10 +85,7 @@ def _read_jsonl(path: Path) -> list[dict]:
             for lineno, line in enumerate(fh, 1):
                 if not line.strip():
                     continue
-                try:
-                    rec = json.loads(line)
-                except json.JSONDecodeError as err:
-                    raise InputError(f"{path}:{lineno}", f"not valid JSON ({err.msg})") from None
+                rec = parse_json(line, f"{path}:{lineno}")
                 if not isinstance(rec, dict):
                     raise InputError(f"{path}:{lineno}", "line is not a JSON object")
                 out.append(rec)
@@ -462,13 +460,15 @@ def write_report(d: Path) -> Path:
 
 def read_decisions(path: Path) -> dict[str, str]:
     """Parse and check a decisions file's shape (keys are checked against the run later)."""
+    from .corpus import MAX_DOC_BYTES, parse_json
+
     path = Path(path)
     try:
-        data = json.loads(_read_text(path))
+        if path.stat().st_size > MAX_DOC_BYTES:
+            raise InputError(str(path), f"is over {MAX_DOC_BYTES // 2**20} MiB; not a decisions file")
+        data = parse_json(_read_text(path), str(path))
     except FileNotFoundError:
         raise InputError(str(path), "no such file") from None
-    except json.JSONDecodeError as err:
-        raise InputError(str(path), f"not valid JSON ({err.msg} at line {err.lineno})") from None
     if not isinstance(data, dict) or data.get("seedsift_decisions") != DECISIONS_FORMAT:
         raise InputError(str(path), f'not a seedsift decisions file (expected {{"seedsift_decisions": {DECISIONS_FORMAT}, "decisions": {{...}}}})')
     decisions = data.get("decisions")
@@ -569,6 +569,9 @@ def restore_dir(d: Path, out: Path) -> dict:
     with their other fields. ``out`` gets a run.json so that it can be
     replaced by a later restore, and nothing else is ever overwritten.
     """
+    if atomic.is_within(Path(out), Path(d)) or atomic.is_within(Path(d), Path(out)):
+        # restoring into the run directory (or around it) would replace what it restores from
+        raise UsageProblem(f"--out {out} is, contains or lies in the directory restored from ({d}); choose another --out")
     run = load_run(Path(d))
     if not run.has_dedupe:
         raise InputError(str(d), "has no dedupe outputs (manifest.jsonl, dedup/) to restore from")

@@ -84,13 +84,15 @@ def test_shell_completion_as_documented_works():
 
 
 def test_exit_codes_two_only_for_usage():
-    assert exit_code_for(OSError(errno.ENOSPC, "No space left on device", "out/x")) == 1
-    assert exit_code_for(OSError(errno.EIO, "Input/output error")) == 1
+    # A write failure is exit 3 (seedsift.errors), not a usage error.
+    assert exit_code_for(OSError(errno.ENOSPC, "No space left on device", "out/x")) == 3
+    assert exit_code_for(OSError(errno.EIO, "Input/output error")) == 3
+    assert exit_code_for(OSError(errno.ENOENT, "No such file or directory", "in/x")) == 1
     assert exit_code_for(OSError("out: exists and is not a seedsift output directory")) == 2
 
 
-def test_a_write_failing_mid_run_is_exit_1_not_a_usage_error(tmp_path):
-    """A real write failure (the file-size limit, EFBIG, as a full disk fails with ENOSPC): exit 1, one line."""
+def test_a_write_failing_mid_run_is_exit_3_not_a_usage_error(tmp_path):
+    """A real write failure (the file-size limit, EFBIG, as a full disk fails with ENOSPC): exit 3, one line."""
     import resource
     import signal
 
@@ -100,7 +102,7 @@ def test_a_write_failing_mid_run_is_exit_1_not_a_usage_error(tmp_path):
 
     res = subprocess.run([sys.executable, "-m", "seedsift", "run", str(SEEDS), "--out", str(tmp_path / "o"), "-q"],
                          capture_output=True, text=True, timeout=300, preexec_fn=limit)
-    assert res.returncode == 1, res.stderr
+    assert res.returncode == 3, res.stderr
     lines = res.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("seedsift: ") and "File too large" in lines[0], res.stderr
     assert not (tmp_path / "o").exists()

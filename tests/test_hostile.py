@@ -66,7 +66,9 @@ def _fifo(p: Path) -> None:
 
 def _unreadable(p: Path) -> None:
     if IS_ROOT:
-        # root reads through chmod 000; /proc/self/mem is a regular file whose read fails (EIO) for everyone
+        # root reads through chmod 000; /proc/self/mem is a regular file whose read fails (EIO) for everyone.
+        # A link to it leads out of the input directory, so the walk refuses it before reading (issue 12.10);
+        # test_unreadable_file_argument reads it as a named file.
         os.symlink("/proc/self/mem", p)
     else:
         p.write_text(GOOD, encoding="utf-8")
@@ -99,7 +101,7 @@ BAD_FILES = [
     ("fifo", "pipe.txt", _fifo, "not a regular file"),
     ("symlink-loop", "loop_a.txt", _symlink_loop, "not a regular file"),
     ("dangling-symlink", "dangling.txt", _dangling, "not a regular file"),
-    ("unreadable", "secret.txt", _unreadable, "cannot read" if IS_ROOT else "permission denied"),
+    ("unreadable", "secret.txt", _unreadable, "outside the input directory" if IS_ROOT else "permission denied"),
 ]
 
 
@@ -336,6 +338,23 @@ def test_unusable_output_is_refused_and_nothing_is_touched(tmp_path, case_id, co
     assert len(lines) == 1 and lines[0].startswith("seedsift: ") and words in lines[0], res.stderr
     assert tree(tmp_path) == before  # nothing written, nothing removed, inputs untouched
     assert leftovers(tmp_path) == [] and leftovers(tmp_path / "in") == []
+
+
+def test_unreadable_file_argument(tmp_path):
+    """A named file whose read fails (EIO as root via /proc/self/mem, EACCES otherwise): exit 1, one line."""
+    if IS_ROOT:
+        bad = Path("/proc/self/mem")
+    else:
+        bad = tmp_path / "secret.txt"
+        bad.write_text(GOOD, encoding="utf-8")
+        bad.chmod(0)
+    good = tmp_path / "good.txt"
+    good.write_text(GOOD, encoding="utf-8")
+    res = seedsift("clean", good, bad, "--out", tmp_path / "out", "-q")
+    no_traceback(res)
+    assert res.returncode == 1, res.stderr
+    assert [l for l in res.stderr.splitlines() if "could not be processed" not in l] == [
+        f"seedsift: {bad}: " + ("cannot read (Input/output error)" if IS_ROOT else "permission denied")], res.stderr
 
 
 def test_read_only_output_directory(tmp_path):
