@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = (
     "import sys, time; from pathlib import Path; from seedsift.lexicon_cache import warm_lexicon; "
     "import cleaners; how = warm_lexicon(Path(sys.argv[1])); "
-    "print(how, cleaners.clean('针对对不同群体。').text.strip())"
+    "print(how, cleaners.clean('发展的的工作。').text.strip())"
 )
 
 
@@ -22,15 +22,15 @@ def warm(path: Path) -> list[str]:
 
 def test_built_then_cached_with_the_same_result(tmp_path):
     path = tmp_path / "lexicon.marshal"
-    assert warm(path) == ["built", "针对不同群体。"]
+    assert warm(path) == ["built", "发展的工作。"]
     assert path.stat().st_size > 1_000_000
-    assert warm(path) == ["cached", "针对不同群体。"]
+    assert warm(path) == ["cached", "发展的工作。"]
 
 
 def test_a_damaged_cache_is_rebuilt(tmp_path):
     path = tmp_path / "lexicon.marshal"
     path.write_bytes(b"\x00garbage")
-    assert warm(path) == ["built", "针对不同群体。"]
+    assert warm(path) == ["built", "发展的工作。"]
     assert warm(path)[0] == "cached"
 
 
