@@ -11,12 +11,12 @@ import json
 
 import pytest
 
-import reports.html
+from seedsift.reports import html
 from seedsift import review as review_module
 from test_review_support import SEED_003, SEEDS, read_jsonl, seedsift
 
 
-@pytest.mark.parametrize("module", [review_module, reports.html])
+@pytest.mark.parametrize("module", [review_module, html])
 def test_doctests(module):
     result = doctest.testmod(module)
     assert result.failed == 0
