@@ -26,7 +26,7 @@ SOURCE_SEED = "003_8f12c63a8ee1537d.txt"
 IGNORE = shutil.ignore_patterns(".venv", ".git", "out", "_data", ".seedsift", "__pycache__", "*.egg-info",
                                 ".hypothesis", ".pytest_cache", "build", "node_modules")
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.precommit]
 
 
 def run(cmd, cwd, env, check=True, timeout=900):
