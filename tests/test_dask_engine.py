@@ -29,6 +29,7 @@ from seedsift.dask_engine.cluster import dask_client, listening_addresses  # noq
 
 #: Every test here starts a real Dask LocalCluster on 127.0.0.1 (or drives the CLI that does).
 pytestmark = [pytest.mark.slow, pytest.mark.dask]
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 
