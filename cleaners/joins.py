@@ -231,7 +231,7 @@ def decide(a: str, b: str, last: str | None = None):
     if core != a and core and core[-1] in ")）":
         if b[0] not in _NON_INITIAL:
             return "refuse", "A ends with a closing bracket"
-    if b[0] in _NON_INITIAL:
+    if b[0] in _NON_INITIAL and not _CODE_START.match(b):
         return "join", f"B starts with non-initial '{b[0]}'"
     if b[0] in _PARTICLE:
         first = _lexicon.cut(b[:6])[0]
@@ -252,6 +252,8 @@ def decide(a: str, b: str, last: str | None = None):
         return "join", "unit doubled at the break"
     if _dangling(a):
         return "join", f"A ends with dangling '{a[-1]}'"
+    if _QUESTION_END.search(last if last is not None else a):
+        return "refuse", "A ends with a question word (a question, or a question heading, without its mark)"
     if title:
         return "refuse", "A looks like a title (short, no punctuation)"
     if _CONNECTIVE.match(b) or _RUNNING_OPENER.match(b):
@@ -268,6 +270,11 @@ def decide(a: str, b: str, last: str | None = None):
 
 
 _WEAK = "A is body text ending mid-sentence"
+#: ASCII marks that start code, not a clause: ``::html::init``, ``:q``, ``!important``
+_CODE_START = re.compile(r"[:;!?,)](?:[:;!?,)]|[A-Za-z_$])")
+#: a block that ends with a question word asks a question (到现在为止我们学了些什么): the sentence
+#: is over even though the question mark is missing; a break inside 什么样 is a word across it
+_QUESTION_END = re.compile(r"(?:什么|吗|呢|如何|怎样|怎么样|为什么|为何|多少|哪些|何在)$")
 #: a paragraph that ends in a byline (…活动举行。本报记者 李明) is complete even without a full stop
 _ENDS_IN_BYLINE = re.compile(r"(?:(?:记者|通讯员|撰稿人?)[ \u3000]*|(?:文|图|摄影)[ \u3000]*[/：:][ \u3000]*)[\u4e00-\u9fff·]{2,4}[)）]?$")
 

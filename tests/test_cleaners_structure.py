@@ -42,6 +42,8 @@ UNCHANGED = {
     "full stop after a number": "这里示例设置的值，从默认的 1500 设置到 1454.\n\n对于动态地址，参见下一节。\n",
     "multi-level section number": "1.2.9. 套接字\n\n套接字被广泛应用于所有的互联网通信。\n",
     "bracketed credit after the full stop": "安置人员２５００人。（王国平）\n\n安徽的贫困人口相对集中。\n",
+    "code token after a title": "IBus 支持的输入法\n\n::html::init 命令应当最早调用，从而初始化。\n",
+    "question heading without its mark": "Where we're at so far...到现在为止我们学了些什么\n\n那大概是您忘了复制程式库。\n",
     "dash-led list item of news stays text": "——制定指导意见，面向货车司机、网约车司机。\n\n——推进百强企业建会。\n",
 }
 
