@@ -321,12 +321,6 @@ def test_jieba_default_tokenizer_never_initialised():
     assert not jieba.dt.initialized  # so jieba never wrote its cache to the temp dir
 
 
-def test_lexicon_load_time():
-    from seedsift.cleaners import _lexicon
-
-    assert _lexicon.load_seconds() < 5.0
-
-
 @pytest.mark.parametrize(
     "text,expected",
     [("会议指出,要加强服务。", "会议指出，要加强服务。"), ("会议。 \n\n", "会议。\n"), ("会议。\n", "会议。\n"), ("会议。  ", "会议。")],
