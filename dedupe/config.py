@@ -90,18 +90,37 @@ class DedupeConfig:
         aligned passages; max_gap (24) key chars between seeds on one diagonal
         (bridges OCR substitutions); max_drift (3) diagonal shift between seeds
         (insertions/deletions).
-        min_report_chars (12): shorter aligned matches are not reported.
+        min_report_chars (12): shorter aligned matches are not reported (not
+        even as shared phrases).
         report_similarity (0.8): aligned matches below this are not reported.
-        min_passage_chars (100): a passage with fewer match-key characters
-        (letters and digits; punctuation and spaces do not count) is only
-        reported (``action="kept"``), never removed: phrases repeated for
-        emphasis, shared datelines/bylines and the one or two sentences of
-        official wording that separate reports quote (up to 85 key chars in the
-        duplication inventory of real pages, research/cleaning.md 3.8) are not
-        passages; the copied blocks of the inventory are 150 key chars or more.
+
+    Passages (the paragraph is the unit, see :mod:`dedupe.findings`)
+        paragraph_match (0.8): a paragraph belongs to a copy when at least this
+        share of its key characters is aligned with equal characters of the
+        other copy. OCR-noisy copies (devkit noisy_med: a few % substitutions)
+        keep >= 0.9 of their paragraphs' characters; a paragraph whose date,
+        name or sentence differs falls below and splits the passage.
+        snap_slack (0.25): the other copy's ends are snapped to its own
+        paragraph boundaries when within this share of the paragraph (at most
+        ``align_k`` key chars); otherwise that end is ragged.
+        min_passage_chars (32): a copy of whole paragraphs (on both sides) is a
+        passage from this many key characters (letters and digits). On the
+        devkit's labelled copies the shortest copied block has 26 key chars and
+        the copied paragraphs of 1-3 short sentences 30-60, while a repeated
+        heading or dateline line has < 20; mid-paragraph sentences are never
+        passages at this length (the seeds' stock phrases, 12-85 key chars,
+        are all inside paragraphs that differ).
+        ragged_min_chars (100): a copy that starts or ends inside a paragraph
+        is a passage only from this many key chars and at remove_similarity
+        (a block cut out of a damaged page, like the seeds' 003 block, 1,578
+        key chars); shorter ones are shared phrases: the one or two sentences
+        of official wording that separate reports quote (up to 85 key chars in
+        the duplication inventory of real pages, research/cleaning.md 3.8).
         remove_similarity (0.95): a passage is removed only when its copy scores
         at least this (OCR copies with <= 3 % substitutions score >= 0.97;
         rewritten sentences in different reports score 0.90-0.93 and are kept).
+        Copies in different scripts are compared after OpenCC tw2sp phrase
+        conversion when the per-character folding scores below it.
 
     Policy
         keep ("first"): which document of a cluster, and which copy of a
@@ -133,7 +152,10 @@ class DedupeConfig:
     max_drift: int = 3
     min_report_chars: int = 12
     report_similarity: float = 0.8
-    min_passage_chars: int = 100
+    paragraph_match: float = 0.8
+    snap_slack: float = 0.25
+    min_passage_chars: int = 32
+    ragged_min_chars: int = 100
     remove_similarity: float = 0.95
     keep: str = "first"
     lsh_backend: str = "datasketch"
@@ -155,10 +177,10 @@ class DedupeConfig:
 
         for name in (
             "ngram", "num_perm", "boilerplate_line_chars", "passage_block", "passage_num_perm",
-            "passage_rows", "passage_min_bands", "passage_margin", "align_k", "max_gap", "min_report_chars", "min_passage_chars", "batch_size",
+            "passage_rows", "passage_min_bands", "passage_margin", "align_k", "max_gap", "min_report_chars", "min_passage_chars", "ragged_min_chars", "batch_size",
         ):
             positive(name)
-        for name in ("doc_threshold", "doc_similarity", "report_similarity", "remove_similarity"):
+        for name in ("doc_threshold", "doc_similarity", "report_similarity", "remove_similarity", "paragraph_match", "snap_slack"):
             unit(name)
         if not isinstance(self.seed, int) or isinstance(self.seed, bool) or not 0 <= self.seed < 2**32:
             msg = f"seed must be an integer in [0, 2**32), got {self.seed!r}"

@@ -10,11 +10,12 @@ import numpy as np
 from .config import DedupeConfig
 from .keys import KeyedDoc, keyed_many, shingle_hashes_many
 from .minhash import CandidateIndex, signatures, window_pairs
-from .passages import Match, PassageUnits, align_passages, passage_units_many, plan_spans
-from .records import Span
+from .findings import plan_findings, removal_range
+from .passages import Match, PassageUnits, align_passages, passage_units_many
+from .records import SharedPhrase, Span
 from .verify import cluster, verify_pair
 
-__all__ = ["DedupeResult", "find_duplicates", "apply_removals", "doc_task", "align_task", "align_tasks", "keep_rank"]
+__all__ = ["DedupeResult", "find_duplicates", "apply_removals", "cut_range", "other_clusters", "doc_task", "align_task", "align_tasks", "keep_rank"]
 
 Progress = Callable[[str, int, int], None]
 MapFn = Callable[..., Iterable]
@@ -26,14 +27,18 @@ class DedupeResult:
 
     ``clusters``: every document id -> id of the kept document of its cluster
     (itself when unique or kept). ``doc_matches``: each dropped document ->
-    ``(kept document id, similarity)``. ``spans``: duplicated passages in kept
-    documents (offsets into the given texts, end exclusive), sorted by
-    (input position of the document, start).
+    ``(kept document id, similarity)``. ``spans``: the copies of repeated
+    passages in every document, including documents dropped whole (offsets
+    into the given texts, end exclusive), sorted by (input position of the
+    document, start); the copies of one passage share ``Span.passage`` and
+    point at its kept copy. ``phrases``: shorter shared text, one record per
+    phrase with all its locations (never removed).
     """
 
     clusters: dict[str, str] = field(default_factory=dict)
     doc_matches: dict[str, tuple[str, float]] = field(default_factory=dict)
     spans: list[Span] = field(default_factory=list)
+    phrases: list[SharedPhrase] = field(default_factory=list)
 
     def removed(self, doc_id: str) -> list[Span]:
         """The removed spans of one document, sorted by start."""
@@ -199,14 +204,17 @@ def find_duplicates(
     if not cfg.passages:
         return DedupeResult(clusters, doc_matches, [])
 
-    # stage 4: passages in kept documents
-    live = np.array([i for i in range(n) if roots[i] == i and units[i].start.size], dtype=np.int64)
+    # stage 4: passages in every document; a dropped document is not aligned
+    # with the other members of its cluster (that copy is the document itself)
+    live = np.array([i for i in range(n) if units[i].start.size], dtype=np.int64)
     spans: list[Span] = []
+    phrases: list[SharedPhrase] = []
     if live.size:
         win_doc = np.concatenate([np.full(units[i].start.size, i, dtype=np.int64) for i in live])
         win_idx = np.concatenate([np.arange(units[i].start.size, dtype=np.int64) for i in live])
         bkeys = np.concatenate([units[i].bands for i in live])
-        tasks = align_tasks(kd, units, window_pairs(win_doc, win_idx, bkeys), cfg)
+        wp = other_clusters(window_pairs(win_doc, win_idx, bkeys), roots)
+        tasks = align_tasks(kd, units, wp, cfg)
         matches: list[tuple[int, int, Match]] = []
         report("align", 0, len(tasks))
         done = 0
@@ -215,17 +223,34 @@ def find_duplicates(
             matches.extend(part)
             done += len(batch)
             report("align", done, len(tasks))
-        spans = plan_spans(ids, texts, kd, matches, rank, cfg)
-    return DedupeResult(clusters, doc_matches, spans)
+        dropped = [roots[i] != i for i in range(n)]
+        spans, phrases = plan_findings(ids, texts, kd, matches, rank, cfg, dropped)
+    return DedupeResult(clusters, doc_matches, spans, phrases)
+
+
+def other_clusters(pairs: tuple[np.ndarray, ...], roots: Sequence[int]) -> tuple[np.ndarray, ...]:
+    """The window pairs of :func:`dedupe.minhash.window_pairs` without the
+    pairs of two different members of one document cluster."""
+    r = np.asarray(roots, dtype=np.int64)
+    i, j = pairs[0], pairs[1]
+    keep = (i == j) | (r[i] != r[j])
+    return tuple(x[keep] for x in pairs)
+
+
+def cut_range(text: str, span: Span) -> tuple[int, int]:
+    """What removing ``span`` cuts from ``text``: its extent, and for a
+    complete passage also the line breaks after it (:func:`dedupe.findings.removal_range`)."""
+    return removal_range(text, span.start, span.end) if span.kind == "complete" else (span.start, span.end)
 
 
 def apply_removals(text: str, spans: Iterable[Span]) -> str:
-    """``text`` with its ``"removed"`` spans cut out (other spans are ignored).
+    """``text`` with its ``"removed"`` spans cut out (other spans are ignored);
+    a complete passage takes the line breaks after it (:func:`removal_range`).
 
     Raises:
         ValueError: when removed spans overlap or fall outside the text.
     """
-    cuts = sorted((s.start, s.end) for s in spans if s.action == "removed")
+    cuts = sorted(cut_range(text, s) for s in spans if s.action == "removed")
     out = []
     pos = 0
     for start, end in cuts:

@@ -73,7 +73,7 @@ def dedupe_options(f):
     f = click.option("--similarity", type=click.FloatRange(0.0, 1.0, min_open=True), default=None, help="Verified similarity that makes two documents duplicates (default 0.85).")(f)
     f = click.option("--num-perm", type=click.IntRange(16, 1024), default=None, help="MinHash permutations (default 128).")(f)
     f = click.option("--ngram", type=click.IntRange(1, 32), default=None, help="Character n-gram size of the match keys (default 5).")(f)
-    f = click.option("--min-passage-chars", type=click.IntRange(1), default=None, help="Shortest passage that is removed, in letters and digits (default 100); shorter ones are only reported.")(f)
+    f = click.option("--min-passage-chars", type=click.IntRange(1), default=None, help="Shortest copy of whole paragraphs that is a passage, in letters and digits (default 32); shorter shared text is a shared phrase.")(f)
     f = click.option("--remove-similarity", type=click.FloatRange(0.0, 1.0, min_open=True), default=None, help="Passages at least this similar are removed (default 0.95); less similar ones are only reported.")(f)
     f = click.option("--lsh-backend", type=click.Choice(["datasketch", "numpy"]), default=None, help="Document candidates from datasketch's MinHashLSH (default) or numpy band keys (faster, same pairs).")(f)
     f = click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="Worker processes (default: all cores).")(f)

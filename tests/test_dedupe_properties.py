@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dedupe import DedupeConfig, apply_removals, find_duplicates, keyed, match_key, shingle_hashes, signatures, verify_pair
+from dedupe import DedupeConfig, apply_removals, cut_range, find_duplicates, keyed, match_key, shingle_hashes, signatures, verify_pair
 from seedsift.synth import common_chars
 
 CHARS = common_chars()[:400] + "，。、；：？！ \n“”（）ABC123,.;"
@@ -84,10 +84,13 @@ def test_removed_spans_reconstruct_text(docs):
         # put the cut pieces back: the original text returns
         rebuilt, pos, cur = [], 0, 0
         for s in removed:
-            rebuilt.append(out[cur : cur + (s.start - pos)])
-            cur += s.start - pos
-            rebuilt.append(text[s.start : s.end])
-            pos = s.end
+            c0, c1 = cut_range(text, s)
+            assert c0 <= s.start < s.end <= c1 and text[c0:s.start].isspace() | (c0 == s.start)
+            assert text[s.end:c1].strip() == ""
+            rebuilt.append(out[cur : cur + (c0 - pos)])
+            cur += c0 - pos
+            rebuilt.append(text[c0:c1])
+            pos = c1
         rebuilt.append(out[cur:])
         assert "".join(rebuilt) == text
         if removed:
