@@ -15,7 +15,7 @@ from .passages import Match, PassageUnits, align_passages, passage_units_many
 from .records import SharedPhrase, Span
 from .verify import cluster, verify_pair
 
-__all__ = ["DedupeResult", "find_duplicates", "apply_removals", "cut_range", "other_clusters", "doc_task", "align_task", "align_tasks", "keep_rank"]
+__all__ = ["DedupeResult", "find_duplicates", "apply_removals", "cut_range", "cut_ranges", "doc_task", "align_task", "align_tasks", "keep_rank"]
 
 Progress = Callable[[str, int, int], None]
 MapFn = Callable[..., Iterable]
@@ -204,17 +204,15 @@ def find_duplicates(
     if not cfg.passages:
         return DedupeResult(clusters, doc_matches, [])
 
-    # stage 4: passages in every document; a dropped document is not aligned
-    # with the other members of its cluster (that copy is the document itself)
-    live = np.array([i for i in range(n) if units[i].start.size], dtype=np.int64)
+    # stage 4: passages in kept documents, carried over to their dropped members
+    live = np.array([i for i in range(n) if roots[i] == i and units[i].start.size], dtype=np.int64)
     spans: list[Span] = []
     phrases: list[SharedPhrase] = []
     if live.size:
         win_doc = np.concatenate([np.full(units[i].start.size, i, dtype=np.int64) for i in live])
         win_idx = np.concatenate([np.arange(units[i].start.size, dtype=np.int64) for i in live])
         bkeys = np.concatenate([units[i].bands for i in live])
-        wp = other_clusters(window_pairs(win_doc, win_idx, bkeys), roots)
-        tasks = align_tasks(kd, units, wp, cfg)
+        tasks = align_tasks(kd, units, window_pairs(win_doc, win_idx, bkeys), cfg)
         matches: list[tuple[int, int, Match]] = []
         report("align", 0, len(tasks))
         done = 0
@@ -224,23 +222,29 @@ def find_duplicates(
             done += len(batch)
             report("align", done, len(tasks))
         dropped = [roots[i] != i for i in range(n)]
-        spans, phrases = plan_findings(ids, texts, kd, matches, rank, cfg, dropped)
+        members: dict[int, list[int]] = {}
+        for i in range(n):
+            if roots[i] != i:
+                members.setdefault(roots[i], []).append(i)
+        spans, phrases = plan_findings(ids, texts, kd, matches, rank, cfg, dropped, members=members)
     return DedupeResult(clusters, doc_matches, spans, phrases)
-
-
-def other_clusters(pairs: tuple[np.ndarray, ...], roots: Sequence[int]) -> tuple[np.ndarray, ...]:
-    """The window pairs of :func:`dedupe.minhash.window_pairs` without the
-    pairs of two different members of one document cluster."""
-    r = np.asarray(roots, dtype=np.int64)
-    i, j = pairs[0], pairs[1]
-    keep = (i == j) | (r[i] != r[j])
-    return tuple(x[keep] for x in pairs)
 
 
 def cut_range(text: str, span: Span) -> tuple[int, int]:
     """What removing ``span`` cuts from ``text``: its extent, and for a
     complete passage also the line breaks after it (:func:`dedupe.findings.removal_range`)."""
     return removal_range(text, span.start, span.end) if span.kind == "complete" else (span.start, span.end)
+
+
+def cut_ranges(text: str, spans: Iterable[Span]) -> list[tuple[int, int]]:
+    """The sorted ranges that removing the ``"removed"`` spans cuts (:func:`cut_range`);
+    where the line breaks one cut takes were also taken by the next one, the next starts after them."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(cut_range(text, sp) for sp in spans if sp.action == "removed"):
+        if out and s < out[-1][1] and not text[s : out[-1][1]].strip():
+            s = out[-1][1]
+        out.append((s, e))
+    return out
 
 
 def apply_removals(text: str, spans: Iterable[Span]) -> str:
@@ -250,7 +254,7 @@ def apply_removals(text: str, spans: Iterable[Span]) -> str:
     Raises:
         ValueError: when removed spans overlap or fall outside the text.
     """
-    cuts = sorted(cut_range(text, s) for s in spans if s.action == "removed")
+    cuts = cut_ranges(text, spans)
     out = []
     pos = 0
     for start, end in cuts:

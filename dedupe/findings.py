@@ -26,6 +26,7 @@ Here the paragraph is the unit:
 
 from __future__ import annotations
 
+import bisect
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
@@ -85,7 +86,8 @@ def paragraph_units(text: str, offsets: np.ndarray) -> Units:
     nl = np.flatnonzero(cps == 10)
     ls = np.concatenate([[0], nl + 1]).astype(np.int64)
     le = np.concatenate([nl, [cps.size]]).astype(np.int64)
-    ink = np.concatenate([[0], np.cumsum(~np.isin(cps, _SPACE))])
+    space = np.isin(cps, _SPACE)
+    ink = np.concatenate([[0], np.cumsum(~space)])
     filled = ink[le] - ink[ls] > 0
     idx = np.flatnonzero(filled)
     if idx.size == 0:
@@ -99,12 +101,8 @@ def paragraph_units(text: str, offsets: np.ndarray) -> Units:
     else:
         first = last = idx
     ostart = ls[first]
-    oend = le[last].copy()
-    for n, e in enumerate(oend.tolist()):
-        s = int(ostart[n])
-        while e > s and cps[e - 1] in _SPACE:
-            e -= 1
-        oend[n] = e
+    ink_pos = np.flatnonzero(~space)
+    oend = ink_pos[np.searchsorted(ink_pos, le[last]) - 1] + 1  # last non-space character of the block
     ks = np.searchsorted(offsets, ostart)
     ke = np.searchsorted(offsets, oend)
     keep = ke > ks
@@ -177,18 +175,23 @@ def match_segments(
     (``ragged_min_chars``) and near exact (``remove_similarity``), the partly
     covered paragraphs at its two ends are kept as ragged edges.
     """
-    a = ka[m.a_start : m.a_end]
-    b = kb[m.b_start : m.b_end]
-    if not a or not b:
-        return []
-    amap, acum, _ = _alignment(a, b)
     as_, ae = m.a_start, m.a_end
+    if min(ae - as_, m.b_end - m.b_start) < cfg.paragraph_match * cfg.min_passage_chars:
+        return []  # too short to hold a passage
     n = ua.kstart.size
     p0 = int(np.searchsorted(ua.kend, as_, "right"))
     p1 = int(np.searchsorted(ua.kstart, ae, "left"))
     if p0 >= p1:
         return []
     long_exact = (ae - as_) >= cfg.ragged_min_chars and m.similarity >= cfg.remove_similarity
+    if not long_exact:
+        ps, pe = ua.kstart[p0:p1], ua.kend[p0:p1]
+        cover = np.minimum(pe, ae) - np.maximum(ps, as_)
+        if not np.any(cover >= cfg.paragraph_match * (pe - ps)):
+            return []  # no paragraph can be matched: a phrase inside paragraphs
+    a = ka[as_:ae]
+    b = kb[m.b_start : m.b_end]
+    amap, acum, _ = _alignment(a, b)
     cells = []  # (paragraph, start, end, whole) of the paragraphs that belong to the copy
     for p in range(p0, min(p1, n)):
         ps, pe = int(ua.kstart[p]), int(ua.kend[p])
@@ -238,17 +241,21 @@ def _phrase_converter():
     return opencc.OpenCC("tw2sp")
 
 
-def _converted(text: str, key: str, off: np.ndarray, start: int, end: int) -> bool:
-    """True when the ideographs of ``text`` behind key chars ``[start, end)``
-    differ from their folded key (traditional / Taiwan / Hong Kong script)."""
-    if end <= start:
-        return False
-    raw = _codepoints(text)[off[start:end]]
-    kk = _codepoints(key[start:end])
+def script_counts(text: str, key: str, off: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cumulative counts over the key of ideographs, and of ideographs whose
+    original differs from the folded key character (traditional / Taiwan /
+    Hong Kong script): ``len(key) + 1`` values each."""
+    raw = _codepoints(text)[off] if len(off) else np.zeros(0, dtype=np.uint32)
+    kk = _codepoints(key)
     cjk = raw >= 0x3400
-    if not cjk.any():
-        return False
-    return bool(np.count_nonzero(raw[cjk] != kk[cjk]) > 0.02 * np.count_nonzero(cjk))
+    return (np.concatenate([[0], np.cumsum(cjk)]), np.concatenate([[0], np.cumsum(cjk & (raw != kk))]))
+
+
+def _converted(counts: tuple[np.ndarray, np.ndarray], start: int, end: int) -> bool:
+    """True when more than 2 % of the ideographs of key range ``[start, end)``
+    are in another script than the key (see :func:`script_counts`)."""
+    total = int(counts[0][end] - counts[0][start])
+    return total > 0 and int(counts[1][end] - counts[1][start]) > 0.02 * total
 
 
 def _similarity(ta: str, tb: str, ka: str, kb: str, conv: bool, cutoff: float) -> float:
@@ -296,12 +303,16 @@ class _Copies:
 
     def __init__(self) -> None:
         self.nodes: list[list] = []  # [doc, ks, ke, complete]
-        self.by_doc: dict[int, list[int]] = {}
+        self.by_doc: dict[int, list[tuple[int, int]]] = {}
         self.parent: list[int] = []
 
     def node(self, doc: int, ks: int, ke: int, complete: bool) -> int:
         tol = max(2, (ke - ks) // 10)
-        for n in self.by_doc.get(doc, ()):
+        starts = self.by_doc.setdefault(doc, [])  # sorted (first key char, node)
+        lo = bisect.bisect_left(starts, (ks - tol, -1))
+        for s0, n in starts[lo:]:
+            if s0 > ks + tol:
+                break
             d, s, e, c = self.nodes[n]
             if abs(s - ks) + abs(e - ke) <= tol:
                 if complete and not c:
@@ -309,7 +320,7 @@ class _Copies:
                 return n
         n = len(self.nodes)
         self.nodes.append([doc, ks, ke, complete])
-        self.by_doc.setdefault(doc, []).append(n)
+        bisect.insort(starts, (ks, n))
         self.parent.append(n)
         return n
 
@@ -342,12 +353,17 @@ def plan_findings(
     cfg: DedupeConfig,
     dropped: Sequence[bool] | None = None,
     keys: Sequence[str] | None = None,
+    members: dict[int, list[int]] | None = None,
 ) -> tuple[list[Span], list[SharedPhrase]]:
     """Aligned matches ``(i, j, Match)`` -> (passage spans, shared phrases).
 
     ``dropped[i]``: document ``i`` is dropped whole (its copies become
-    ``in_dropped_doc``). ``keys``: match keys when ``docs`` carry offsets only
-    (the Dask engine). Deterministic: independent of the order of ``matches``.
+    ``in_dropped_doc``). ``members``: kept document -> its dropped members;
+    each copy in a kept document is carried over to its dropped members
+    through the alignment of the two (:func:`_project_to_members`), so
+    dropped documents need no candidate search of their own. ``keys``: match
+    keys when ``docs`` carry offsets only (the Dask engine). Deterministic:
+    independent of the order of ``matches``.
     """
     dropped = dropped if dropped is not None else [False] * len(ids)
     key_of = (lambda d: keys[d]) if keys is not None else (lambda d: docs[d].key)
@@ -358,6 +374,13 @@ def plan_findings(
             units[d] = paragraph_units(texts[d], docs[d].offsets)
         return units[d]
 
+    scripts: dict[int, tuple] = {}
+
+    def script(d: int) -> tuple:
+        if d not in scripts:
+            scripts[d] = script_counts(texts[d], key_of(d), docs[d].offsets)
+        return scripts[d]
+
     passages = _Copies()
     phrases = _Copies()
     sims: dict[tuple[int, int], float] = {}
@@ -366,7 +389,7 @@ def plan_findings(
         found = False
         for sa, ea, sb, eb, complete in match_segments(ka, kb, unit(i), unit(j), m, cfg, i == j):
             ln = min(ea - sa, eb - sb)
-            conv = _converted(texts[i], ka, docs[i].offsets, sa, ea) != _converted(texts[j], kb, docs[j].offsets, sb, eb)
+            conv = _converted(script(i), sa, ea) != _converted(script(j), sb, eb)
             sim = _similarity(_orig(texts[i], docs[i], sa, ea), _orig(texts[j], docs[j], sb, eb),
                               ka[sa:ea], kb[sb:eb], conv, cfg.remove_similarity)
             template = _template(unit(i), sa, ea, cfg) and _template(unit(j), sb, eb, cfg)
@@ -386,8 +409,36 @@ def plan_findings(
             nb = phrases.node(j, m.b_start, m.b_end, False)
             if na != nb:
                 phrases.union(na, nb)
-    spans = _passage_spans(ids, texts, docs, passages, sims, rank, cfg, dropped, key_of)
+    if members:
+        _project_to_members(passages, members, key_of, unit, cfg)
+    spans = _passage_spans(ids, texts, docs, passages, sims, rank, cfg, dropped, key_of, unit, script)
     return spans, _shared_phrases(ids, texts, docs, phrases, rank)
+
+
+def _project_to_members(copies: _Copies, members: dict[int, list[int]], key_of, unit, cfg: DedupeConfig) -> None:
+    """Add, for every copy in a kept document, the same place in each of its
+    dropped members (mapped through the Indel alignment of the two keys and
+    snapped to the member's paragraphs), to the same passage."""
+    for n in range(len(copies.nodes)):
+        d, ks, ke, c = copies.nodes[n]
+        for m in members.get(d, ()):
+            amap = _member_map(copies, d, m, key_of)
+            sb, eb = int(amap[ks]), int(amap[ke])
+            if eb - sb < cfg.min_report_chars:
+                continue
+            u = unit(m)
+            sb2, ok_s = _snap_start(u, sb, cfg.snap_slack, cfg.align_k)
+            eb2, ok_e = _snap_end(u, eb, cfg.snap_slack, cfg.align_k)
+            if not (ok_s and ok_e and eb2 > sb2):
+                sb2, eb2, ok_s = sb, eb, False
+            copies.union(n, copies.node(m, sb2, eb2, bool(c and ok_s and ok_e)))
+
+
+def _member_map(copies: _Copies, kept: int, member: int, key_of) -> np.ndarray:
+    cache = copies.__dict__.setdefault("maps", {})
+    if (kept, member) not in cache:
+        cache[(kept, member)] = _alignment(key_of(kept), key_of(member))[0]
+    return cache[(kept, member)]
 
 
 def _template(u: Units, s: int, e: int, cfg: DedupeConfig) -> bool:
@@ -428,7 +479,7 @@ def _orig_range(text: str, doc: KeyedDoc, u: Units, s: int, e: int, complete: bo
     return start, end
 
 
-def _passage_spans(ids, texts, docs, copies: _Copies, sims, rank, cfg, dropped, key_of) -> list[Span]:
+def _passage_spans(ids, texts, docs, copies: _Copies, sims, rank, cfg, dropped, key_of, unit, script) -> list[Span]:
     groups = []
     for members in copies.groups():
         if len(members) < 2:
@@ -437,23 +488,16 @@ def _passage_spans(ids, texts, docs, copies: _Copies, sims, rank, cfg, dropped, 
         groups.append((kept, members))
     pos = {d: n for n, d in enumerate(ids)}
     groups.sort(key=lambda g: (pos[ids[copies.nodes[g[0]][0]]], copies.nodes[g[0]][1]))
-    units: dict[int, Units] = {}
-
-    def unit(d: int) -> Units:
-        if d not in units:
-            units[d] = paragraph_units(texts[d], docs[d].offsets)
-        return units[d]
-
     rows: list[list] = []
     for number, (kept, members) in enumerate(groups, 1):
         kd, ks, ke, kc = copies.nodes[kept]
         src_range = _orig_range(texts[kd], docs[kd], unit(kd), ks, ke, kc)
-        kconv = _converted(texts[kd], key_of(kd), docs[kd].offsets, ks, ke)
+        kconv = _converted(script(kd), ks, ke)
         for n in members:
             if n == kept:
                 continue
             d, s, e, c = copies.nodes[n]
-            conv = _converted(texts[d], key_of(d), docs[d].offsets, s, e) != kconv
+            conv = _converted(script(d), s, e) != kconv
             sim = sims.get((min(n, kept), max(n, kept)))
             if sim is None:
                 sim = _similarity(_orig(texts[d], docs[d], s, e), _orig(texts[kd], docs[kd], ks, ke),

@@ -118,9 +118,11 @@ def dropped_members(client, state, edges, cfg, n: int, progress: Progress = no_p
 
 
 def passage_spans(client, state, members, cfg, n: int, progress: Progress = no_progress):
-    """Spans of repeated passages in every document (dropped ones too), one
-    finding per passage: the matches are aligned on the workers, then planned
-    together (a passage groups copies across documents)."""
+    """Spans of repeated passages in kept documents, carried over to their
+    dropped members, one finding per passage: the matches are aligned on the
+    workers, then planned together on the client (a passage groups copies
+    across documents; the matched texts and the dropped members' texts are
+    gathered there)."""
     import dask.dataframe as dd
 
     got = members[["i", "k"]].compute()
@@ -130,13 +132,13 @@ def passage_spans(client, state, members, cfg, n: int, progress: Progress = no_p
     hits = wins.shuffle(on=["band", "bkey"], npartitions=n).map_partitions(stages.window_collisions,
                                                                            meta=stages.COLLISION_META)
     pairs = hits.shuffle(on="code", npartitions=n).map_partitions(stages.window_pairs_part, meta=stages.WPAIR_META)
-    pairs = pairs.map_partitions(stages.other_cluster_pairs, roots, meta=stages.WPAIR_META)
     joined = join_docs(join_docs(pairs, state, "j", "j", WIN_COLS), state, "i", "i", WIN_COLS)
     matches = persist_with_progress(client, joined.map_partitions(stages.align_rows, cfg, meta=stages.MATCH_META),
                                     "align", progress)
     targeted = matches.assign(tgt=matches.i, src=matches.j)
     targeted = join_docs(join_docs(targeted, state, "src", "src", DOC_COLS), state, "tgt", "tgt", DOC_COLS)
-    planned, phrases = stages.plan_all(targeted.compute(), cfg, roots)
+    extra = state[state.idx.isin(list(roots))][["idx", "id", "text", "code"]].compute()
+    planned, phrases = stages.plan_all(targeted.compute(), cfg, roots, extra)
     return persist_with_progress(client, dd.from_pandas(planned, npartitions=1), "spans", progress), phrases
 
 

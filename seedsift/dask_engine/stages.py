@@ -222,12 +222,18 @@ def member_scores(part: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
 # ---------------------------------------------------------------- stage 4
 
 def window_rows(state: pd.DataFrame, dropped: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
-    """``(band, bkey, doc, win)`` for every window band key of every document of a partition
-    (dropped documents too: their passages are reported as ``in_dropped_doc``;
-    ``dropped`` is kept in the signature for the engine's routing)."""
+    """``(band, bkey, doc, win)`` for every window band key of every kept document of a partition.
+
+    ``dropped`` holds the partition's dropped documents (routed here by input
+    position), so their windows never enter the shuffle (their passages are
+    carried over from their kept document when the passages are planned).
+    """
     nb = cfg.passage_bands
     docs, wins, keys = [], [], []
+    gone = set(dropped.i.tolist())
     for idx, wb in zip(state.idx.tolist(), state.wbands.tolist()):
+        if idx in gone:
+            continue
         bk = _arr(wb, np.uint64).reshape(-1, nb)
         if bk.shape[0]:
             docs.append(np.full(bk.size, idx, dtype=np.int64))
@@ -342,25 +348,19 @@ def align_rows(part: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
     })
 
 
-def other_cluster_pairs(part: pd.DataFrame, roots: dict) -> pd.DataFrame:
-    """Window pairs without the pairs of two members of one document cluster
-    (``roots``: dropped document -> kept document), as ``dedupe.core.other_clusters``."""
-    if part.empty:
-        return part
-    ri = part.i.map(lambda x: roots.get(x, x))
-    rj = part.j.map(lambda x: roots.get(x, x))
-    return part[(part.i == part.j) | (ri != rj)]
-
-
-def plan_all(part: pd.DataFrame, cfg: DedupeConfig, roots: dict) -> tuple[pd.DataFrame, list]:
+def plan_all(part: pd.DataFrame, cfg: DedupeConfig, roots: dict, extra: pd.DataFrame) -> tuple[pd.DataFrame, list]:
     """Plan the passages of all matches (one frame: a passage groups copies across
     documents) with ``dedupe.findings.plan_findings`` on the sub-corpus of the
-    matched documents, in global input order, exactly as the local engine."""
+    matched documents and the dropped members of their clusters (``extra``:
+    ``idx, id, text, code`` rows), in global input order, exactly as the local engine."""
     if part.empty:
         return SPAN_META.copy(), []
     docs: dict[int, tuple] = {}
     for side in ("tgt", "src"):
         for idx, did, text, code in zip(part[side], part[f"id_{side}"], part[f"text_{side}"], part[f"code_{side}"]):
+            docs[int(idx)] = (did, text, int(code))
+    for idx, did, text, code in zip(extra.idx, extra.id, extra.text, extra.code):
+        if roots.get(int(idx)) in docs:
             docs[int(idx)] = (did, text, int(code))
     order = sorted(docs)
     local = {g: n for n, g in enumerate(order)}
@@ -369,9 +369,13 @@ def plan_all(part: pd.DataFrame, cfg: DedupeConfig, roots: dict) -> tuple[pd.Dat
     kds = keyed_many(texts)
     rank = [(docs[g][2],) for g in order]
     dropped = [g in roots for g in order]
+    members: dict[int, list[int]] = {}
+    for g in order:
+        if g in roots and roots[g] in local:
+            members.setdefault(local[roots[g]], []).append(local[g])
     matches = [(local[int(i)], local[int(j)], Match(int(a0), int(a1), int(b0), int(b1), float(s)))
                for i, j, a0, a1, b0, b1, s in zip(part.i, part.j, part.a_start, part.a_end, part.b_start, part.b_end, part.similarity)]
-    spans, phrases = plan_findings(ids, texts, kds, matches, rank, cfg, dropped)
+    spans, phrases = plan_findings(ids, texts, kds, matches, rank, cfg, dropped, members=members)
     idx_of = {docs[g][0]: g for g in order}
     out = {f: [getattr(s, f) for s in spans] for f in Span._fields}
     frame_ = pd.DataFrame({
