@@ -86,6 +86,12 @@ class DedupeConfig:
         every one-band pair whole made the passage stage grow 24x from 5,000 to
         51,000 synthetic docs (1,904 -> 45,180 pairs); skipping them lost the
         weak cross-document pairs of real pages.
+        fingerprint_k (13) / fingerprint_window (8): exact candidates for
+        short copies (:func:`dedupe.passages.fingerprint_pairs`): winnowed
+        13-gram hashes of the key, so every exact run of >= 20 key chars shared
+        by at most ``boilerplate_docs`` documents makes their pair a candidate
+        (aligned whole). The windows alone missed 34 % of the characters of the
+        devkit's short traditional-script section copies.
         align_k (8): length of the exact key k-gram seeds that are chained into
         aligned passages; max_gap (24) key chars between seeds on one diagonal
         (bridges OCR substitutions); max_drift (3) diagonal shift between seeds
@@ -116,6 +122,15 @@ class DedupeConfig:
         key chars); shorter ones are shared phrases: the one or two sentences
         of official wording that separate reports quote (up to 85 key chars in
         the duplication inventory of real pages, research/cleaning.md 3.8).
+        ragged_similarity (0.98): the similarity a ragged copy needs (a
+        cut-out block is a verbatim copy: the seeds' two ragged blocks score
+        0.9994 and 1.0; log or table lines that differ in a number or a name
+        score 0.95-0.97 on the devkit's man pages).
+        boilerplate_docs (5) / boilerplate ("keep"): a passage whose copies lie
+        in more than this many document clusters is boilerplate (man-page
+        translator footers, licence blocks, page templates: the devkit's
+        footer recurs in every one of its man pages): one shared-text record
+        with all its locations, kept ("keep") or handled as a passage ("remove").
         remove_similarity (0.95): a passage is removed only when its copy scores
         at least this (OCR copies with <= 3 % substitutions score >= 0.97;
         rewritten sentences in different reports score 0.90-0.93 and are kept).
@@ -147,6 +162,8 @@ class DedupeConfig:
     passage_rows: int = 4
     passage_min_bands: int = 2
     passage_margin: int = 100
+    fingerprint_k: int = 13
+    fingerprint_window: int = 8
     align_k: int = 8
     max_gap: int = 24
     max_drift: int = 3
@@ -156,6 +173,9 @@ class DedupeConfig:
     snap_slack: float = 0.25
     min_passage_chars: int = 32
     ragged_min_chars: int = 100
+    ragged_similarity: float = 0.98
+    boilerplate_docs: int = 5
+    boilerplate: str = "keep"
     remove_similarity: float = 0.95
     keep: str = "first"
     lsh_backend: str = "datasketch"
@@ -177,10 +197,10 @@ class DedupeConfig:
 
         for name in (
             "ngram", "num_perm", "boilerplate_line_chars", "passage_block", "passage_num_perm",
-            "passage_rows", "passage_min_bands", "passage_margin", "align_k", "max_gap", "min_report_chars", "min_passage_chars", "ragged_min_chars", "batch_size",
+            "passage_rows", "passage_min_bands", "passage_margin", "align_k", "max_gap", "min_report_chars", "min_passage_chars", "ragged_min_chars", "boilerplate_docs", "fingerprint_k", "fingerprint_window", "batch_size",
         ):
             positive(name)
-        for name in ("doc_threshold", "doc_similarity", "report_similarity", "remove_similarity", "paragraph_match", "snap_slack"):
+        for name in ("doc_threshold", "doc_similarity", "report_similarity", "remove_similarity", "paragraph_match", "snap_slack", "ragged_similarity"):
             unit(name)
         if not isinstance(self.seed, int) or isinstance(self.seed, bool) or not 0 <= self.seed < 2**32:
             msg = f"seed must be an integer in [0, 2**32), got {self.seed!r}"
@@ -204,6 +224,9 @@ class DedupeConfig:
             raise ValueError(msg)
         if self.lsh_backend not in ("datasketch", "numpy"):
             msg = f'lsh_backend must be "datasketch" or "numpy", got {self.lsh_backend!r}'
+            raise ValueError(msg)
+        if self.boilerplate not in ("keep", "remove"):
+            msg = f'boilerplate must be "keep" or "remove", got {self.boilerplate!r}'
             raise ValueError(msg)
         if self.keep not in ("first", "longest"):
             msg = f'keep must be "first" or "longest", got {self.keep!r}'

@@ -11,11 +11,11 @@ from .config import DedupeConfig
 from .keys import KeyedDoc, keyed_many, shingle_hashes_many
 from .minhash import CandidateIndex, signatures, window_pairs
 from .findings import plan_findings, removal_range
-from .passages import Match, PassageUnits, align_passages, passage_units_many
+from .passages import Match, PassageUnits, align_passages, fingerprint_pairs, passage_units_many
 from .records import SharedPhrase, Span
 from .verify import cluster, verify_pair
 
-__all__ = ["DedupeResult", "find_duplicates", "apply_removals", "cut_range", "cut_ranges", "doc_task", "align_task", "align_tasks", "keep_rank"]
+__all__ = ["DedupeResult", "find_duplicates", "apply_removals", "cut_range", "cut_ranges", "with_fingerprint_pairs", "doc_task", "align_task", "align_tasks", "keep_rank"]
 
 Progress = Callable[[str, int, int], None]
 MapFn = Callable[..., Iterable]
@@ -212,7 +212,9 @@ def find_duplicates(
         win_doc = np.concatenate([np.full(units[i].start.size, i, dtype=np.int64) for i in live])
         win_idx = np.concatenate([np.arange(units[i].start.size, dtype=np.int64) for i in live])
         bkeys = np.concatenate([units[i].bands for i in live])
-        tasks = align_tasks(kd, units, window_pairs(win_doc, win_idx, bkeys), cfg)
+        wp = with_fingerprint_pairs(window_pairs(win_doc, win_idx, bkeys),
+                                    fingerprint_pairs([kd[i].key for i in live], live.tolist(), cfg), cfg)
+        tasks = align_tasks(kd, units, wp, cfg)
         matches: list[tuple[int, int, Match]] = []
         report("align", 0, len(tasks))
         done = 0
@@ -234,6 +236,22 @@ def cut_range(text: str, span: Span) -> tuple[int, int]:
     """What removing ``span`` cuts from ``text``: its extent, and for a
     complete passage also the line breaks after it (:func:`dedupe.findings.removal_range`)."""
     return removal_range(text, span.start, span.end) if span.kind == "complete" else (span.start, span.end)
+
+
+def with_fingerprint_pairs(pairs: tuple[np.ndarray, ...], fp: np.ndarray, cfg: DedupeConfig) -> tuple[np.ndarray, ...]:
+    """The window pairs plus the fingerprint pairs (:func:`dedupe.passages.fingerprint_pairs`)
+    that no window found, as pairs to align whole (``passage_min_bands`` hits);
+    sorted by ``(doc_a, doc_b)``."""
+    i, j, wa, wb, hits = pairs
+    known = i * (1 << 32) + j
+    new = np.setdiff1d(fp, known)
+    if new.size == 0:
+        return pairs
+    z = np.zeros(new.size, dtype=np.int64)
+    code = np.concatenate([known, new])
+    order = np.argsort(code, kind="stable")
+    return (code[order] >> 32, code[order] & 0xFFFFFFFF, np.concatenate([wa, z])[order], np.concatenate([wb, z])[order],
+            np.concatenate([hits, z + cfg.passage_min_bands])[order])
 
 
 def cut_ranges(text: str, spans: Iterable[Span]) -> list[tuple[int, int]]:

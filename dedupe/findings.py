@@ -183,7 +183,7 @@ def match_segments(
     p1 = int(np.searchsorted(ua.kstart, ae, "left"))
     if p0 >= p1:
         return []
-    long_exact = (ae - as_) >= cfg.ragged_min_chars and m.similarity >= cfg.remove_similarity
+    long_exact = (ae - as_) >= cfg.ragged_min_chars and m.similarity >= cfg.ragged_similarity
     if not long_exact:
         ps, pe = ua.kstart[p0:p1], ua.kend[p0:p1]
         cover = np.minimum(pe, ae) - np.maximum(ps, as_)
@@ -212,23 +212,29 @@ def match_segments(
     out = []
     frac, smax = cfg.snap_slack, cfg.align_k
     for sa, ea, whole_a, _ in spans:
-        if sa < as_:
-            sb = m.b_start - (as_ - sa)
-        else:
-            sb = m.b_start + int(amap[sa - as_])
-        if ea > ae:
-            eb = m.b_end + (ea - ae)
-        else:
-            eb = m.b_start + int(amap[ea - as_])
+        sb = m.b_start - (as_ - sa) if sa < as_ else m.b_start + int(amap[sa - as_])
+        eb = m.b_end + (ea - ae) if ea > ae else m.b_start + int(amap[ea - as_])
         sb, eb = max(0, sb), min(len(kb), eb)
         if eb <= sb:
             continue
         sb2, ok_s = _snap_start(ub, sb, frac, smax)
+        if not ok_s and sa < as_:
+            # a's paragraph reaches before the match but b's copy does not: start both at the match
+            sa, whole_a = as_, False
+            sb2, ok_s = _snap_start(ub, m.b_start, frac, smax)
+            if not ok_s:
+                sb2 = m.b_start
+        elif not ok_s:
+            sb2 = sb
         eb2, ok_e = _snap_end(ub, eb, frac, smax)
-        if not (ok_s and ok_e and eb2 > sb2):
-            sb2, eb2 = sb, eb
-            ok_s = ok_e = False
-        if same and not (ea <= sb2):
+        if not ok_e and ea > ae:
+            ea, whole_a = ae, False
+            eb2, ok_e = _snap_end(ub, m.b_end, frac, smax)
+            if not ok_e:
+                eb2 = m.b_end
+        elif not ok_e:
+            eb2 = eb
+        if eb2 <= sb2 or ea <= sa or (same and not ea <= sb2):
             continue
         out.append((sa, ea, sb2, eb2, bool(whole_a and ok_s and ok_e)))
     return out
@@ -395,7 +401,7 @@ def plan_findings(
             template = _template(unit(i), sa, ea, cfg) and _template(unit(j), sb, eb, cfg)
             is_passage = not template and sim >= cfg.report_similarity and (
                 (complete and ln >= cfg.min_passage_chars)
-                or (ln >= cfg.ragged_min_chars and sim >= cfg.remove_similarity))
+                or (ln >= cfg.ragged_min_chars and sim >= cfg.ragged_similarity))
             if is_passage:
                 na = passages.node(i, sa, ea, complete)
                 nb = passages.node(j, sb, eb, complete)
@@ -411,8 +417,15 @@ def plan_findings(
                 phrases.union(na, nb)
     if members:
         _project_to_members(passages, members, key_of, unit, cfg)
-    spans = _passage_spans(ids, texts, docs, passages, sims, rank, cfg, dropped, key_of, unit, script)
-    return spans, _shared_phrases(ids, texts, docs, phrases, rank)
+    roots = list(range(len(ids)))
+    for k, ms in (members or {}).items():
+        for m_ in ms:
+            roots[m_] = k
+    boiler: list = []
+    spans = _passage_spans(ids, texts, docs, passages, sims, rank, cfg, dropped, key_of, unit, script, roots, boiler)
+    shared = _shared_phrases(ids, texts, docs, phrases, rank)
+    shared += _shared_phrases(ids, texts, docs, passages, rank, boiler, "boilerplate")
+    return spans, shared
 
 
 def _project_to_members(copies: _Copies, members: dict[int, list[int]], key_of, unit, cfg: DedupeConfig) -> None:
@@ -479,10 +492,14 @@ def _orig_range(text: str, doc: KeyedDoc, u: Units, s: int, e: int, complete: bo
     return start, end
 
 
-def _passage_spans(ids, texts, docs, copies: _Copies, sims, rank, cfg, dropped, key_of, unit, script) -> list[Span]:
+def _passage_spans(ids, texts, docs, copies: _Copies, sims, rank, cfg, dropped, key_of, unit, script,
+                   roots, boiler: list) -> list[Span]:
     groups = []
     for members in copies.groups():
         if len(members) < 2:
+            continue
+        if len({roots[copies.nodes[n][0]] for n in members}) > cfg.boilerplate_docs and cfg.boilerplate == "keep":
+            boiler.append(members)
             continue
         kept = min(members, key=lambda n: (dropped[copies.nodes[n][0]], rank[copies.nodes[n][0]], copies.nodes[n][1]))
         groups.append((kept, members))
@@ -553,9 +570,9 @@ def _disjoint(rows: list[list], docs, cfg: DedupeConfig) -> None:
             last = r[2]
 
 
-def _shared_phrases(ids, texts, docs, copies: _Copies, rank) -> list[SharedPhrase]:
+def _shared_phrases(ids, texts, docs, copies: _Copies, rank, groups=None, kind: str = "phrase") -> list[SharedPhrase]:
     out = []
-    for members in copies.groups():
+    for members in (copies.groups() if groups is None else groups):
         if len(members) < 2:
             continue
         locs = []
@@ -568,4 +585,4 @@ def _shared_phrases(ids, texts, docs, copies: _Copies, rank) -> list[SharedPhras
         out.append((locs[0][0], s0, [(d, s, e) for _, d, s, e, _ in locs], k0, d0))
     out.sort(key=lambda t: (t[0], t[1]))
     id_pos = {d: n for n, d in enumerate(ids)}
-    return [SharedPhrase(texts[id_pos[d0]][locs[0][1]:locs[0][2]], k0, tuple(locs)) for _, _, locs, k0, d0 in out]
+    return [SharedPhrase(texts[id_pos[d0]][locs[0][1]:locs[0][2]], k0, tuple(locs), kind) for _, _, locs, k0, d0 in out]

@@ -203,3 +203,58 @@ def plan_spans(
     ``i``, ``b`` document ``j``; ``i == j`` for repeats inside one document):
     :func:`dedupe.findings.plan_findings` without the shared phrases."""
     return plan_findings(ids, texts, docs, matches, rank, cfg, dropped)[0]
+
+
+def fingerprint_pairs(keys: Sequence[str], doc_ids: Sequence[int], cfg: DedupeConfig) -> np.ndarray:
+    """Document pairs that share an exact run of the match key, in the spirit of
+    suffix-array substring dedup: ``packed = a << 32 | b`` (``a <= b``, ``a == b``
+    for a run repeated inside one document), sorted and unique.
+
+    Fingerprints are winnowed ``fingerprint_k``-gram hashes (the minimum of
+    every ``fingerprint_window`` consecutive ones), so every exact run of at
+    least ``fingerprint_k + fingerprint_window - 1`` key chars shares one,
+    however short the copy: candidate windows of two content-defined blocks
+    find copies under ~100 key chars only by chance. A fingerprint held by
+    more than ``boilerplate_docs`` documents is boilerplate (a recurring
+    sentence, a footer) and gives no pair, so the number of pairs is bounded
+    by the documents' length, not by how often a sentence recurs.
+    """
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    k, w = cfg.fingerprint_k, cfg.fingerprint_window
+    hs, ds, ps = [], [], []
+    for d, key in zip(doc_ids, keys):
+        h = kgram_hashes(key, k)
+        if h.size == 0:
+            continue
+        if h.size >= w:
+            pos = np.unique(sliding_window_view(h, w).argmin(axis=1) + np.arange(h.size - w + 1))
+        else:
+            pos = np.array([int(h.argmin())])
+        hs.append(h[pos])
+        ds.append(np.full(pos.size, d, dtype=np.int64))
+        ps.append(pos.astype(np.int64))
+    z = np.zeros(0, dtype=np.int64)
+    if not hs:
+        return z
+    h, d, p = np.concatenate(hs), np.concatenate(ds), np.concatenate(ps)
+    order = np.lexsort((p, d, h))
+    h, d, p = h[order], d[order], p[order]
+    codes = []
+    # a run repeated inside one document: the same fingerprint at least k apart
+    same = (h[1:] == h[:-1]) & (d[1:] == d[:-1]) & (p[1:] - p[:-1] >= k)
+    codes.append(d[1:][same] * (1 << 32) + d[1:][same])
+    # one row per (fingerprint, document); fingerprints of 2..cap documents
+    first = np.concatenate([[True], (h[1:] != h[:-1]) | (d[1:] != d[:-1])])
+    h, d = h[first], d[first]
+    starts = np.flatnonzero(np.concatenate([[True], h[1:] != h[:-1]]))
+    counts = np.diff(np.append(starts, h.size))
+    for n in range(2, cfg.boilerplate_docs + 1):
+        at = starts[counts == n]
+        if at.size == 0:
+            continue
+        grp = d[at[:, None] + np.arange(n)]
+        for x in range(n):
+            for y in range(x + 1, n):
+                codes.append(grp[:, x] * (1 << 32) + grp[:, y])
+    return np.unique(np.concatenate(codes)) if codes else z

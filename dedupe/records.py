@@ -41,10 +41,16 @@ class Span(NamedTuple):
 
 
 class SharedPhrase(NamedTuple):
-    """A short phrase (shorter than a passage, or inside paragraphs that
-    otherwise differ) found in several places: reported once, with all its
-    locations ``((doc_id, start, end), ...)``; never removed."""
+    """Text found in several places that is not a passage to remove: reported
+    once, with all its locations ``((doc_id, start, end), ...)``.
+
+    ``kind`` ``"phrase"``: shorter than a passage, or inside paragraphs that
+    otherwise differ (never removed). ``"boilerplate"``: a passage whose
+    copies lie in more than ``DedupeConfig.boilerplate_docs`` document
+    clusters (a footer, licence block or template), kept under the default
+    ``boilerplate="keep"`` policy (with ``"remove"`` it is a passage)."""
 
     text: str
     key_chars: int
     locations: tuple
+    kind: str = "phrase"

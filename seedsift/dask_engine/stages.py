@@ -20,11 +20,11 @@ import numpy as np
 import pandas as pd
 
 from dedupe import DedupeConfig, Span
-from dedupe.core import align_task, align_tasks, doc_task
+from dedupe.core import align_task, align_tasks, doc_task, with_fingerprint_pairs
 from dedupe.keys import KeyedDoc, keyed_many
 from dedupe.minhash import EMPTY, band_collisions, band_keys
 from dedupe.findings import plan_findings
-from dedupe.passages import Match, PassageUnits
+from dedupe.passages import Match, PassageUnits, fingerprint_pairs
 from dedupe.verify import verify_pair
 
 #: Bits of the document position inside a rank code (2**36 = 68 billion documents).
@@ -346,6 +346,16 @@ def align_rows(part: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
            for f in ("a_start", "a_end", "b_start", "b_end")},
         "similarity": np.array([m.similarity for _, _, m in found], dtype=np.float64),
     })
+
+
+def add_fingerprint_pairs(pairs: pd.DataFrame, kept: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
+    """The window pairs plus ``dedupe.passages.fingerprint_pairs`` of the kept
+    documents (``idx, key`` rows), merged as ``dedupe.core.with_fingerprint_pairs``."""
+    pairs = pairs.sort_values(["i", "j"], kind="stable")
+    cols = [pairs[c].to_numpy(np.int64) for c in ("i", "j", "wa", "wb", "hits")]
+    fp = fingerprint_pairs(kept.key.tolist(), kept.idx.astype(np.int64).tolist(), cfg)
+    i, j, wa, wb, hits = with_fingerprint_pairs(tuple(cols), fp, cfg)
+    return pd.DataFrame({"i": i, "j": j, "wa": wa, "wb": wb, "hits": hits})
 
 
 def plan_all(part: pd.DataFrame, cfg: DedupeConfig, roots: dict, extra: pd.DataFrame) -> tuple[pd.DataFrame, list]:
