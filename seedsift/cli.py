@@ -76,6 +76,8 @@ def dedupe_options(f):
     f = click.option("--min-passage-chars", type=click.IntRange(1), default=None, help="Shortest copy of whole paragraphs that is a passage, in letters and digits (default 32); shorter shared text is a shared phrase.")(f)
     f = click.option("--remove-similarity", type=click.FloatRange(0.0, 1.0, min_open=True), default=None, help="Passages at least this similar are removed (default 0.95); less similar ones are only reported.")(f)
     f = click.option("--lsh-backend", type=click.Choice(["datasketch", "numpy"]), default=None, help="Document candidates from datasketch's MinHashLSH (default) or numpy band keys (faster, same pairs).")(f)
+    f = click.option("--boilerplate", type=click.Choice(["keep", "remove"]), default=None, help="Passages whose copies lie in more than 5 document clusters (footers, licences, templates): keep them (default; one shared-text record) or remove them like other passages.")(f)
+    f = click.option("--no-passages", is_flag=True, default=False, help="Documents only: find no repeated passages (faster).")(f)
     f = click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="Worker processes (default: all cores).")(f)
     return f
 
@@ -85,12 +87,13 @@ def make_clean_config(keep_punctuation: bool, script: str, drop_boilerplate: boo
 
 
 def make_dedupe_config(keep, threshold, num_perm, ngram, min_passage_chars, similarity=None,
-                       remove_similarity=None, lsh_backend=None):
+                       remove_similarity=None, lsh_backend=None, no_passages=False, boilerplate=None):
     from dedupe import DedupeConfig
 
     given = {"keep": keep, "doc_threshold": threshold, "num_perm": num_perm, "ngram": ngram,
              "min_passage_chars": min_passage_chars, "doc_similarity": similarity,
-             "remove_similarity": remove_similarity, "lsh_backend": lsh_backend}
+             "remove_similarity": remove_similarity, "lsh_backend": lsh_backend,
+             "passages": False if no_passages else None, "boilerplate": boilerplate}
     try:
         return DedupeConfig(**{k: v for k, v in given.items() if v is not None})
     except ValueError as err:
@@ -152,8 +155,9 @@ def clean_lines(s: dict) -> list[str]:
 def dedupe_lines(s: dict) -> list[str]:
     return [
         f"dedupe: {s['documents']} documents in {s['clusters']} clusters, "
-        f"{s['documents_removed']} documents removed, {s['passages_found']} duplicated passages found, "
-        f"{s['passages_removed']} removed, {s['characters_removed']:,} of {s['characters_in']:,} characters removed",
+        f"{s['documents_removed']} documents removed, {s['passages_found']} repeated passages found "
+        f"({s.get('passage_copies', s['passages_found'])} copies), {s['passages_removed']} copies removed, "
+        f"{s['characters_removed']:,} of {s['characters_in']:,} characters removed",
     ]
 
 
@@ -207,7 +211,7 @@ def cli() -> None:
 @clean_options
 @dedupe_options
 @common_output_options
-def run(inputs, out, keep_punctuation, script, drop_boilerplate, keep, threshold, similarity, num_perm, ngram, min_passage_chars, remove_similarity, lsh_backend, jobs, as_json, quiet, max_corpus_mb):
+def run(inputs, out, keep_punctuation, script, drop_boilerplate, keep, threshold, similarity, num_perm, ngram, min_passage_chars, remove_similarity, lsh_backend, jobs, as_json, quiet, max_corpus_mb, no_passages=False, boilerplate=None):
     """Run the whole pipeline: clean, then deduplicate the cleaned text, then write the report.
 
     With no INPUT the shipped seeds/ directory is processed.
@@ -221,7 +225,7 @@ def run(inputs, out, keep_punctuation, script, drop_boilerplate, keep, threshold
     inputs = list(inputs) or [default_seeds()]
     check_paths(inputs, out)
     clean_cfg = make_clean_config(keep_punctuation, script, drop_boilerplate)
-    dedupe_cfg = make_dedupe_config(keep, threshold, num_perm, ngram, min_passage_chars, similarity, remove_similarity, lsh_backend)
+    dedupe_cfg = make_dedupe_config(keep, threshold, num_perm, ngram, min_passage_chars, similarity, remove_similarity, lsh_backend, no_passages, boilerplate)
     corpus = load(ui, inputs, max_corpus_mb)
     if not corpus.docs:
         finish(ui, {"documents": 0}, corpus, ["nothing to do: no readable documents"])
@@ -281,14 +285,14 @@ def clean(inputs, out, keep_punctuation, script, drop_boilerplate, as_json, quie
                    "DIR/.seedsift/index.sqlite), so later `seedsift check` runs need no re-run.")
 @dedupe_options
 @common_output_options
-def dedupe(inputs, out, engine, scheduler, index_path, keep, threshold, similarity, num_perm, ngram, min_passage_chars, remove_similarity, lsh_backend, jobs, as_json, quiet, max_corpus_mb):
+def dedupe(inputs, out, engine, scheduler, index_path, keep, threshold, similarity, num_perm, ngram, min_passage_chars, remove_similarity, lsh_backend, jobs, as_json, quiet, max_corpus_mb, no_passages=False, boilerplate=None):
     """Find duplicated documents and passages; write dedup/, clusters, spans and a manifest.
 
     Matching ignores punctuation width, whitespace, paragraph breaks and
     simplified/traditional script; offsets refer to the real text.
     """
     ui = Ui(quiet, as_json)
-    cfg = make_dedupe_config(keep, threshold, num_perm, ngram, min_passage_chars, similarity, remove_similarity, lsh_backend)
+    cfg = make_dedupe_config(keep, threshold, num_perm, ngram, min_passage_chars, similarity, remove_similarity, lsh_backend, no_passages, boilerplate)
     if engine == "dask" and all(is_dataset_path(p) for p in inputs):
         run_dask_dataset(ui, list(inputs), out, cfg, scheduler)
         return
