@@ -217,7 +217,10 @@ def fingerprint_pairs(keys: Sequence[str], doc_ids: Sequence[int], cfg: DedupeCo
     find copies under ~100 key chars only by chance. A fingerprint held by
     more than ``boilerplate_docs`` documents is boilerplate (a recurring
     sentence, a footer) and gives no pair, so the number of pairs is bounded
-    by the documents' length, not by how often a sentence recurs.
+    by the documents' length, not by how often a sentence recurs. A pair must
+    share at least ``fingerprint_min`` fingerprints: a copied paragraph of 32
+    key chars holds about 7 (winnowing keeps 2 / (window + 1) of the k-grams),
+    one shared sentence of 20 one or two.
     """
     from numpy.lib.stride_tricks import sliding_window_view
 
@@ -257,4 +260,7 @@ def fingerprint_pairs(keys: Sequence[str], doc_ids: Sequence[int], cfg: DedupeCo
         for x in range(n):
             for y in range(x + 1, n):
                 codes.append(grp[:, x] * (1 << 32) + grp[:, y])
-    return np.unique(np.concatenate(codes)) if codes else z
+    if not codes:
+        return z
+    code, count = np.unique(np.concatenate(codes), return_counts=True)
+    return code[count >= cfg.fingerprint_min]
