@@ -56,7 +56,7 @@ else:
     cfg = DedupeConfig(lsh_backend="numpy", passages=(mode == "passages"))
     with ProcessPoolExecutor(jobs) as ex:
         r = find_duplicates(docs, cfg, map_fn=ex.map)
-    extra = {"clusters": len(set(r.clusters.values())), "passages": len({s.passage for s in r.spans}),
+    extra = {"clusters": len(set(r.clusters.values())), "passages": len({getattr(s, "passage", n) for n, s in enumerate(r.spans)}),
              "copies": len(r.spans)}
 print(json.dumps({"seconds": time.perf_counter() - t0, **extra}))
 """
