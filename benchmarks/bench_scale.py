@@ -33,8 +33,8 @@ docs = [(str(r["id"]), r["text"]) for r in map(json.loads, open(path, encoding="
 t0 = time.perf_counter()
 if mode == "rensa":
     from rensa import RMinHash, RMinHashLSH
-    from dedupe import match_key
-    from dedupe.verify import cluster
+    from seedsift.dedupe import match_key
+    from seedsift.dedupe.verify import cluster
     lsh = RMinHashLSH(threshold=0.5, num_perm=128, num_bands=32)
     mhs = []
     for i, (_, text) in enumerate(docs):
@@ -50,8 +50,8 @@ if mode == "rensa":
     extra = {"clusters": len(set(roots))}
 else:
     from concurrent.futures import ProcessPoolExecutor
-    from dedupe import DedupeConfig, find_duplicates
-    from dedupe.keys import warm
+    from seedsift.dedupe import DedupeConfig, find_duplicates
+    from seedsift.dedupe.keys import warm
     warm()
     cfg = DedupeConfig(lsh_backend="numpy", passages=(mode == "passages"))
     with ProcessPoolExecutor(jobs) as ex:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from dedupe.core import cut_range
-from dedupe.records import Span
+from seedsift.dedupe.core import cut_range
+from seedsift.dedupe.records import Span
 
 REMOVE = "remove"
 KEEP = "keep"

@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from cleaners import CleanConfig
+from seedsift.cleaners import CleanConfig
 
 from . import __version__, atomic, pipeline
 from .corpus import MAX_CORPUS_BYTES, Corpus, CorpusTooLarge, Doc, read_corpus
@@ -88,7 +88,7 @@ def make_clean_config(keep_punctuation: bool, script: str, drop_boilerplate: boo
 
 def make_dedupe_config(keep, threshold, num_perm, ngram, min_passage_chars, similarity=None,
                        remove_similarity=None, lsh_backend=None, no_passages=False, boilerplate=None):
-    from dedupe import DedupeConfig
+    from seedsift.dedupe import DedupeConfig
 
     given = {"keep": keep, "doc_threshold": threshold, "num_perm": num_perm, "ngram": ngram,
              "min_passage_chars": min_passage_chars, "doc_similarity": similarity,
@@ -163,7 +163,7 @@ def dedupe_lines(s: dict) -> list[str]:
 
 def run_dedupe(ui: Ui, docs: list[Doc], texts: list[str], config, jobs: int | None, engine: str = "local", scheduler: str | None = None):
     """Run the deduplicator with both cores (or a Dask cluster) and a progress bar per stage."""
-    from dedupe import find_duplicates
+    from seedsift.dedupe import find_duplicates
 
     pairs = [(d.id, t) for d, t in zip(docs, texts)]
     progress, bars = stage_progress(ui, "dedupe")
@@ -176,7 +176,7 @@ def run_dedupe(ui: Ui, docs: list[Doc], texts: list[str], config, jobs: int | No
         if jobs > 1 and len(pairs) >= 64:
             from concurrent.futures import ProcessPoolExecutor
 
-            from dedupe.keys import warm
+            from seedsift.dedupe.keys import warm
 
             warm()  # build the script-folding table once; forked workers inherit it
 

@@ -15,7 +15,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cleaners import DecodeError, decode
+from seedsift.cleaners import DecodeError, decode
 
 from .errors import InputError
 
