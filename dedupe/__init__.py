@@ -45,11 +45,11 @@ stored as plain arrays (npz, no pickle) and turned back into
 from __future__ import annotations
 
 from .config import DedupeConfig
-from .core import DedupeResult, apply_removals, find_duplicates
+from .core import DedupeResult, apply_removals, cut_range, cut_ranges, find_duplicates
 from .keys import KeyedDoc, keyed, match_key, shingle_hashes
 from .minhash import band_keys, candidate_pairs, signatures, window_candidates, window_pairs
 from .passages import Match, align_passages, passage_units, plan_spans
-from .records import Span
+from .records import SharedPhrase, Span
 from .verify import cluster, verify_pair
 
 __all__ = [
@@ -59,7 +59,10 @@ __all__ = [
     "Match",
     "Span",
     "align_passages",
+    "SharedPhrase",
     "apply_removals",
+    "cut_range",
+    "cut_ranges",
     "band_keys",
     "candidate_pairs",
     "cluster",

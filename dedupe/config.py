@@ -86,22 +86,62 @@ class DedupeConfig:
         every one-band pair whole made the passage stage grow 24x from 5,000 to
         51,000 synthetic docs (1,904 -> 45,180 pairs); skipping them lost the
         weak cross-document pairs of real pages.
+        fingerprint_k (13) / fingerprint_window (8): exact candidates for
+        short copies (:func:`dedupe.passages.fingerprint_pairs`): winnowed
+        13-gram hashes of the key, so every exact run of >= 20 key chars shared
+        by at most ``boilerplate_docs`` documents makes their pair a candidate
+        (aligned whole) when they share at least fingerprint_min (5)
+        fingerprints (a shared 20-char sentence holds one or two; at 10 MB
+        requiring 3 cut the fingerprint pairs from 40,125 to 21,371, and 5 kept
+        the devkit 1 MB block recall at 0.9945; 8 lost 4 points). The windows alone missed 34 % of the characters of the
+        devkit's short traditional-script section copies.
         align_k (8): length of the exact key k-gram seeds that are chained into
         aligned passages; max_gap (24) key chars between seeds on one diagonal
         (bridges OCR substitutions); max_drift (3) diagonal shift between seeds
         (insertions/deletions).
-        min_report_chars (12): shorter aligned matches are not reported.
+        min_report_chars (12): shorter aligned matches are not reported (not
+        even as shared phrases).
         report_similarity (0.8): aligned matches below this are not reported.
-        min_passage_chars (100): a passage with fewer match-key characters
-        (letters and digits; punctuation and spaces do not count) is only
-        reported (``action="kept"``), never removed: phrases repeated for
-        emphasis, shared datelines/bylines and the one or two sentences of
-        official wording that separate reports quote (up to 85 key chars in the
-        duplication inventory of real pages, research/cleaning.md 3.8) are not
-        passages; the copied blocks of the inventory are 150 key chars or more.
+
+    Passages (the paragraph is the unit, see :mod:`dedupe.findings`)
+        paragraph_match (0.8): a paragraph belongs to a copy when at least this
+        share of its key characters is aligned with equal characters of the
+        other copy. OCR-noisy copies (devkit noisy_med: a few % substitutions)
+        keep >= 0.9 of their paragraphs' characters; a paragraph whose date,
+        name or sentence differs falls below and splits the passage.
+        snap_slack (0.25): the other copy's ends are snapped to its own
+        paragraph boundaries when within this share of the paragraph (at most
+        ``align_k`` key chars); otherwise that end is ragged.
+        min_passage_chars (32): a copy of whole paragraphs (on both sides) is a
+        passage from this many key characters (letters and digits). On the
+        devkit's labelled copies the shortest copied block has 26 key chars and
+        the copied paragraphs of 1-3 short sentences 30-60, while a repeated
+        heading or dateline line has < 20; mid-paragraph sentences are never
+        passages at this length (the seeds' stock phrases, 12-85 key chars,
+        are all inside paragraphs that differ).
+        A complete copy shorter than ragged_min_chars must also reach
+        remove_similarity to be reported: at 35 key chars, table rows or list
+        items that differ in one name (vfprintf / vsprintf ...) score 0.91-0.94.
+        ragged_min_chars (100): a copy that starts or ends inside a paragraph
+        is a passage only from this many key chars and at remove_similarity
+        (a block cut out of a damaged page, like the seeds' 003 block, 1,578
+        key chars); shorter ones are shared phrases: the one or two sentences
+        of official wording that separate reports quote (up to 85 key chars in
+        the duplication inventory of real pages, research/cleaning.md 3.8).
+        ragged_similarity (0.98): the similarity a ragged copy needs (a
+        cut-out block is a verbatim copy: the seeds' two ragged blocks score
+        0.9994 and 1.0; log or table lines that differ in a number or a name
+        score 0.95-0.97 on the devkit's man pages).
+        boilerplate_docs (5) / boilerplate ("keep"): a passage whose copies lie
+        in more than this many document clusters is boilerplate (man-page
+        translator footers, licence blocks, page templates: the devkit's
+        footer recurs in every one of its man pages): one shared-text record
+        with all its locations, kept ("keep") or handled as a passage ("remove").
         remove_similarity (0.95): a passage is removed only when its copy scores
         at least this (OCR copies with <= 3 % substitutions score >= 0.97;
         rewritten sentences in different reports score 0.90-0.93 and are kept).
+        Copies in different scripts are compared after OpenCC tw2sp phrase
+        conversion when the per-character folding scores below it.
 
     Policy
         keep ("first"): which document of a cluster, and which copy of a
@@ -128,12 +168,21 @@ class DedupeConfig:
     passage_rows: int = 4
     passage_min_bands: int = 2
     passage_margin: int = 100
+    fingerprint_k: int = 13
+    fingerprint_window: int = 8
+    fingerprint_min: int = 5
     align_k: int = 8
     max_gap: int = 24
     max_drift: int = 3
     min_report_chars: int = 12
     report_similarity: float = 0.8
-    min_passage_chars: int = 100
+    paragraph_match: float = 0.8
+    snap_slack: float = 0.25
+    min_passage_chars: int = 32
+    ragged_min_chars: int = 100
+    ragged_similarity: float = 0.98
+    boilerplate_docs: int = 5
+    boilerplate: str = "keep"
     remove_similarity: float = 0.95
     keep: str = "first"
     lsh_backend: str = "datasketch"
@@ -155,10 +204,10 @@ class DedupeConfig:
 
         for name in (
             "ngram", "num_perm", "boilerplate_line_chars", "passage_block", "passage_num_perm",
-            "passage_rows", "passage_min_bands", "passage_margin", "align_k", "max_gap", "min_report_chars", "min_passage_chars", "batch_size",
+            "passage_rows", "passage_min_bands", "passage_margin", "align_k", "max_gap", "min_report_chars", "min_passage_chars", "ragged_min_chars", "boilerplate_docs", "fingerprint_k", "fingerprint_window", "fingerprint_min", "batch_size",
         ):
             positive(name)
-        for name in ("doc_threshold", "doc_similarity", "report_similarity", "remove_similarity"):
+        for name in ("doc_threshold", "doc_similarity", "report_similarity", "remove_similarity", "paragraph_match", "snap_slack", "ragged_similarity"):
             unit(name)
         if not isinstance(self.seed, int) or isinstance(self.seed, bool) or not 0 <= self.seed < 2**32:
             msg = f"seed must be an integer in [0, 2**32), got {self.seed!r}"
@@ -182,6 +231,9 @@ class DedupeConfig:
             raise ValueError(msg)
         if self.lsh_backend not in ("datasketch", "numpy"):
             msg = f'lsh_backend must be "datasketch" or "numpy", got {self.lsh_backend!r}'
+            raise ValueError(msg)
+        if self.boilerplate not in ("keep", "remove"):
+            msg = f'boilerplate must be "keep" or "remove", got {self.boilerplate!r}'
             raise ValueError(msg)
         if self.keep not in ("first", "longest"):
             msg = f'keep must be "first" or "longest", got {self.keep!r}'

@@ -10,11 +10,12 @@ import numpy as np
 from .config import DedupeConfig
 from .keys import KeyedDoc, keyed_many, shingle_hashes_many
 from .minhash import CandidateIndex, signatures, window_pairs
-from .passages import Match, PassageUnits, align_passages, passage_units_many, plan_spans
-from .records import Span
+from .findings import plan_findings, removal_range
+from .passages import Match, PassageUnits, align_passages, fingerprint_pairs, passage_units_many
+from .records import SharedPhrase, Span
 from .verify import cluster, verify_pair
 
-__all__ = ["DedupeResult", "find_duplicates", "apply_removals", "doc_task", "align_task", "align_tasks", "keep_rank"]
+__all__ = ["DedupeResult", "find_duplicates", "apply_removals", "cut_range", "cut_ranges", "with_fingerprint_pairs", "doc_task", "align_task", "align_tasks", "keep_rank"]
 
 Progress = Callable[[str, int, int], None]
 MapFn = Callable[..., Iterable]
@@ -26,14 +27,18 @@ class DedupeResult:
 
     ``clusters``: every document id -> id of the kept document of its cluster
     (itself when unique or kept). ``doc_matches``: each dropped document ->
-    ``(kept document id, similarity)``. ``spans``: duplicated passages in kept
-    documents (offsets into the given texts, end exclusive), sorted by
-    (input position of the document, start).
+    ``(kept document id, similarity)``. ``spans``: the copies of repeated
+    passages in every document, including documents dropped whole (offsets
+    into the given texts, end exclusive), sorted by (input position of the
+    document, start); the copies of one passage share ``Span.passage`` and
+    point at its kept copy. ``phrases``: shorter shared text, one record per
+    phrase with all its locations (never removed).
     """
 
     clusters: dict[str, str] = field(default_factory=dict)
     doc_matches: dict[str, tuple[str, float]] = field(default_factory=dict)
     spans: list[Span] = field(default_factory=list)
+    phrases: list[SharedPhrase] = field(default_factory=list)
 
     def removed(self, doc_id: str) -> list[Span]:
         """The removed spans of one document, sorted by start."""
@@ -199,14 +204,17 @@ def find_duplicates(
     if not cfg.passages:
         return DedupeResult(clusters, doc_matches, [])
 
-    # stage 4: passages in kept documents
+    # stage 4: passages in kept documents, carried over to their dropped members
     live = np.array([i for i in range(n) if roots[i] == i and units[i].start.size], dtype=np.int64)
     spans: list[Span] = []
+    phrases: list[SharedPhrase] = []
     if live.size:
         win_doc = np.concatenate([np.full(units[i].start.size, i, dtype=np.int64) for i in live])
         win_idx = np.concatenate([np.arange(units[i].start.size, dtype=np.int64) for i in live])
         bkeys = np.concatenate([units[i].bands for i in live])
-        tasks = align_tasks(kd, units, window_pairs(win_doc, win_idx, bkeys), cfg)
+        wp = with_fingerprint_pairs(window_pairs(win_doc, win_idx, bkeys),
+                                    fingerprint_pairs([kd[i].key for i in live], live.tolist(), cfg), cfg)
+        tasks = align_tasks(kd, units, wp, cfg)
         matches: list[tuple[int, int, Match]] = []
         report("align", 0, len(tasks))
         done = 0
@@ -215,17 +223,56 @@ def find_duplicates(
             matches.extend(part)
             done += len(batch)
             report("align", done, len(tasks))
-        spans = plan_spans(ids, texts, kd, matches, rank, cfg)
-    return DedupeResult(clusters, doc_matches, spans)
+        dropped = [roots[i] != i for i in range(n)]
+        members: dict[int, list[int]] = {}
+        for i in range(n):
+            if roots[i] != i:
+                members.setdefault(roots[i], []).append(i)
+        spans, phrases = plan_findings(ids, texts, kd, matches, rank, cfg, dropped, members=members)
+    return DedupeResult(clusters, doc_matches, spans, phrases)
+
+
+def cut_range(text: str, span: Span) -> tuple[int, int]:
+    """What removing ``span`` cuts from ``text``: its extent, and for a
+    complete passage also the line breaks after it (:func:`dedupe.findings.removal_range`)."""
+    return removal_range(text, span.start, span.end) if span.kind == "complete" else (span.start, span.end)
+
+
+def with_fingerprint_pairs(pairs: tuple[np.ndarray, ...], fp: np.ndarray, cfg: DedupeConfig) -> tuple[np.ndarray, ...]:
+    """The window pairs plus the fingerprint pairs (:func:`dedupe.passages.fingerprint_pairs`)
+    that no window found, as pairs to align whole (``passage_min_bands`` hits);
+    sorted by ``(doc_a, doc_b)``."""
+    i, j, wa, wb, hits = pairs
+    known = i * (1 << 32) + j
+    new = np.setdiff1d(fp, known)
+    if new.size == 0:
+        return pairs
+    z = np.zeros(new.size, dtype=np.int64)
+    code = np.concatenate([known, new])
+    order = np.argsort(code, kind="stable")
+    return (code[order] >> 32, code[order] & 0xFFFFFFFF, np.concatenate([wa, z])[order], np.concatenate([wb, z])[order],
+            np.concatenate([hits, z + cfg.passage_min_bands])[order])
+
+
+def cut_ranges(text: str, spans: Iterable[Span]) -> list[tuple[int, int]]:
+    """The sorted ranges that removing the ``"removed"`` spans cuts (:func:`cut_range`);
+    where the line breaks one cut takes were also taken by the next one, the next starts after them."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(cut_range(text, sp) for sp in spans if sp.action == "removed"):
+        if out and s < out[-1][1] and not text[s : out[-1][1]].strip():
+            s = out[-1][1]
+        out.append((s, e))
+    return out
 
 
 def apply_removals(text: str, spans: Iterable[Span]) -> str:
-    """``text`` with its ``"removed"`` spans cut out (other spans are ignored).
+    """``text`` with its ``"removed"`` spans cut out (other spans are ignored);
+    a complete passage takes the line breaks after it (:func:`removal_range`).
 
     Raises:
         ValueError: when removed spans overlap or fall outside the text.
     """
-    cuts = sorted((s.start, s.end) for s in spans if s.action == "removed")
+    cuts = cut_ranges(text, spans)
     out = []
     pos = 0
     for start, end in cuts:

@@ -11,7 +11,6 @@ a document disjoint.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -21,6 +20,7 @@ from rapidfuzz.distance import Indel
 from .config import DedupeConfig
 from .keys import KeyedDoc, kgram_hashes, shingle_hashes
 from .minhash import band_keys, window_signatures_many
+from .findings import plan_findings
 from .records import Span
 
 __all__ = ["Match", "PassageUnits", "passage_units", "passage_units_many", "align_passages", "plan_spans"]
@@ -190,23 +190,6 @@ def align_passages(
     return out
 
 
-def _original_range(text: str, doc: KeyedDoc, s: int, e: int, snap: bool) -> tuple[int, int]:
-    off = doc.offsets
-    start = int(off[s])
-    end = int(off[e - 1]) + 1
-    if snap:
-        # take the punctuation/whitespace that trails the passage up to the next
-        # key character or opening bracket/quote (so no orphan "。" or empty
-        # paragraph stays), and any opening bracket/quote directly before it
-        nxt = int(off[e]) if e < len(off) else len(text)
-        while end < nxt and unicodedata.category(text[end]) not in ("Ps", "Pi"):
-            end += 1
-        prev = int(off[s - 1]) + 1 if s > 0 else 0
-        while start > prev and unicodedata.category(text[start - 1]) in ("Ps", "Pi"):
-            start -= 1
-    return start, end
-
-
 def plan_spans(
     ids: Sequence[str],
     texts: Sequence[str],
@@ -214,47 +197,70 @@ def plan_spans(
     matches: Sequence[tuple[int, int, Match]],
     rank: Sequence[tuple],
     cfg: DedupeConfig,
+    dropped: Sequence[bool] | None = None,
 ) -> list[Span]:
-    """Turn aligned matches ``(i, j, match)`` (``a`` is document ``i``, ``b`` is
-    document ``j``; ``i == j`` for repeats inside one document) into spans.
+    """The passage spans of aligned matches ``(i, j, match)`` (``a`` is document
+    ``i``, ``b`` document ``j``; ``i == j`` for repeats inside one document):
+    :func:`dedupe.findings.plan_findings` without the shared phrases."""
+    return plan_findings(ids, texts, docs, matches, rank, cfg, dropped)[0]
 
-    The later copy (larger ``rank`` of its document, then later position) gets
-    the span, with the earlier copy as source. It is ``"removed"`` when it has at
-    least ``min_passage_chars`` key characters and a similarity of at least
-    ``remove_similarity``, else ``"kept"``. Removed spans of one document are
-    made disjoint: taken by start (longest first), an overlapping one is
-    trimmed to start where the previous ends, or kept as a report when what is
-    left is shorter than ``min_passage_chars``. Sorted by (document, start, end).
+
+def fingerprint_pairs(keys: Sequence[str], doc_ids: Sequence[int], cfg: DedupeConfig) -> np.ndarray:
+    """Document pairs that share an exact run of the match key, in the spirit of
+    suffix-array substring dedup: ``packed = a << 32 | b`` (``a <= b``, ``a == b``
+    for a run repeated inside one document), sorted and unique.
+
+    Fingerprints are winnowed ``fingerprint_k``-gram hashes (the minimum of
+    every ``fingerprint_window`` consecutive ones), so every exact run of at
+    least ``fingerprint_k + fingerprint_window - 1`` key chars shares one,
+    however short the copy: candidate windows of two content-defined blocks
+    find copies under ~100 key chars only by chance. A fingerprint held by
+    more than ``boilerplate_docs`` documents is boilerplate (a recurring
+    sentence, a footer) and gives no pair, so the number of pairs is bounded
+    by the documents' length, not by how often a sentence recurs. A pair must
+    share at least ``fingerprint_min`` fingerprints: a copied paragraph of 32
+    key chars holds about 7 (winnowing keeps 2 / (window + 1) of the k-grams),
+    one shared sentence of 20 one or two.
     """
-    cands: dict[int, list[tuple]] = {}
-    for i, j, m in matches:
-        a_later = (rank[i], m.a_start) > (rank[j], m.b_start)
-        if a_later:
-            tgt, ts, te, src, ss, se = i, m.a_start, m.a_end, j, m.b_start, m.b_end
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    k, w = cfg.fingerprint_k, cfg.fingerprint_window
+    hs, ds, ps = [], [], []
+    for d, key in zip(doc_ids, keys):
+        h = kgram_hashes(key, k)
+        if h.size == 0:
+            continue
+        if h.size >= w:
+            pos = np.unique(sliding_window_view(h, w).argmin(axis=1) + np.arange(h.size - w + 1))
         else:
-            tgt, ts, te, src, ss, se = j, m.b_start, m.b_end, i, m.a_start, m.a_end
-        cands.setdefault(tgt, []).append((ts, te, src, ss, se, m.similarity))
-    spans: list[Span] = []
-    for tgt in sorted(cands, key=lambda t: rank[t]):
-        items = sorted(set(cands[tgt]), key=lambda c: (c[0], -c[1], rank[c[2]], c[3]))
-        last_end = 0  # in key coordinates
-        last_orig = 0
-        for ts, te, src, ss, se, sim in items:
-            removable = sim >= cfg.remove_similarity and te - ts >= cfg.min_passage_chars
-            if removable and ts < last_end:
-                cut = last_end - ts
-                if te - last_end >= cfg.min_passage_chars:
-                    ts, ss = last_end, min(ss + cut, se - 1)
-                else:
-                    removable = False
-            s0, e0 = _original_range(texts[tgt], docs[tgt], ts, te, snap=removable)
-            if removable:
-                s0 = max(s0, last_orig)
-                last_orig = e0
-            s1, e1 = _original_range(texts[src], docs[src], ss, se, snap=False)
-            spans.append(Span(ids[tgt], s0, e0, ids[src], s1, e1, sim, "removed" if removable else "kept"))
-            if removable:
-                last_end = te
-    pos = {d: n for n, d in enumerate(ids)}
-    spans.sort(key=lambda sp: (pos[sp.doc_id], sp.start, sp.end, pos[sp.src_doc_id], sp.src_start))
-    return spans
+            pos = np.array([int(h.argmin())])
+        hs.append(h[pos])
+        ds.append(np.full(pos.size, d, dtype=np.int64))
+        ps.append(pos.astype(np.int64))
+    z = np.zeros(0, dtype=np.int64)
+    if not hs:
+        return z
+    h, d, p = np.concatenate(hs), np.concatenate(ds), np.concatenate(ps)
+    order = np.lexsort((p, d, h))
+    h, d, p = h[order], d[order], p[order]
+    codes = []
+    # a run repeated inside one document: the same fingerprint at least k apart
+    same = (h[1:] == h[:-1]) & (d[1:] == d[:-1]) & (p[1:] - p[:-1] >= k)
+    codes.append(d[1:][same] * (1 << 32) + d[1:][same])
+    # one row per (fingerprint, document); fingerprints of 2..cap documents
+    first = np.concatenate([[True], (h[1:] != h[:-1]) | (d[1:] != d[:-1])])
+    h, d = h[first], d[first]
+    starts = np.flatnonzero(np.concatenate([[True], h[1:] != h[:-1]]))
+    counts = np.diff(np.append(starts, h.size))
+    for n in range(2, cfg.boilerplate_docs + 1):
+        at = starts[counts == n]
+        if at.size == 0:
+            continue
+        grp = d[at[:, None] + np.arange(n)]
+        for x in range(n):
+            for y in range(x + 1, n):
+                codes.append(grp[:, x] * (1 << 32) + grp[:, y])
+    if not codes:
+        return z
+    code, count = np.unique(np.concatenate(codes), return_counts=True)
+    return code[count >= cfg.fingerprint_min]

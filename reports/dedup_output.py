@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from seedsift.dedupe.core import cut_range
 from seedsift.dedupe.records import Span
 
 REMOVE = "remove"
@@ -83,7 +84,7 @@ def build_dedup_output(
         for span in by_doc.get(doc_id, []):
             d = decisions.get(span_key(span))
             if (d or (REMOVE if span.action == "removed" else KEEP)) == REMOVE:
-                chosen.append((span.start, span.end, span))
+                chosen.append((*cut_range(text, span), span))
         pieces, pos = [], 0
         for start, end, covered in _merge(chosen):
             first = covered[0]

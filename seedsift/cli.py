@@ -92,8 +92,9 @@ def clean_lines(s: dict) -> list[str]:
 def dedupe_lines(s: dict) -> list[str]:
     return [
         f"dedupe: {s['documents']} documents in {s['clusters']} clusters, "
-        f"{s['documents_removed']} documents removed, {s['passages_found']} duplicated passages found, "
-        f"{s['passages_removed']} removed, {s['characters_removed']:,} of {s['characters_in']:,} characters removed",
+        f"{s['documents_removed']} documents removed, {s['passages_found']} repeated passages found "
+        f"({s.get('passage_copies', s['passages_found'])} copies), {s['passages_removed']} copies removed, "
+        f"{s['characters_removed']:,} of {s['characters_in']:,} characters removed",
     ]
 
 

@@ -242,12 +242,19 @@ DEDUPE_OPTIONS = [
     ("--num-perm", click.IntRange(16, 1024), "num_perm", "MinHash permutations (default 128)."),
     ("--ngram", click.IntRange(1, 32), "ngram", "Character n-gram size of the match keys (default 5)."),
     ("--min-passage-chars", click.IntRange(1), "min_passage_chars",
-     "Shortest passage that is removed, in letters and digits (default 100); shorter ones are only reported."),
+     "Shortest copy of whole paragraphs that is a passage, in letters and digits (default 32); "
+     "shorter shared text is a shared phrase."),
     ("--remove-similarity", click.FloatRange(0.0, 1.0, min_open=True), "remove_similarity",
      "Passages at least this similar are removed (default 0.95); less similar ones are only reported."),
     ("--lsh-backend", click.Choice(["datasketch", "numpy"]), "lsh_backend",
      "Document candidates from datasketch's MinHashLSH (default) or numpy band keys (faster, same pairs)."),
+    ("--boilerplate", click.Choice(["keep", "remove"]), "boilerplate",
+     "Passages whose copies lie in more than 5 document clusters (footers, licences, templates): keep them "
+     "(default; one shared-text record) or remove them like other passages."),
+    ("--no-passages", bool, "passages", "Documents only: find no repeated passages (faster)."),
 ]
+#: Flags that switch a DedupeConfig field *off* (``--no-passages`` sets ``passages=False``).
+NEGATED_FLAGS = {"--no-passages"}
 JOBS_OPTION = ("--jobs", click.IntRange(1), None, "Worker processes (default: all cores).")
 
 
@@ -408,7 +415,12 @@ def make_dedupe_config(values: dict):
     """A DedupeConfig from option values (None = the library default); an impossible combination is a usage error."""
     from seedsift.dedupe import DedupeConfig
 
-    fields = {field: values.get(_dest(opt)) for opt, _, field, _ in DEDUPE_OPTIONS}
+    fields = {}
+    for opt, typ, field, _ in DEDUPE_OPTIONS:
+        value = values.get(_dest(opt))
+        if typ is bool:  # a flag not given leaves the library default
+            value = (opt not in NEGATED_FLAGS) if value else None
+        fields[field] = value
     try:
         return DedupeConfig(**{k: v for k, v in fields.items() if v is not None})
     except ValueError as err:

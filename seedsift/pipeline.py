@@ -142,6 +142,9 @@ def dedupe_stage(
     _write_texts(out, "dedup", "dedup.jsonl", [d for d, _ in kept], [built.texts[d.id] for d, _ in kept], progress)
     atomic.write_jsonl(out / "clusters.jsonl", ({"id": d.id, "cluster": result.clusters.get(d.id, d.id)} for d in docs))
     atomic.write_jsonl(out / "spans.jsonl", (span._asdict() for span in result.spans))
+    atomic.write_jsonl(out / "phrases.jsonl", (
+        {"kind": p.kind, "text": p.text, "key_chars": p.key_chars, "locations": [list(loc) for loc in p.locations]}
+        for p in getattr(result, "phrases", ())))
     atomic.write_jsonl(out / "manifest.jsonl", built.manifest)
     _write_diffs(out, "diffs/dedup", [d for d, _ in kept], [t for _, t in kept], [built.texts[d.id] for d, _ in kept],
                  progress)
@@ -149,7 +152,10 @@ def dedupe_stage(
         "documents": len(docs),
         "clusters": len(set(result.clusters.values())),
         "documents_removed": sum(1 for m in built.manifest if m["type"] == "document"),
-        "passages_found": len(result.spans),
+        "passages_found": len({s.passage for s in result.spans}),
+        "passage_copies": len(result.spans),
+        "shared_phrases": sum(1 for p in getattr(result, "phrases", ()) if p.kind == "phrase"),
+        "boilerplate": sum(1 for p in getattr(result, "phrases", ()) if p.kind == "boilerplate"),
         "passages_removed": sum(1 for m in built.manifest if m["type"] == "passage"),
         "characters_in": sum(len(t) for t in texts),
         "characters_removed": built.removed_chars,

@@ -147,7 +147,7 @@ def _read_spans(path: Path) -> list[Span]:
     spans = []
     for i, rec in enumerate(_read_optional_jsonl(path), 1):
         try:
-            spans.append(Span(**{k: rec[k] for k in SPAN_FIELDS}))
+            spans.append(Span(**{k: rec[k] for k in SPAN_FIELDS if k in rec or k not in Span._field_defaults}))
         except KeyError as err:
             raise InputError(f"{path}:{i}", f"span has no {err.args[0]!r} field") from None
     return spans

@@ -103,7 +103,10 @@ def test_duplicate_block_side_by_side_decide_and_apply(context, run_dir, tmp_pat
     assert 0 < removed_n < total
     page.select_option("#f-status", "")
     page.select_option("#f-doc", label=HOSTILE_DOC)
-    assert count(page)[0] == 1
+    # its document pair, and the copies of 003's passages inside it (action "in_dropped_doc")
+    inside = [s for s in read_jsonl(out / "spans.jsonl") if HOSTILE_DOC in (s["doc_id"], s["src_doc_id"])]
+    assert inside and all(s["action"] == "in_dropped_doc" for s in inside)
+    assert count(page)[0] == 1 + len(inside)
     page.select_option("#f-doc", "")
     page.select_option("#f-kind", "document")
     assert count(page)[0] == 1
@@ -126,7 +129,11 @@ def test_duplicate_block_side_by_side_decide_and_apply(context, run_dir, tmp_pat
     assert box_b["x"] > box_a["x"] + box_a["width"] - 1 and abs(box_a["y"] - box_b["y"]) < 2  # really side by side
     assert "removed" in item.locator(".badge").nth(1).inner_text()
 
-    # Keyboard: j selects the pair, b marks it "keep both".
+    # Keyboard: j selects the pair, b marks it "keep both" (the view narrowed to removed passages:
+    # the dropped hostile page holds copies of the same text)
+    page.select_option("#f-kind", "passage")
+    page.select_option("#f-status", "removed")
+    assert count(page)[0] == 1
     page.locator("body").click(position={"x": 5, "y": 300})
     page.keyboard.press("j")
     assert "sel" in item.get_attribute("class")

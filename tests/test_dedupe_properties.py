@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from seedsift.dedupe import DedupeConfig, apply_removals, find_duplicates, keyed, match_key, shingle_hashes, signatures, verify_pair
+from seedsift.dedupe import DedupeConfig, apply_removals, cut_range, cut_ranges, find_duplicates, keyed, match_key, shingle_hashes, signatures, verify_pair
 from seedsift.synth import common_chars
 
 CHARS = common_chars()[:400] + "，。、；：？！ \n“”（）ABC123,.;"
@@ -83,11 +83,13 @@ def test_removed_spans_reconstruct_text(docs):
         out = apply_removals(text, removed)
         # put the cut pieces back: the original text returns
         rebuilt, pos, cur = [], 0, 0
-        for s in removed:
-            rebuilt.append(out[cur : cur + (s.start - pos)])
-            cur += s.start - pos
-            rebuilt.append(text[s.start : s.end])
-            pos = s.end
+        for s, (c0, c1) in zip(removed, cut_ranges(text, removed)):
+            assert c0 < c1 and text[c0:s.start].strip() == "" and text[s.end:c1].strip() == ""
+            assert (c0, c1) == cut_range(text, s) or c0 > cut_range(text, s)[0]
+            rebuilt.append(out[cur : cur + (c0 - pos)])
+            cur += c0 - pos
+            rebuilt.append(text[c0:c1])
+            pos = c1
         rebuilt.append(out[cur:])
         assert "".join(rebuilt) == text
         if removed:

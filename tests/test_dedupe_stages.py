@@ -317,3 +317,29 @@ def test_lsh_backends_give_identical_results():
     assert r1 == r2
     sigs = signatures([shingle_hashes(match_key(t)[0], 5) for _, t in corpus.docs], 128, 1)
     assert candidate_pairs(sigs, 25, 5, 1, "numpy") == candidate_pairs(sigs, 25, 5, 1, "datasketch")
+
+
+def test_no_passages_flag_gives_documents_only(tmp_path):
+    """``seedsift dedupe --no-passages``: the same clusters, no passage rows, no passage cut."""
+    import json
+    import subprocess
+    import sys
+
+    src = tmp_path / "in"
+    src.mkdir()
+    para = "全国总工会召开会议，部署今年的职工服务工作，要求各级工会把服务职工的各项措施落到实处，切实维护职工合法权益。"
+    a = "春节前夕，记者走访了多家企业，看到生产线上一派繁忙景象，工人们正在加紧赶制订单。" * 2
+    b = "今年以来，该市持续推进老旧小区改造，新增停车位三千余个，居民出行更加便利。" * 2
+    (src / "a.txt").write_text(f"{a}\n\n{para}\n\n{a[::-1]}\n", encoding="utf-8")
+    (src / "b.txt").write_text(f"{b}\n\n{para}\n\n{b[::-1]}\n", encoding="utf-8")
+    outs = {}
+    for flag in ([], ["--no-passages"]):
+        out = tmp_path / ("docs" if flag else "full")
+        res = subprocess.run([sys.executable, "-m", "seedsift", "dedupe", str(src), "--out", str(out), "-q", *flag],
+                             capture_output=True, text=True)
+        assert res.returncode == 0, res.stderr
+        outs[bool(flag)] = out
+    spans = lambda o: (o / "spans.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(spans(outs[False])) == 1 and spans(outs[True]) == []
+    assert (outs[False] / "clusters.jsonl").read_bytes() == (outs[True] / "clusters.jsonl").read_bytes()
+    assert json.loads(spans(outs[False])[0])["action"] == "removed"

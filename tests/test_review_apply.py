@@ -15,7 +15,7 @@ import pytest
 
 from seedsift.reports.dedup_output import document_key
 from test_review_support import (
-    HOSTILE_DOC, SEED_003, make_run, read_jsonl, removed_003_span, seedsift, snapshot,
+    HOSTILE_DOC, SEED_003, make_inputs, make_run, read_jsonl, removed_003_span, seedsift, snapshot,
 )
 
 
@@ -74,12 +74,16 @@ def test_document_decisions_keep_and_drop(run_dir, tmp_path):
     assert dropped and dropped[0]["src_doc_id"] == SEED_003 and dropped[0]["decided_by"] == "reviewer"
 
 
-def test_remove_decision_cuts_a_reported_passage(run_dir, tmp_path):
-    kept = [s for s in read_jsonl(run_dir / "spans.jsonl") if s["action"] == "kept" and s["doc_id"] != HOSTILE_DOC]
-    manifest = read_jsonl(run_dir / "manifest.jsonl")
+def test_remove_decision_cuts_a_reported_passage(tmp_path):
+    # with --remove-similarity 1.0 the 003 block (similarity 0.9994) is only reported
+    out = tmp_path / "out"
+    res = seedsift("run", make_inputs(tmp_path / "in", False), "--out", out, "-q", "--remove-similarity", "1.0")
+    assert res.returncode == 0, res.stderr
+    kept = [s for s in read_jsonl(out / "spans.jsonl") if s["action"] == "kept"]
+    manifest = read_jsonl(out / "manifest.jsonl")
     span = next(s for s in kept if not any(m["doc_id"] == s["doc_id"] and m["start"] <= s["start"] < m["end"] for m in manifest))
-    assert seedsift("apply", write_decisions(tmp_path / "d.json", {key_of(span): "remove"}), run_dir).returncode == 0
-    cut = [m for m in read_jsonl(run_dir / "manifest.jsonl") if m["doc_id"] == span["doc_id"] and m["start"] <= span["start"] < m["end"]]
+    assert seedsift("apply", write_decisions(tmp_path / "d.json", {key_of(span): "remove"}), out).returncode == 0
+    cut = [m for m in read_jsonl(out / "manifest.jsonl") if m["doc_id"] == span["doc_id"] and m["start"] <= span["start"] < m["end"]]
     assert cut and cut[0]["decided_by"] == "reviewer"
 
 

@@ -81,11 +81,11 @@ def dedupe_dataset(client, inputs: Sequence[str], out: str, cfg, progress: Progr
     nparts = records.npartitions
     state = compute_state(client, records[["idx", "id", "text"]], cfg, progress)
     edges = verified_edges(client, state, cfg, nparts, progress)
-    members = dropped_members(client, state, edges, cfg, nparts, progress)
-    members = join_docs(members, state, "k", "k", {"id": "kept"})[["i", "kept_k", "score"]]
+    raw_members = dropped_members(client, state, edges, cfg, nparts, progress)
+    members = join_docs(raw_members, state, "k", "k", {"id": "kept"})[["i", "kept_k", "score"]]
     members = members.rename(columns={"kept_k": "kept"})
     if cfg.passages:
-        spans = passage_spans(client, state, members[["i"]], cfg, nparts, progress)
+        spans, _phrases = passage_spans(client, state, raw_members, cfg, nparts, progress)
     else:
         spans = dd.from_pandas(stages.SPAN_META.copy(), npartitions=1)
     fmt = "parquet" if all(str(p).endswith(PARQUET_SUFFIXES) for p in inputs) else "jsonl"

@@ -118,24 +118,31 @@ def dropped_members(client, state, edges, cfg, n: int, progress: Progress = no_p
 
 
 def passage_spans(client, state, members, cfg, n: int, progress: Progress = no_progress):
-    """Spans of duplicated passages in kept documents, planned per target document."""
+    """Spans of repeated passages in kept documents, carried over to their
+    dropped members, one finding per passage: the matches are aligned on the
+    workers, then planned together on the client (a passage groups copies
+    across documents; the matched texts and the dropped members' texts are
+    gathered there)."""
     import dask.dataframe as dd
 
+    got = members[["i", "k"]].compute()
+    roots = dict(zip(got.i.tolist(), got.k.tolist()))
     dropped = route(members[["i"]], "i", state)
     wins = dd.map_partitions(stages.window_rows, state, dropped, cfg, meta=stages.WIN_META, align_dataframes=False)
     hits = wins.shuffle(on=["band", "bkey"], npartitions=n).map_partitions(stages.window_collisions,
                                                                            meta=stages.COLLISION_META)
     pairs = hits.shuffle(on="code", npartitions=n).map_partitions(stages.window_pairs_part, meta=stages.WPAIR_META)
+    # exact fingerprint candidates (short copies), computed on the client from the kept documents' keys
+    kept = state[~state.idx.isin(list(roots))][["idx", "key"]].compute().sort_values("idx")
+    pairs = dd.from_pandas(stages.add_fingerprint_pairs(pairs.compute(), kept, cfg), npartitions=n)
     joined = join_docs(join_docs(pairs, state, "j", "j", WIN_COLS), state, "i", "i", WIN_COLS)
     matches = persist_with_progress(client, joined.map_partitions(stages.align_rows, cfg, meta=stages.MATCH_META),
                                     "align", progress)
-    targeted = matches.map_partitions(stages.match_targets,
-                                      meta=stages.MATCH_META.assign(tgt=pd.Series([], dtype="int64"),
-                                                                    src=pd.Series([], dtype="int64")))
-    # to the source's partition for its offset map, then to the target's, where all its matches meet
+    targeted = matches.assign(tgt=matches.i, src=matches.j)
     targeted = join_docs(join_docs(targeted, state, "src", "src", DOC_COLS), state, "tgt", "tgt", DOC_COLS)
-    planned = targeted.map_partitions(stages.plan_part, cfg, meta=stages.SPAN_META)
-    return persist_with_progress(client, planned, "spans", progress)
+    extra = state[state.idx.isin(list(roots))][["idx", "id", "text", "code"]].compute()
+    planned, phrases = stages.plan_all(targeted.compute(), cfg, roots, extra)
+    return persist_with_progress(client, dd.from_pandas(planned, npartitions=1), "spans", progress), phrases
 
 
 def run(client, docs: Sequence[tuple[str, str]], cfg, progress: Progress = no_progress,
@@ -159,11 +166,11 @@ def run(client, docs: Sequence[tuple[str, str]], cfg, progress: Progress = no_pr
     for i, k, s in sorted(zip(got.i.tolist(), got.k.tolist(), got.score.tolist())):
         clusters[ids[i]] = ids[k]
         doc_matches[ids[i]] = (ids[k], float(s))
-    spans = []
+    spans, phrases = [], []
     if cfg.passages:
-        planned = passage_spans(client, state, members, cfg, nparts, progress).compute()
-        spans = _ordered_spans(planned, ids)
-    return DedupeResult(clusters, doc_matches, spans)
+        planned, phrases = passage_spans(client, state, members, cfg, nparts, progress)
+        spans = _ordered_spans(planned.compute(), ids)
+    return DedupeResult(clusters, doc_matches, spans, phrases)
 
 
 def _members_of(p: pd.DataFrame) -> pd.DataFrame:

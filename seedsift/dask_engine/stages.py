@@ -20,10 +20,11 @@ import numpy as np
 import pandas as pd
 
 from seedsift.dedupe import DedupeConfig, Span
-from seedsift.dedupe.core import align_task, align_tasks, doc_task
-from seedsift.dedupe.keys import KeyedDoc
+from seedsift.dedupe.core import align_task, align_tasks, doc_task, with_fingerprint_pairs
+from seedsift.dedupe.keys import KeyedDoc, keyed_many
 from seedsift.dedupe.minhash import EMPTY, band_collisions, band_keys
-from seedsift.dedupe.passages import Match, PassageUnits, plan_spans
+from seedsift.dedupe.findings import plan_findings
+from seedsift.dedupe.passages import Match, PassageUnits, fingerprint_pairs
 from seedsift.dedupe.verify import verify_pair
 
 #: Bits of the document position inside a rank code (2**36 = 68 billion documents).
@@ -48,7 +49,8 @@ MATCH_META = frame(i="int64", j="int64", code_i="int64", code_j="int64", a_start
                    b_start="int64", b_end="int64", similarity="float64")
 MEMBER_META = frame(i="int64", k="int64", score="float64")
 SPAN_META = frame(tgt="int64", src="int64", order="int64", doc_id="object", start="int64", end="int64", src_doc_id="object",
-                  src_start="int64", src_end="int64", similarity="float64", action="object")
+                  src_start="int64", src_end="int64", similarity="float64", action="object", kind="object",
+                  key_chars="int64", paragraphs="int64", script="object", reason="object", passage="int64")
 
 
 def rank_code(idx: int, length: int, keep: str) -> int:
@@ -223,7 +225,8 @@ def window_rows(state: pd.DataFrame, dropped: pd.DataFrame, cfg: DedupeConfig) -
     """``(band, bkey, doc, win)`` for every window band key of every kept document of a partition.
 
     ``dropped`` holds the partition's dropped documents (routed here by input
-    position), so their windows never enter the shuffle.
+    position), so their windows never enter the shuffle (their passages are
+    carried over from their kept document when the passages are planned).
     """
     nb = cfg.passage_bands
     docs, wins, keys = [], [], []
@@ -345,55 +348,59 @@ def align_rows(part: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
     })
 
 
-def match_targets(part: pd.DataFrame) -> pd.DataFrame:
-    """Add ``tgt``/``src``: the later copy gets the span, exactly as ``plan_spans`` decides it."""
-    a_later = (part.code_i > part.code_j) | ((part.code_i == part.code_j) & (part.a_start > part.b_start))
-    return part.assign(tgt=part.i.where(a_later, part.j), src=part.j.where(a_later, part.i))
+def add_fingerprint_pairs(pairs: pd.DataFrame, kept: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
+    """The window pairs plus ``dedupe.passages.fingerprint_pairs`` of the kept
+    documents (``idx, key`` rows), merged as ``dedupe.core.with_fingerprint_pairs``."""
+    pairs = pairs.sort_values(["i", "j"], kind="stable")
+    cols = [pairs[c].to_numpy(np.int64) for c in ("i", "j", "wa", "wb", "hits")]
+    fp = fingerprint_pairs(kept.key.tolist(), kept.idx.astype(np.int64).tolist(), cfg)
+    i, j, wa, wb, hits = with_fingerprint_pairs(tuple(cols), fp, cfg)
+    return pd.DataFrame({"i": i, "j": j, "wa": wa, "wb": wb, "hits": hits})
 
 
-def plan_part(part: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
-    """Plan the spans of the target documents of one partition (it holds all matches of each target).
-
-    Calls ``dedupe.passages.plan_spans`` on a sub-corpus of the targets and
-    their sources, in global input order, with matches in the local engine's
-    order (by document pair, then as ``align_passages`` returns them), so each
-    target's spans come out exactly as the local engine plans them.
-    """
+def plan_all(part: pd.DataFrame, cfg: DedupeConfig, roots: dict, extra: pd.DataFrame) -> tuple[pd.DataFrame, list]:
+    """Plan the passages of all matches (one frame: a passage groups copies across
+    documents) with ``dedupe.findings.plan_findings`` on the sub-corpus of the
+    matched documents and the dropped members of their clusters (``extra``:
+    ``idx, id, text, code`` rows), in global input order, exactly as the local engine."""
     if part.empty:
-        return SPAN_META.copy()
-    part = part.sort_values(["i", "j", "a_start", "a_end", "b_start", "b_end", "similarity"], kind="stable")
+        return SPAN_META.copy(), []
     docs: dict[int, tuple] = {}
     for side in ("tgt", "src"):
-        for idx, did, text, off, code in zip(part[side], part[f"id_{side}"], part[f"text_{side}"],
-                                              part[f"off_{side}"], part[f"code_{side}"]):
-            docs[int(idx)] = (did, text, off, int(code))
+        for idx, did, text, code in zip(part[side], part[f"id_{side}"], part[f"text_{side}"], part[f"code_{side}"]):
+            docs[int(idx)] = (did, text, int(code))
+    for idx, did, text, code in zip(extra.idx, extra.id, extra.text, extra.code):
+        if roots.get(int(idx)) in docs:
+            docs[int(idx)] = (did, text, int(code))
     order = sorted(docs)
     local = {g: n for n, g in enumerate(order)}
     ids = [docs[g][0] for g in order]
     texts = [docs[g][1] for g in order]
-    kds = [KeyedDoc("", _arr(docs[g][2], np.int32), np.zeros(0, dtype=np.int32)) for g in order]
-    rank = [(docs[g][3],) for g in order]
+    kds = keyed_many(texts)
+    rank = [(docs[g][2],) for g in order]
+    dropped = [g in roots for g in order]
+    members: dict[int, list[int]] = {}
+    for g in order:
+        if g in roots and roots[g] in local:
+            members.setdefault(local[roots[g]], []).append(local[g])
     matches = [(local[int(i)], local[int(j)], Match(int(a0), int(a1), int(b0), int(b1), float(s)))
                for i, j, a0, a1, b0, b1, s in zip(part.i, part.j, part.a_start, part.a_end, part.b_start, part.b_end, part.similarity)]
-    spans = plan_spans(ids, texts, kds, matches, rank, cfg)
+    spans, phrases = plan_findings(ids, texts, kds, matches, rank, cfg, dropped, members=members)
     idx_of = {docs[g][0]: g for g in order}
-    return pd.DataFrame({
-        "tgt": np.array([idx_of[s.doc_id] for s in spans], dtype=np.int64),
-        "src": np.array([idx_of[s.src_doc_id] for s in spans], dtype=np.int64),
+    out = {f: [getattr(s, f) for s in spans] for f in Span._fields}
+    frame_ = pd.DataFrame({
+        "tgt": np.array([idx_of[d] for d in out["doc_id"]], dtype=np.int64),
+        "src": np.array([idx_of[d] for d in out["src_doc_id"]], dtype=np.int64),
         "order": np.arange(len(spans), dtype=np.int64),
-        "doc_id": pd.Series([s.doc_id for s in spans], dtype="object"),
-        "start": np.array([s.start for s in spans], dtype=np.int64),
-        "end": np.array([s.end for s in spans], dtype=np.int64),
-        "src_doc_id": pd.Series([s.src_doc_id for s in spans], dtype="object"),
-        "src_start": np.array([s.src_start for s in spans], dtype=np.int64),
-        "src_end": np.array([s.src_end for s in spans], dtype=np.int64),
-        "similarity": np.array([s.similarity for s in spans], dtype=np.float64),
-        "action": pd.Series([s.action for s in spans], dtype="object"),
+        **{f: pd.Series(v, dtype=SPAN_META[f].dtype) for f, v in out.items()},
     })
+    return frame_[list(SPAN_META.columns)], phrases
 
 
 def span_records(frame_: pd.DataFrame) -> list[Span]:
     """Span records from planned rows (plain Python ints/floats, as the local engine returns)."""
-    return [Span(d, int(s), int(e), sd, int(ss), int(se), float(sim), a)
-            for d, s, e, sd, ss, se, sim, a in zip(frame_.doc_id, frame_.start, frame_.end, frame_.src_doc_id,
-                                                   frame_.src_start, frame_.src_end, frame_.similarity, frame_.action)]
+    return [Span(d, int(s), int(e), sd, int(ss), int(se), float(sim), a, k, int(kc), int(pg), sc, r, int(ps))
+            for d, s, e, sd, ss, se, sim, a, k, kc, pg, sc, r, ps in zip(
+                frame_.doc_id, frame_.start, frame_.end, frame_.src_doc_id, frame_.src_start, frame_.src_end,
+                frame_.similarity, frame_.action, frame_.kind, frame_.key_chars, frame_.paragraphs, frame_.script,
+                frame_.reason, frame_.passage)]

@@ -1,0 +1,136 @@
+"""Time and peak memory of dedupe at scale: documents only vs documents + passages, and rensa.
+
+    .venv/bin/python benchmarks/bench_scale.py --jsonl CORPUS.jsonl [--jsonl BIGGER.jsonl] [--jobs 2]
+    .venv/bin/python benchmarks/bench_scale.py --mb 10          # a seedsift.synth corpus of about 10 MB
+
+``CORPUS.jsonl`` holds ``{"id", "text"}`` records (for example a labelled corpus
+made by the devkit's ``make_dup_corpus.py --mb 10``; this script never reads the
+devkit itself). Every configuration runs in a fresh process; the wall time is
+measured inside it (reading the corpus excluded), the peak RSS of the whole
+process tree (the run and its worker processes) by sampling ``/proc`` every
+50 ms. Prints a markdown table. Figures are noisy on a shared machine: run it
+when the machine is idle, or say what else was running.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHILD = r"""
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+mode, path, jobs = sys.argv[2], sys.argv[3], int(sys.argv[4])
+docs = [(str(r["id"]), r["text"]) for r in map(json.loads, open(path, encoding="utf-8"))]
+t0 = time.perf_counter()
+if mode == "rensa":
+    from rensa import RMinHash, RMinHashLSH
+    from seedsift.dedupe import match_key
+    from seedsift.dedupe.verify import cluster
+    lsh = RMinHashLSH(threshold=0.5, num_perm=128, num_bands=32)
+    mhs = []
+    for i, (_, text) in enumerate(docs):
+        key = match_key(text)[0]
+        sh = [key[j:j + 5] for j in range(max(1, len(key) - 4))] if key else []
+        m = RMinHash(num_perm=128, seed=1)
+        m.update(sh)
+        mhs.append(m if sh else None)
+        if sh:
+            lsh.insert(i, m)
+    pairs = [(i, j) for i, m in enumerate(mhs) if m is not None for j in lsh.query(m) if j > i and m.jaccard(mhs[j]) >= 0.5]
+    roots = cluster(len(docs), pairs, [(i,) for i in range(len(docs))])
+    extra = {"clusters": len(set(roots))}
+else:
+    from concurrent.futures import ProcessPoolExecutor
+    from seedsift.dedupe import DedupeConfig, find_duplicates
+    from seedsift.dedupe.keys import warm
+    warm()
+    cfg = DedupeConfig(lsh_backend="numpy", passages=(mode == "passages"))
+    with ProcessPoolExecutor(jobs) as ex:
+        r = find_duplicates(docs, cfg, map_fn=ex.map)
+    extra = {"clusters": len(set(r.clusters.values())), "passages": len({getattr(s, "passage", n) for n, s in enumerate(r.spans)}),
+             "copies": len(r.spans)}
+print(json.dumps({"seconds": time.perf_counter() - t0, **extra}))
+"""
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of ``pid`` and all its descendants (0 when gone)."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/statm") as f:
+                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo.extend(int(c) for c in f.read().split())
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total
+
+
+def run(mode: str, path: Path, jobs: int) -> dict:
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(ROOT), mode, str(path), str(jobs)],
+                            stdout=subprocess.PIPE, text=True)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss(proc.pid))
+        time.sleep(0.05)
+    out = proc.stdout.read()
+    if proc.returncode != 0:
+        raise SystemExit(f"{mode} on {path} failed (exit {proc.returncode})")
+    return {**json.loads(out.strip().splitlines()[-1]), "peak_gb": peak / 2**30}
+
+
+def synth_corpus(mb: int, dest: Path) -> Path:
+    sys.path.insert(0, str(ROOT))
+    from seedsift.synth import make_corpus
+
+    n = max(100, int(mb * 2**20 / 1900))  # about 1.9 kB of UTF-8 per synthetic document
+    corpus = make_corpus(n, seed=1)
+    with dest.open("w", encoding="utf-8") as f:
+        for d, t in corpus.docs:
+            f.write(json.dumps({"id": d, "text": t}, ensure_ascii=False) + "\n")
+    return dest
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--jsonl", type=Path, action="append", default=[], help="corpus of {id, text} records")
+    ap.add_argument("--mb", type=int, action="append", default=[], help="synthetic corpus of about this many MB")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--no-rensa", action="store_true")
+    a = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        corpora = list(a.jsonl) + [synth_corpus(mb, Path(tmp) / f"synth_{mb}mb.jsonl") for mb in a.mb]
+        if not corpora:
+            ap.error("give --jsonl or --mb")
+        modes = ["documents", "passages"] + ([] if a.no_rensa else ["rensa"])
+        print(f"load average before: {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores), jobs={a.jobs}\n")
+        print("| corpus | MB | mode | seconds | peak RSS (GB, process tree) | clusters | passages (copies) |")
+        print("|---|---|---|---|---|---|---|")
+        for path in corpora:
+            mb = path.stat().st_size / 2**20
+            res = {m: run(m, path, a.jobs) for m in modes}
+            for m, r in res.items():
+                pc = f"{r['passages']} ({r['copies']})" if m == "passages" else ""
+                print(f"| {path.name} | {mb:.1f} | {m} | {r['seconds']:.1f} | {r['peak_gb']:.2f} | {r['clusters']} | {pc} |")
+            ratio = res["passages"]["seconds"] / max(1e-9, res["documents"]["seconds"])
+            line = f"\n{path.name}: documents + passages = {ratio:.2f}x documents only"
+            if "rensa" in res:
+                line += f", {res['passages']['seconds'] / max(1e-9, res['rensa']['seconds']):.2f}x rensa (documents only)"
+            print(line + "\n")
+        print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
