@@ -162,7 +162,7 @@ def find_boilerplate(text: str, drop: bool = False):
                 s -= 1
         edits.append(Edit(s, e, "", "boilerplate", f"dropped {what}"))
     # merge touching edits
-    merged = []
+    merged: list[Edit] = []
     for ed in edits:
         if merged and ed.start < merged[-1].end:
             continue

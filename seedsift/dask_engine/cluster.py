@@ -92,7 +92,7 @@ def listening_addresses(client) -> list[tuple[str, int]]:
 
     pids = {os.getpid()}
     pids.update(p.pid for p in psutil.Process().children(recursive=True))
-    out = []
+    out: list[tuple[str, int]] = []
     for pid in pids:
         try:
             conns = psutil.Process(pid).net_connections(kind="inet")
