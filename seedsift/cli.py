@@ -116,7 +116,7 @@ def what_next(out: Path, clean: dict | None, dedupe: dict | None, report: bool) 
 def run_dedupe(ui: Ui, docs: list[Doc], texts: list[str], config, jobs: int | None, engine: str = "local",
                scheduler: str | None = None):
     """Run the deduplicator with all cores (or a Dask cluster) and a progress bar per stage."""
-    from dedupe import find_duplicates
+    from seedsift.dedupe import find_duplicates
 
     pairs = [(d.id, t) for d, t in zip(docs, texts)]
     progress = ui.stage_progress("dedupe")
@@ -129,7 +129,7 @@ def run_dedupe(ui: Ui, docs: list[Doc], texts: list[str], config, jobs: int | No
         if jobs > 1 and len(pairs) >= 64:
             from concurrent.futures import ProcessPoolExecutor
 
-            from dedupe.keys import warm
+            from seedsift.dedupe.keys import warm
 
             warm()  # build the script-folding table once; forked workers inherit it
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaners import apply_repairs, clean
+from seedsift.cleaners import apply_repairs, clean
 
 DATA = Path(__file__).resolve().parent / "data" / "clean_heldout.txt"
 HAN = re.compile("[\u4e00-\u9fff]")
