@@ -247,9 +247,10 @@ class Output:
         sys.stdout.buffer.write(self.stdout_body)
         sys.stdout.flush()
 
-    def lines(self) -> list[str]:
+    def lines(self, wrote: bool = False) -> list[str]:
+        """The dry run's list of changes; ``wrote`` adds "wrote DIR/" after a real run."""
         if not self.dry_run:
-            return [] if self.to_stdout else [f"wrote {shown(self.out)}/"]
+            return [f"wrote {shown(self.out)}/"] if wrote and not self.to_stdout else []
         c = self.changes
         head = (f"dry run, nothing written: {shown(self.out)}/ would get {len(c['new'])} new, "
                 f"{len(c['changed'])} changed and {len(c['removed'])} removed files")
@@ -331,7 +332,7 @@ def run(inputs, out, clean_config, dedupe_config, jobs, config_file, as_json, qu
             write_report(stage)
     summary["dry_run"] = output.changes if dry_run else None
     return finish(ui, summary, corpus.errors,
-                  clean_lines(clean_summary) + dedupe_lines(dedupe_summary) + notes + output.lines(),
+                  clean_lines(clean_summary) + dedupe_lines(dedupe_summary) + notes + output.lines(wrote=True),
                   [] if dry_run else what_next(out, clean_summary, dedupe_summary, report=True))
 
 

@@ -242,7 +242,7 @@ def test_hook_declaration():
     import yaml
 
     hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
-    assert set(hooks) == {"seedsift-check", "seedsift-fix"}
+    assert set(hooks) == {"seedsift-check", "seedsift-fix", "seedsift-accept"}
     for h in hooks.values():
         assert h["language"] == "python" and h["require_serial"] is True
         assert h["entry"].split()[:2] == ["seedsift", "check"]
@@ -250,6 +250,7 @@ def test_hook_declaration():
         assert pattern.search("seeds/001_x.txt") and pattern.search("seeds/sub/a.md")
         assert not pattern.search("docs/a.txt") and not pattern.search("seeds/a.json")
     assert "--fix" in hooks["seedsift-fix"]["entry"] and "--fix" not in hooks["seedsift-check"]["entry"]
+    assert "--accept" in hooks["seedsift-accept"]["entry"] and hooks["seedsift-accept"]["stages"] == ["manual"]
 
 
 from hypothesis import given, strategies as st  # noqa: E402

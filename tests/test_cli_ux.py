@@ -486,3 +486,20 @@ def test_no_stale_progress_bar_after_an_interrupt(tmp_path):
     last_bar = max(screen.rfind("doc/s"), screen.rfind("doc]"))
     cleared = screen.rfind("\r", 0, screen.index("seedsift: interrupted"))
     assert last_bar < cleared or last_bar == -1, screen[-800:]
+
+
+def test_command_modules_do_not_import_cli():
+    """cli.py adds the commands of cli_check/cli_review; they share cli_options, never cli (no import circle)."""
+    import ast
+
+    for name in ("cli_check", "cli_review", "cli_options"):
+        tree_ = ast.parse((ROOT / "seedsift" / f"{name}.py").read_text(encoding="utf-8"))
+        imported = {n.module for n in ast.walk(tree_) if isinstance(n, ast.ImportFrom) and n.level == 1}
+        imported |= {a.name for n in ast.walk(tree_) if isinstance(n, ast.Import) for a in n.names}
+        assert "cli" not in imported and "seedsift.cli" not in imported, (name, imported)
+
+
+def test_main_returns_the_exit_code_and_usage_errors_are_2():
+    assert invoke("--version").code == 0
+    assert invoke("clean").code == 2  # missing INPUT
+    assert invoke("nonsense").code == 2

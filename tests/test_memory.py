@@ -87,7 +87,8 @@ def test_200mb_record_in_jsonl_is_refused_without_holding_it(tmp_path):
     assert r["code"] == 1, r["stderr"]
     errs = [l for l in r["stderr"].splitlines() if "could not be processed" not in l]
     assert errs == [f"seedsift: {src}:2: record is 200 MiB; documents over {MAX_DOC_BYTES // MiB} MiB are refused"]
-    ids = [json.loads(l)["id"] for l in (tmp_path / "out/cleaned.jsonl").read_text(encoding="utf-8").splitlines()]
+    # gzipped input gives gzipped output
+    ids = [json.loads(l)["id"] for l in gzip.decompress((tmp_path / "out/cleaned.jsonl.gz").read_bytes()).decode().splitlines()]
     assert ids == ["small", "after"]
     # read in 1 MiB pieces and dropped once past the limit: at most one record's worth (MAX_DOC_BYTES) is
     # buffered before it is known to be too long (plus gzip and allocator slack), never the 200 MB
