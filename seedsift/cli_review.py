@@ -38,10 +38,12 @@ def report(directory: Path, as_json: bool) -> None:
     Reads what `clean` and `dedupe` (or `run`) wrote in DIRECTORY. The page
     needs no network; mail it, open it offline, export decisions for `apply`.
     """
+    from .atomic import output_lock
     from .review import write_report
 
     try:
-        path = write_report(directory)
+        with output_lock(directory):  # not while a run swaps the directory
+            path = write_report(directory)
     except (InputError, UsageProblem, OSError) as err:
         _fail(err)
     _emit(as_json, {"report": str(path), "bytes": path.stat().st_size}, f"wrote {path}")
