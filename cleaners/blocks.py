@@ -18,6 +18,17 @@ _BYLINE = re.compile(r"^(?:(?:本报|新华社|特约)(?:记者|通讯员)[ \u30
 #: page metadata lines: 责任编辑：李四, 来源：新华社, 图片来源：…
 _META = re.compile(r"^[（(【]?(?:责任编辑|本版编辑|编辑|作者|来源|图片来源|校对|审核|监制|统筹|策划|制图|美编|出品|主编|原标题|电话|邮箱|地址|网址|文|图|文/图|图/文)[ \u3000]*[:：/|｜]")
 _CAPTION = re.compile(r"^(?:▲|△|图为|图[:：]|上图|下图|左图|右图)")
+#: numbered captions of tables and figures: 表 6.10. 其它平台上的客户端列表, 图 3 网络拓扑, 表1-2：…
+_NUMBERED_CAPTION = re.compile(r"^[表图][ \u3000]?[0-9０-９]+(?:[.．\-－][0-9０-９]+)*(?:[.．:：][ \u3000]?|[ \u3000])\S")
+#: definition-list items of manuals: a term without Han, then a tab or a run of spaces, then its
+#: description (``-L     遍历符号链接``, ``%e     日，以空格填充``, ``c, u   创建文件``), or an option
+#: glued to its description (``-x显示系统关机记录``)
+_ITEM = re.compile(r"^[ \t]*(?:[^\s\u3400-\u9fff][^\u3400-\u9fff\n]{0,40}?(?:\t| {2,}|\u3000)(?=\S)|--?[A-Za-z][\w-]*(?=[\u3400-\u9fff]))")
+#: attribution lines under a quotation: —— 鲁迅《故乡》, -- Debian 《行为准则》, ——摘自… (short and
+#: without clause punctuation: ``——制定《意见》，面向…`` is a dash-led list item of running text)
+_ATTRIBUTION = re.compile(r"^(?:—{1,2}|-{2})[ \u3000]*[^\s—\-]")
+#: sentence-final marks (full-width, or an ASCII one after a letter) that make a Latin-heavy block prose
+_SENTENCE_END = re.compile(r"(?:[。！？…]|(?<=[^\d\s.])[.!?])[”’）)」』\"']*$")
 _BRACKET_ALONE = re.compile(r"^【[^】]{1,12}】$")
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN = re.compile("[A-Za-z]")
@@ -31,10 +42,23 @@ class Block(NamedTuple):
 
 
 def classify_block(text: str) -> str:
-    """Block type: heading, table, marker, credit, caption, byline, meta, multi, latin, or body.
+    """Block type: heading, table, marker, credit, caption, attribution, item, byline, meta,
+    multi, latin, or body.
+
+    Numbered table/figure captions (``表 6.10. …``, ``图 3 …``) are captions, not text that a
+    sentence could run into; an attribution line under a quotation (``—— 出处``, ``-- 出处``)
+    closes the quotation above it. A Latin-heavy block is ``latin`` (English, commands) unless it
+    contains Han and ends a sentence: then it is prose with embedded names (``如 gnome-core。``)
+    and may be the second half of a split sentence.
 
     >>> [classify_block(t) for t in ["## 标题", "(上接第1版)", "新华社记者 孙瑞博 摄", "▲这是火星", "正文，好。"]]
     ['heading', 'marker', 'credit', 'caption', 'body']
+    >>> [classify_block(t) for t in ["表 6.10. 其它平台上免费 SSH 客户端列表", "图 3 网络拓扑", "-- Debian 《行为准则》第一条"]]
+    ['caption', 'caption', 'attribution']
+    >>> [classify_block(t) for t in ["如 gnome-core。", "see gnome-core 包", "remote hosts are permitted."]]
+    ['body', 'latin', 'latin']
+    >>> [classify_block(t) for t in ["-L     遍历每一个符号链接", "%e     日，以空格填充", "-x显示关机记录", "Linux 系统是一个平台。"]]
+    ['item', 'item', 'item', 'body']
     """
     t = text.strip(" \t\u3000")
     if t.startswith("#"):
@@ -46,8 +70,12 @@ def classify_block(text: str) -> str:
             return "marker"
         if _CREDIT.match(t):
             return "credit"
-    if t[:1] in _CAPTION_START and _CAPTION.match(t):
+    if t[:1] in _CAPTION_START and (_CAPTION.match(t) or _NUMBERED_CAPTION.match(t)):
         return "caption"
+    if t[:1] in "—-" and len(t) <= 40 and _ATTRIBUTION.match(t) and not re.search("[\n，,。；;！？]", t):
+        return "attribution"
+    if _ITEM.match(text) and _HAN.search(t):
+        return "item"
     if "\n" in t:
         return "multi"
     if len(t) <= 40:
@@ -56,11 +84,13 @@ def classify_block(text: str) -> str:
         if _META.match(t):
             return "meta"
     if _LATIN.search(t) and len(_LATIN.findall(t)) > 2 * len(_HAN.findall(t)):
+        if _HAN.search(t) and _SENTENCE_END.search(t):
+            return "body"
         return "latin"
     return "body"
 
 
-_CAPTION_START = set("▲△图上下左右")
+_CAPTION_START = set("▲△图表上下左右")
 _SEP = re.compile(r"\n(?:[ \t\u3000]*\n)+")
 
 

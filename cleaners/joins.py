@@ -12,10 +12,13 @@ from .stutter import Verdict, classify_double
 _TERMINAL = set("。！？!?…")
 _CLOSERS = "”’）)】》」』\"'"
 _NON_INITIAL = set("，、。；：！？）”’》】」』,;:!?)")
-_IN_SENTENCE = set("，,、；;：:")
+_IN_SENTENCE = set("，,、")
+#: block-final marks that introduce what follows (a list, code, a quotation) or close a list
+#: item: the next block starts a new unit, so they are no evidence for a join
+_INTRODUCING = set("：:；;")
 _DANGLING = set("的地得和与及或在对把被将向从以为于之其并而且但跟同给让由按据经")
 _PARTICLE = set("的了着地得们")
-_NUMBERED = re.compile(r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|第[一二三四五六七八九十百\d]+[章节部分篇编条]|\d+[、.．]\D)")
+_NUMBERED = re.compile(r"(?:[0-9]+(?:[.．][0-9]+)+[.．]?[ \u3000]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|第[一二三四五六七八九十百\d]+[章节部分篇编条]|\d+[、.．]\D)")
 _BULLET = re.compile(r"[ \t\u3000]*(?:[-*+•●▪◆■□◇][ \t\u3000])")
 _ALL_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
 _PUNCT = re.compile("[，,、；;：:。！？!?]")
@@ -30,6 +33,9 @@ _SPACED_TITLE = re.compile(r"[^\x00-\x7f][ \u3000]+[^\x00-\x7f]")
 _QUOTED = re.compile(r"“[^“”]*”|（[^（）]*）|\([^()]*\)|《[^《》]*》")
 
 
+_TRAILING_CREDIT = re.compile(r"(?<=[。！？…!?])[ \u3000]*[（(][^（）()\n]{1,30}[)）]$")
+
+
 def _core_end(a: str) -> str:
     return a.rstrip(_CLOSERS)
 
@@ -37,11 +43,27 @@ def _core_end(a: str) -> str:
 def unterminated(a: str) -> bool:
     """True when the block does not end a sentence (closing quotes/brackets ignored).
 
+    A block-final ASCII ``.`` after anything but a digit ends a sentence too: mixed
+    Chinese/English text (manuals, technical news) often closes Chinese sentences with it,
+    while ``版本 2.`` (a digit before it) is a number cut by the break.
+
     >>> unterminated("据不完全统计"), unterminated("他说：“好。”"), unterminated("2020年。")
     (True, False, False)
+    >>> unterminated("显示出所有有效信息."), unterminated("参见 accept(2))."), unterminated("版本 2.")
+    (False, False, True)
+
+    A bracketed credit after the full stop (``……渐入佳境。（王国平）``) does not reopen the sentence.
+
+    >>> unterminated("活动举行。（记者 张三）"), unterminated("使用超文本传输协议（HTTP）")
+    (False, True)
     """
-    core = _core_end(a)
-    return bool(core) and core[-1] not in _TERMINAL
+    core = _TRAILING_CREDIT.sub("", a) if a[-1:] in ")）" else a
+    core = _core_end(core)
+    if not core:
+        return False
+    if core[-1] == "." and len(core) >= 2 and not core[-2].isdigit():
+        return False
+    return core[-1] not in _TERMINAL
 
 
 def _open_depth(a: str) -> int:
@@ -91,23 +113,59 @@ def _spanning_word(a: str, b: str, min_freq: int = 10):
 
 
 #: openers of running text (attribution, time and purpose adverbials) that headlines do not use
-_RUNNING_OPENER = re.compile(r"(?:据|记者从|记者在|随着|近日|日前|截至|经过|根据|为了|由于|通过|今年以来|近年来|目前)")
+#: (not 通过/经过: how-to titles open with them, 通过挂载选项优化文件系统)
+_RUNNING_OPENER = re.compile(r"(?:据|记者从|记者在|随着|近日|日前|截至|根据|为了|由于|今年以来|近年来|目前)")
 
 
 #: a number, or a number and a measure word, waiting for its noun (只有86名|学生)
 _COUNT_END = re.compile(r"(?:[0-9０-９][0-9０-９.]*[万亿千百]?|[一二三四五六七八九十两几百千万]+(?=[名个位项件家台座条种次人元米岁户所批只头辆艘架栋间]$))[名个位项件家台座条种次人元米岁户所批只头辆艘架栋间]?$")
 
 
+#: clause connectives: a segment that opens with one is part of a sentence, not a headline
+_CONNECTIVE = re.compile(r"(?:^|[，,、：:])[ \u3000]*(?:如果|假如|要是|虽然|尽管|因为|所以|但是|而且|并且|即使|只要|除非|然而|不过|因此|否则)")
+
+
 def _running_text(a: str) -> bool:
-    """Cues that a short unpunctuated block is the start of a sentence, not a title."""
-    if _RUNNING_OPENER.match(a) or _COUNT_END.search(a):
+    """Cues that a short block is the start of a sentence, not a title."""
+    if _RUNNING_OPENER.match(a) or _COUNT_END.search(a) or _CONNECTIVE.search(a) or _DATELINE.search(a):
         return True
-    return any(tok == "了" for tok in _lexicon.cut(a))
+    return any(tok in _SENTENCE_TOKENS for tok in _lexicon.cut(a))
+
+
+#: tokens of clauses, rare in headings: aspect 了, modals, adverbs that need a verb, pronouns
+#: that address the reader or refer back, reported speech (…你已经准备好在,
+#: 许可证必须允许对其所属作品的修改, 黎可漂说); a dateline inside the block marks running text too
+_SENTENCE_TOKENS = frozenset("了 已经 必须 应该 能够 可以 将其 如果 只要 就 也 还 并 被 您 你 它 它们 他们 其 说".split())
+
+
+_LATIN_WORD = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+\-/]*")
+_TITLE_SEGMENT = re.compile("[，、：:]")
+
+
+def _visual_length(a: str) -> int:
+    """Length with each Latin word or number counted as one character (``TrueType 和 OpenType
+    字体列表`` is as short a title as ``字体列表`` with two names)."""
+    return len(_LATIN_WORD.sub("x", a).replace(" ", ""))
 
 
 def _title_like(a: str) -> bool:
-    if len(a) <= 25 and not _PUNCT.search(a) and _open_depth(a) == 0:
-        return not _running_text(a)
+    """A short unpunctuated block, or a headline of short segments split by ``，``/``、``/``：``
+    (``共享，拷贝和存档``, ``第四阶段：常规 Debian 系统``), that does not open like running text.
+
+    >>> _title_like("TrueType 和 OpenType 字体列表"), _title_like("监控、控制和启动程序活动")
+    (True, True)
+    >>> _title_like("据统计，今年全国共有"), _title_like("如果你要指定 IRQ 值的话，0 可以")
+    (False, False)
+    """
+    if _open_depth(a) != 0:
+        return False
+    n = _visual_length(a)
+    if n <= 25 and not _PUNCT.search(a):
+        return not _running_text(a) and not _dangling(a)
+    if n <= 14 and not re.search("[，,、；;：:。！？!?]$", a) and not re.search("[；;。！？!?]", a):
+        parts = _TITLE_SEGMENT.split(a)
+        if all(0 < _visual_length(p.strip()) <= 10 for p in parts) and not _running_text(a):
+            return not any(_dangling(p) for p in parts if p.strip())
     if len(a) <= 60:
         stripped = _QUOTED.sub("", a)
         if _SPACED_TITLE.search(stripped) and not re.search("[，,；;。！？]", stripped):
@@ -115,10 +173,33 @@ def _title_like(a: str) -> bool:
     return False
 
 
-def decide(a: str, b: str):
+def _dangling(a: str) -> bool:
+    """The block ends with a function character that needs a continuation (的, 和, 在, 对),
+    as a one-character token of its own: 据 in 数据, 和 in 总和 or 的 in 目的 do not dangle.
+    A final determiner, quantifier, modal or conjunction token (那些, 几个, 只有, 可以, 或者)
+    also waits for what it governs: no title or sentence ends with one.
+
+    >>> _dangling("发展的"), _dangling("二进制数据"), _dangling("一个目的")
+    (True, False, False)
+    >>> _dangling("权限被赋予那些"), _dangling("中有且只有"), _dangling("管理那些事")
+    (True, True, False)
+    """
+    last = _lexicon.cut(a[-6:])[-1]
+    return (a[-1] in _DANGLING and last == a[-1]) or last in _DANGLING_WORDS
+
+
+def decide(a: str, b: str, last: str | None = None):
     """Decide whether body block ``b`` continues unterminated body block ``a``.
 
-    Returns ``(action, reason)`` with action ``join``, ``refuse`` or ``gap``.
+    Returns ``(action, reason)`` with action ``join``, ``refuse`` or ``gap``. ``last`` is the
+    last block of ``a`` when ``a`` is a chain of blocks joined already: whether the text before
+    the break looks like a title is judged on that block alone, so that a long accumulated
+    paragraph does not make the next title look like running text.
+
+    >>> decide("有个例子可以用邮件形式发送信息给root：", "语言环境的重新配置")
+    ('refuse', "A ends with '：' (introduces a list, code or a quotation)")
+    >>> decide("给root发信。语言环境的重新配置", "虽然我们有变量", last="语言环境的重新配置")[0]
+    'refuse'
 
     >>> decide("发挥科技创新的关键和中坚作", "用。他勉励广大科技工作者")
     ('join', 'word across break: 作用')
@@ -158,22 +239,97 @@ def decide(a: str, b: str):
             return "join", f"B starts with particle '{b[0]}'"
     if a[-1] in _IN_SENTENCE:
         return "join", f"A ends with in-sentence punctuation '{a[-1]}'"
+    if a[-1] in _INTRODUCING:
+        return "refuse", f"A ends with '{a[-1]}' (introduces a list, code or a quotation)"
     if a.endswith("——"):
         return "refuse", "A ends with a dash (kicker)"
-    title = _title_like(a)
+    title = _title_like(last if last is not None else a)
     word = _spanning_word(a, b, 100 if title else 10)
     if word:
         return "join", f"word across break: {word}"
     dbl = _boundary_double(a, b)
     if dbl is not None and dbl[1].action == "drop":
         return "join", "unit doubled at the break"
-    if a[-1] in _DANGLING:
+    if _dangling(a):
         return "join", f"A ends with dangling '{a[-1]}'"
     if title:
         return "refuse", "A looks like a title (short, no punctuation)"
+    if _CONNECTIVE.match(b) or _RUNNING_OPENER.match(b):
+        return "refuse", "B opens a new sentence (connective or opener) and nothing links A to it"
+    if not _PUNCT.search(tail := (last if last is not None else a)) and _visual_length(tail) >= 40:
+        return "refuse", "A is a long unpunctuated run (a list of names), not a sentence"
+    if a[-1] == "." and a[-2:-1].isdigit() and not b[0].isdigit():
+        return "refuse", "A ends a sentence with '.' after a number (B does not continue a decimal)"
+    if unterminated(b):
+        return "refuse", "neither A nor B ends a sentence (list items, not one broken sentence)"
     if _HAN_END.match(a[-1]):
-        return "join", "A is body text ending mid-sentence"
+        return "join", _WEAK
     return "refuse", f"A ends with '{a[-1]}'"
+
+
+_WEAK = "A is body text ending mid-sentence"
+#: a paragraph that ends in a byline (…活动举行。本报记者 李明) is complete even without a full stop
+_ENDS_IN_BYLINE = re.compile(r"(?:(?:记者|通讯员|撰稿人?)[ \u3000]*|(?:文|图|摄影)[ \u3000]*[/：:][ \u3000]*)[\u4e00-\u9fff·]{2,4}[)）]?$")
+
+
+def _plain_heading(a: str, last: str, b: str, c: str):
+    """Decide a short title-like block ``b`` (a heading written without ``#``) that sits after
+    unterminated ``a`` and before ``c``. Returns ``(action, reason)``: ``over`` (join ``a`` to
+    ``c``, keep ``b`` as a heading), or :func:`decide`'s verdict on ``a`` → ``b``.
+
+    Such a block is transparent when ``a`` continues into ``c`` and either ``b`` does not run
+    on into ``c`` (a title is complete) or the evidence for ``a`` → ``c`` (a particle, a
+    non-initial mark, a word across the gap) beats the bare "no full stop" of ``a`` → ``b``.
+    When ``b`` is complete and nothing but the missing full stop links ``a`` to it, ``a`` is
+    not continued at all.
+
+    >>> _plain_heading("计算。默认", "计算。默认", "交互式移植", "模式是输出一行文字。")[0]
+    'over'
+    >>> a = "飞行表演队又将不可思议地在天空中跳起更美"
+    >>> _plain_heading(a, a, "朱梦魁", "的“芭蕾”。")[0]
+    'over'
+    >>> _plain_heading("报道称，它们", "报道称，它们", "网络安全", "如果条件允许，即将发布。")[0]
+    'refuse'
+    >>> _plain_heading("报道称，它们", "报道称，它们", "网络安全", "，即将发布。")[0]
+    'over'
+    >>> _plain_heading("报道称，它们", "报道称，它们", "网络安全", "而后发布。")
+    ('over', 'A is body text ending mid-sentence')
+    """
+    ab = decide(a, b, last)
+    runs_on = decide(b, c)[0] == "join"
+    why = _across_heading(a, last, c)
+    if why and (not runs_on or ((ab[0] != "join" or ab[1] == _WEAK) and why != _WEAK)):
+        return "over", why
+    if ab[1] == _WEAK and not runs_on:
+        return "refuse", "B is a title (short, does not run into the next block) and nothing links A to it"
+    return ab
+
+
+def _title_block(b: str) -> bool:
+    b = b.strip(" \t\u3000")
+    return bool(b) and _visual_length(b) <= 25 and _title_like(b)
+
+
+def _across_heading(a: str, last: str, c: str):
+    """Reason to join ``a`` with ``c`` over a heading between them, or None.
+
+    A heading (``#`` or plain) that sits between two halves of a sentence carries no evidence
+    either way: judge ``a`` → ``c`` exactly as if the heading were not there (:func:`decide`),
+    and keep the heading on its own line (it is moved after the repaired paragraph). A
+    paragraph that ends in a byline is complete and is never continued across a heading.
+
+    >>> _across_heading("有许多可供选择的前端用户程序，它们", "有许多可供选择的前端用户程序，它们", "和后端访问方式。")
+    'A is body text ending mid-sentence'
+    >>> _across_heading("活动举行。本报记者 李明", "活动举行。本报记者 李明", "下午，会议开幕。") is None
+    True
+    >>> _across_heading("报告指出：“我国文化的发展", "报告指出：“我国文化的发展", "，不能离开共同成果。”")
+    'A has an open “ closed in B'
+
+    """
+    if _ENDS_IN_BYLINE.search(last):
+        return None
+    action, reason = decide(a, c, last)
+    return reason if action == "join" else None
 
 
 def _strong(a: str, c: str):
@@ -192,6 +348,12 @@ def _strong(a: str, c: str):
 
 
 _FREE_FUNCTION = set("在对是有和与的了把被将从向给为也都就还又")
+#: tokens that govern what follows them (determiners, quantifiers, modals, conjunctions,
+#: two-character prepositions): a block that ends with one as a whole token is unfinished
+_DANGLING_WORDS = frozenset(
+    "那些 这些 一些 有些 某些 那个 这个 每个 各个 几个 一个 一种 各种 所有 许多 很多 只有 只要 除了 "
+    "可以 能够 应该 必须 需要 可能 如果 因为 虽然 但是 并且 而且 或者 以及 还是 对于 关于 通过 根据 "
+    "按照 作为 为了 由于 随着 就是 还有 于是 比如 例如".split())
 
 
 def _boundary_double(a: str, b: str):
@@ -213,7 +375,113 @@ def _boundary_double(a: str, b: str):
             elif v.action == "keep" and v.reason.startswith("both copies") and size >= 2:
                 if _lexicon.cut(tail)[-1] == a[-size:]:
                     v = Verdict("drop", f"at a break, whole word repeated: {v.reason}")
+            if v.action == "keep":
+                v = _recheck_kept_double(joined, i, size, v)
             return size, v
+    return None
+
+
+#: time units and measure words that close a number (１４日, 三项, ５个)
+_NUMBER_UNIT = set("日月年时分秒号个项名位件次台家元岁")
+
+
+def _recheck_kept_double(joined: str, i: int, size: int, v: Verdict) -> Verdict:
+    """Second look at a unit doubled at a break that the in-text rules keep as legitimate.
+
+    In running text 常常, 纷纷 or 一一 are words; at a break the break itself is the likelier
+    cause when the context says so: the unit occurs three times (纷|纷纷), the first copy
+    closes a number and the second starts no common word (１４日|日电), the pair
+    is a word yet one copy belongs to its neighbour (非常|常, 第一|一次), or one copy leaves a
+    longer word (大写字|字母). ``一XX`` reduplications (一个个, 一项项) stay.
+
+    >>> _recheck_kept_double("居民纷纷纷迁移", 3, 1, Verdict("keep", "lexicon: 纷纷(4973)")).action
+    'drop'
+    >>> _recheck_kept_double("１月１４日日电", 4, 1, Verdict("keep", "lexicon: 日日(208)")).action
+    'drop'
+    """
+    unit = joined[i:i + size]
+    j, end = i + size, i + 2 * size
+    word = v.reason[len("lexicon: "):].split("(")[0] if v.reason.startswith("lexicon: ") else ""
+    if word.startswith("一") and len(word) == 2 * size + 1 and joined[i - 1:i] == "一":
+        return v
+    if joined[i - size:i] == unit or joined[end:end + size] == unit:
+        return Verdict("drop", f"at a break, {unit} three times in a row")
+    if size == 1 and unit in _NUMBER_UNIT and joined[i - 1:i].isdigit():
+        if not any(_lexicon.freq(joined[j:y]) >= 100 for y in range(end + 1, min(len(joined), j + 4) + 1)):
+            return Verdict("drop", f"at a break, {unit} closes the number before it")
+    if word == unit * 2 or v.reason.startswith("both copies"):
+        owner = _copy_owned_by_neighbour(joined, i, size)
+        if owner:
+            return Verdict("drop", f"at a break, the pair is a word but {owner}")
+    through = _word_through_one_copy(joined, i, size)
+    if through:
+        return Verdict("drop", f"at a break, one copy leaves the word {through}")
+    return v
+
+
+def _copy_owned_by_neighbour(joined: str, i: int, size: int) -> str | None:
+    """When the doubled pair at a break is itself a word (常常, 个个, 依依), segment the joined
+    text: if no token spans both copies and one copy belongs to a word on its side (非常|常,
+    这个|个, 依|依旧) while the other stands alone, the lone copy is the echo the break made.
+
+    >>> _copy_owned_by_neighbour("非常常相像", 1, 1), _copy_owned_by_neighbour("它依依旧超出", 1, 1)
+    ('the first copy belongs to 非常', 'the second copy belongs to 依旧')
+    >>> _copy_owned_by_neighbour("我常常用电脑", 1, 1) is None
+    True
+    """
+    j, end = i + size, i + 2 * size
+    pos = 0
+    spans = []
+    for tok in _lexicon.cut(joined):
+        spans.append((pos, pos + len(tok), tok))
+        pos += len(tok)
+    left = next((t for s, e, t in spans if e == j and s < i), None)
+    first_alone = any(s == i and e == j for s, e, _ in spans)
+    right = next((t for s, e, t in spans if s == j and e > end), None)
+    second_alone = any(s == j and e == end for s, e, _ in spans)
+    if any(s < j < e for s, e, _ in spans):
+        return _likelier_word(joined, i, size)
+    if left and second_alone and _lexicon.freq(left) >= 20:
+        return f"the first copy belongs to {left}"
+    if right and first_alone and _lexicon.freq(right) >= 20:
+        return f"the second copy belongs to {right}"
+    return None
+
+
+def _word_through_one_copy(joined: str, i: int, size: int) -> str | None:
+    """A dictionary word of three or more characters that runs through the unit once, with
+    text on both sides (大写字|字母 -> 大写字母): the break repeated a character inside a word.
+    Cross-word doubles stay (时间|间隔 -> 时间隔, 两国|国歌 -> 两国歌 are no words).
+
+    >>> _word_through_one_copy("是大写字字母", 3, 1), _word_through_one_copy("时间间隔", 1, 1)
+    ('大写字母', None)
+    """
+    j, end = i + size, i + 2 * size
+    once = joined[:j] + joined[end:]
+    best = None
+    for x in range(max(0, i - 3), i):
+        for y in range(j + 1, min(len(once), j + 4) + 1):
+            w = once[x:y]
+            if len(w) >= 3 and _lexicon.freq(w) >= 10 and (best is None or len(w) > len(best)):
+                best = w
+    return best
+
+
+def _likelier_word(joined: str, i: int, size: int) -> str | None:
+    """The pair is a word that the segmenter prefers (仅仅, 把把, 见见), but a break more often
+    splits a word than a reduplication: when a word ending in the first copy (一把, 能见) or
+    starting with the second (把手) is more frequent than the pair, the second copy
+    is the echo. 常常 stays in 我常|常用 (常用 is rarer than 常常).
+
+    >>> _likelier_word("一把把手", 1, 1), _likelier_word("我常常用", 1, 1)
+    ('一把 is likelier than 把把', None)
+    """
+    j, end = i + size, i + 2 * size
+    pair = _lexicon.freq(joined[i:end])
+    cands = [joined[a:j] for a in range(max(0, i - 3), i)] + [joined[j:b] for b in range(end + 1, min(len(joined), j + 4) + 1)]
+    best = max(cands, key=_lexicon.freq, default="")
+    if best and _lexicon.freq(best) > pair:
+        return f"{best} is likelier than {joined[i:end]}"
     return None
 
 
@@ -266,12 +534,22 @@ def find_joins(text: str):
             k += 1
             continue
         last = acc[1]
+        c = blocks[k + 1] if k + 1 < n and blocks[k + 1].kind == "body" else None
         if b.kind == "body":
             h = history.get(last.text)
             if h is not None and h[0] != last.start and len(last.text) >= 10 and h[1] != b.text:
                 action, reason = "gap", "repeated block: its first copy was followed by other text"
+            elif c is not None and _title_block(b.text):
+                action, reason = _plain_heading(acc[0], last.text, b.text, c.text)
+                if action == "over":
+                    pending.append(b.text)
+                    acc = do_join(acc, last.end, c, reason, over=b._replace(kind="title"))
+                    _remember(history, blocks, k)
+                    _remember(history, blocks, k + 1)
+                    k += 2
+                    continue
             else:
-                action, reason = decide(acc[0], b.text)
+                action, reason = decide(acc[0], b.text, last.text)
             _remember(history, blocks, k)
             if action == "join":
                 acc = do_join(acc, last.end, b, reason)
@@ -283,9 +561,8 @@ def find_joins(text: str):
             acc = (b.text, b)
             k += 1
             continue
-        if b.kind in ("heading", "credit", "marker", "caption") and k + 1 < n and blocks[k + 1].kind == "body":
-            c = blocks[k + 1]
-            why = _strong(acc[0], c.text)
+        if b.kind in ("heading", "credit", "marker", "caption") and c is not None:
+            why = _across_heading(acc[0], last.text, c.text) if b.kind == "heading" else _strong(acc[0], c.text)
             if why:
                 pending.append(b.text)
                 acc = do_join(acc, last.end, c, why, over=b)

@@ -18,10 +18,48 @@ _LINE = re.compile(r"[^\n]+")
 _PARENS = re.compile(r"[()]")
 _NUM_LEFT = re.compile(r"[0-9.%‰℃]+$")
 _NUM_RIGHT = re.compile(r"[0-9.%‰℃]+")
+#: closing quotes: an ASCII mark between a Latin word and one of these ends quoted English
+_CLOSE_QUOTE = "”’\"'"
+#: converted marks that take their own spacing: a space after them is part of the ASCII style
+_ABSORBS_SPACE = set(",;:!?)")
 
 
 def _is_cjk(ch: str) -> bool:
     return bool(ch) and _CJK_CHAR.match(ch) is not None
+
+
+def _left(line: str, i: int) -> str:
+    """The character left of ``line[i]``, looking past one space (``字符 , 这里``).
+
+    >>> _left("字符 ,", 3), _left("a  ,", 3), _left(",", 0)
+    ('符', ' ', '')
+    """
+    if i >= 2 and line[i - 1] == " " and line[i - 2] != " ":
+        return line[i - 2]
+    return line[i - 1] if i else ""
+
+
+def _right(line: str, i: int) -> str:
+    """The character at ``line[i]`` or, when that is one space, the one after it
+    (``unstable, 因为``: the comma's context is 因).
+
+    >>> _right(", 因为", 1), _right(",  x", 1), _right(",", 1)
+    ('因', ' ', '')
+    """
+    n = len(line)
+    if i < n and line[i] == " " and i + 1 < n and line[i + 1] != " ":
+        return line[i + 1]
+    return line[i] if i < n else ""
+
+
+def _ends_quoted_latin(line: str, s: int, e: int) -> bool:
+    """True when the run ``line[s:e]`` sits between a Latin word and a closing quote:
+    it ends a quoted English sentence (``“See you tomorrow!”``) and stays ASCII.
+
+    >>> _ends_quoted_latin("说“tomorrow!”", 10, 11), _ends_quoted_latin("真的吗?”", 3, 4)
+    (True, False)
+    """
+    return s > 0 and line[s - 1].isascii() and line[s - 1].isalpha() and e < len(line) and line[e] in _CLOSE_QUOTE
 
 
 def _line_edits(line: str, base: int, edits: list) -> None:
@@ -38,8 +76,14 @@ def _line_edits(line: str, base: int, edits: list) -> None:
         for k in new:
             chars[k] = _FULL[line[k]]
         current = "".join(chars)
+    n = len(line)
     for k in sorted(convert):
-        edits.append(Edit(base + k, base + k + 1, _FULL[line[k]], "punctuation", convert[k]))
+        end = k + 1
+        if (line[k] in _ABSORBS_SPACE and end + 1 < n and line[end] == " "
+                and (end + 1) not in convert and _is_cjk(current[end + 1])):
+            end += 1  # "包, 你" -> "包，你": the full-width mark carries its own space
+        reason = convert[k] + (" (and the space after it)" if end > k + 1 else "")
+        edits.append(Edit(base + k, base + end, _FULL[line[k]], "punctuation", reason))
 
 
 def _conversions(line: str) -> dict:
@@ -65,15 +109,19 @@ def _conversions(line: str) -> dict:
             convert[a] = "paren pair in Chinese context"
             convert[b] = "paren pair in Chinese context"
     for i in lone:
-        prev = line[i - 1] if i else ""
-        nxt = line[i + 1] if i + 1 < n else ""
+        prev = _left(line, i)
+        nxt = _right(line, i + 1)
         if _is_cjk(prev) or _is_cjk(nxt):
             convert[i] = "unpaired paren next to Chinese"
     for m in _RUN.finditer(line):
         s, e = m.span()
-        prev = line[s - 1] if s else ""
-        nxt = line[e] if e < n else ""
+        prev = _left(line, s)
+        nxt = _right(line, e)
         run = m.group()
+        if _ends_quoted_latin(line, s, e):
+            continue
+        if run == "::" and e < n and line[e].isascii() and (line[e].isalpha() or line[e] == "_"):
+            continue  # a scope operator in code (::html::init, std::string)
         if not (_is_cjk(prev) or _is_cjk(nxt)):
             # numbers between Chinese words: 增长32.48%,2022年 (look past the digits)
             left = _NUM_LEFT.search(line, 0, s)
@@ -83,7 +131,7 @@ def _conversions(line: str) -> dict:
             ctx = [line[li - 1] if li > 0 else None, line[ri] if ri < n else None]
             if not ((left or right) and all(c is None or _is_cjk(c) for c in ctx) and any(ctx)):
                 continue
-        if len(run) == 1 and prev.isdigit() and nxt.isdigit():
+        if len(run) == 1 and s and e < n and line[s - 1].isdigit() and line[e].isdigit():
             if run == ":":
                 continue  # time or ratio 10:30
             if run == "," and re.match(r"\d{3}(?!\d)", line[e:e + 4]):
@@ -96,13 +144,15 @@ def _conversions(line: str) -> dict:
 
 
 def find_punctuation(text: str):
-    """Edits for :func:`normalize_punctuation`; only lines that contain a Han character are touched."""
+    """Edits for :func:`normalize_punctuation`; only lines that contain a Han character are
+    touched, and never a line with a tab: tab-separated rows are tables (package lists, option
+    tables) whose cells mix code, English and Chinese, so ASCII there is usually literal."""
     edits: list = []
     if not any(c in text for c in ",;:!?()~"):
         return edits, []
     for m in _LINE.finditer(text):
         line = m.group()
-        if not _HAN.search(line) or not any(c in line for c in ",;:!?()~"):
+        if "\t" in line or not _HAN.search(line) or not any(c in line for c in ",;:!?()~"):
             continue
         _line_edits(line, m.start(), edits)
     return edits, []
@@ -115,7 +165,10 @@ def normalize_punctuation(text: str) -> str:
     A mark is in Chinese context when a neighbour (past any run of ASCII marks) is Han, CJK
     punctuation, a full-width form, a curly quote, an em dash or an ellipsis. Left alone:
     decimals (32.48万), times and ratios (10:30), thousands separators (1,000), ``互联网+``,
-    lines without any Han character (English, code), and ``f(x)`` calls with Latin content.
+    lines without any Han character (English, code), tab-separated table rows, ``f(x)`` calls
+    with Latin content, and ``!``/``?`` that end a quoted English sentence (``tomorrow!”``).
+    Context looks past one space (``unstable, 因为``), and a converted mark absorbs the one
+    space after it, since the full-width mark already carries its spacing (``包, 你`` → ``包，你``).
 
     >>> normalize_punctuation("会议指出,要坚持(一)项原则:好!时间10:30,共1,000人,增长32.48%")
     '会议指出，要坚持（一）项原则：好！时间10:30，共1,000人，增长32.48%'
@@ -123,6 +176,10 @@ def normalize_punctuation(text: str) -> str:
     '2022年～2024年； print(x) and f(a, b)'
     >>> normalize_punctuation("Hello, world! (no Chinese here)")
     'Hello, world! (no Chinese here)'
+    >>> normalize_punctuation("使用 unstable, 因为它新; 他说“See you tomorrow!”")
+    '使用 unstable，因为它新；他说“See you tomorrow!”'
+    >>> normalize_punctuation("cp\\t复制文件(递归)\\tcoreutils")
+    'cp\\t复制文件(递归)\\tcoreutils'
     """
     edits, _ = find_punctuation(text)
     return splice(text, edits)

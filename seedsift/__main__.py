@@ -1,6 +1,8 @@
 """``python -m seedsift`` is the ``seedsift`` command."""
 
+import sys
+
 from .cli import main
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,4 +1,4 @@
-"""The accepted-flags baseline: flags a person reviewed once and accepted never block again.
+"""The baseline: flags and duplicates a person reviewed once and accepted never block again.
 
 The file (``.seedsift-baseline.json`` at the repository root by default) is
 small, sorted and meant to be committed, like a linter baseline. An entry is
@@ -10,7 +10,12 @@ file and moving the flagged passage to another line::
       {"path": "seeds/new.txt", "kind": "gap", "hash": "3f1c...", "text": "第一段的末尾"}
     ]}
 
-``text`` (the start of the flagged text) is only there for a reviewer reading a diff.
+A reviewed duplicate is an entry of kind ``duplicate`` whose hash covers the
+copied passage's match key (or, for a whole-page duplicate, the page it
+copies), see :func:`seedsift.check.duplicate_key_text`.
+
+``text`` (the start of the flagged text, or what a duplicate copies) is only
+there for a reviewer reading a diff.
 """
 
 from __future__ import annotations
@@ -89,12 +94,13 @@ class Baseline:
     def accepts(self, file: Path, kind: str, before: str) -> bool:
         return (self.rel(file), kind, flag_hash(kind, before)) in self._keys
 
-    def add(self, file: Path, kind: str, before: str) -> bool:
+    def add(self, file: Path, kind: str, before: str, note: str | None = None) -> bool:
+        """Accept one finding (``before`` is what the hash covers, ``note`` what a reader sees); False if known."""
         key = (self.rel(file), kind, flag_hash(kind, before))
         if key in self._keys:
             return False
         self._keys.add(key)
-        self.entries.append({"path": key[0], "kind": kind, "hash": key[2], "text": before[:40]})
+        self.entries.append({"path": key[0], "kind": kind, "hash": key[2], "text": (before if note is None else note)[:40]})
         return True
 
     def save(self) -> None:

@@ -36,7 +36,7 @@ from cleaners import CleanConfig
 
 from . import atomic
 from .baseline import Baseline
-from .corpus import _read_text_file
+from .corpus import _read_text_file, shown
 from .lexicon_cache import warm_lexicon
 from .errors import InputError
 from .index import Index, _warn_default, doc_keys, fingerprints, list_pages, open_corpus_index, sha256_text
@@ -70,10 +70,13 @@ class Finding(NamedTuple):
     end: int = 0
     src_start: int = 0
     src_end: int = 0
+    left: str = ""  # text just before ``before`` on its line (context for a reader)
+    right: str = ""  # text just after it
+    exact: bool = False  # a document duplicate whose text equals its source's
 
     def as_dict(self) -> dict:
         d = self._asdict()
-        if self.category != "duplicate":
+        if not self.src_path:
             for k in ("src_path", "src_line", "src_end_line", "similarity", "src_start", "src_end"):
                 d.pop(k)
         return d
@@ -84,11 +87,15 @@ class Finding(NamedTuple):
         return self.category in ("repair", "fixed", "duplicate", "error")
 
 
-def show(s: str, limit: int = 40) -> str:
+#: Characters of context shown on each side of a repair or flag.
+CONTEXT_CHARS = 8
+
+
+def show(s: str, limit: int = 40, quote: str = '"') -> str:
     """A repair's text for one output line: quoted, newlines visible, CJK as is, long text cut."""
     if len(s) > limit:
         s = s[: limit // 2] + "…" + s[-(limit // 2):]
-    out = ['"']
+    out = [quote]
     for c in s:
         if c == "\n":
             out.append("\\n")
@@ -104,19 +111,58 @@ def show(s: str, limit: int = 40) -> str:
             out.append(f"\\u{ord(c):04x}")
         else:
             out.append(c)
-    out.append('"')
+    out.append(quote)
     return "".join(out)
 
 
+def show_in_context(left: str, mid: str, right: str, limit: int = 40) -> str:
+    """``"…left⏎⏎right…"``: a change with the text around it; line breaks drawn as ⏎, other controls escaped.
+
+    >>> show_in_context("据不完全统计", "\\n\\n", "计，协同推进")
+    '"…据不完全统计⏎⏎计，协同推进…"'
+    >>> show_in_context("", ",", "")
+    '","'
+    """
+    def vis(t: str, n: int) -> str:
+        return show(t, n, quote="").replace("\\n", "⏎")
+
+    return ('"' + ("…" if left else "") + vis(left, limit) + vis(mid, limit) + vis(right, limit)
+            + ("…" if right else "") + '"')
+
+
+def context_of(text: str, start: int, end: int, n: int = CONTEXT_CHARS) -> tuple[str, str]:
+    """Up to ``n`` characters on each side of ``text[start:end]``, not reaching past the neighbouring line breaks.
+
+    >>> context_of("第一行\\n据不完全统计\\n\\n计，协同推进\\n末行", 10, 12, 4)
+    ('完全统计', '计，协同')
+    """
+    lo = max(0, start - n)
+    left = text[lo:start]
+    left = left[left.rfind("\n") + 1:]
+    right = text[end:end + n]
+    cut = right.find("\n")
+    return left, right if cut < 0 else right[:cut]
+
+
+def where(path: str, a: int, b: int) -> str:
+    """``path line 5`` or ``path lines 5-9`` (paths escaped)."""
+    return f"{shown(path)} line {a}" if a == b else f"{shown(path)} lines {a}-{b}"
+
+
 def format_finding(f: Finding) -> str:
-    if f.category == "duplicate":
-        return (f"{f.path}:{f.line}-{f.end_line} duplicates {f.src_path}:{f.src_line}-{f.src_end_line} "
-                f"(similarity {f.similarity:.2f})")
+    if f.category in ("duplicate", "accepted") and f.src_path:
+        if f.kind == "document":
+            if f.exact:
+                return f"{shown(f.path)} is a copy of {shown(f.src_path)}"
+            return f"{shown(f.path)} duplicates {shown(f.src_path)} as a whole (similarity {f.similarity:.2f})"
+        verb = "duplicates" if f.line == f.end_line else "duplicate"
+        return f"{where(f.path, f.line, f.end_line)} {verb} {where(f.src_path, f.src_line, f.src_end_line)} (similarity {f.similarity:.2f})"
     if f.category == "error":
-        return f"{f.path}: {f.reason}"
+        return f"{shown(f.path)}: {f.reason}"
     if f.category in ("flag", "accepted"):
-        return f"{f.path}:{f.line}: {f.kind} (flag, review): {show(f.before)} — {f.reason}"
-    return f"{f.path}:{f.line}: {f.kind}: {show(f.before)} → {show(f.after)}"
+        return f"{shown(f.path)}:{f.line}: {f.kind} (flag, review): {show_in_context(f.left, f.before, f.right)} — {f.reason}"
+    return (f"{shown(f.path)}:{f.line}: {f.kind}: {show_in_context(f.left, f.before, f.right)} → "
+            f"{show_in_context(f.left, f.after, f.right)}")
 
 
 # --------------------------------------------------------------------------- line numbers
@@ -145,6 +191,20 @@ def flag_key_text(before: str) -> str:
     return match_key(before)[0] or before.strip()
 
 
+def duplicate_key_text(f: Finding, text: str, cwd: Path, baseline: Baseline | None) -> str:
+    """What a baseline entry of an accepted duplicate covers, so it survives unrelated edits.
+
+    A passage: the match key of the copied text (edits elsewhere in either
+    page, moving the passage, or fixing its punctuation keep it accepted; a
+    change inside it needs a new review). A whole document: the source page
+    it duplicates (edits that keep it a duplicate of that page keep it accepted).
+    """
+    if f.kind == "document":
+        src = baseline.rel(cwd / f.src_path) if baseline is not None else f.src_path
+        return f"document\0{src}"
+    return "passage\0" + flag_key_text(text[f.start:f.end])
+
+
 def clean_findings(display: str, file: Path, text: str, config: CleanConfig, baseline: Baseline | None,
                    *, fix: bool, clean: Callable[[str, CleanConfig], Sequence] | None = None) -> tuple[list[Finding], str]:
     """Repairs and flags of one page; returns ``(findings, text after --fix)``.
@@ -165,15 +225,17 @@ def clean_findings(display: str, file: Path, text: str, config: CleanConfig, bas
     if applied:
         cat = "fixed" if fix else "repair"
         findings += [Finding(display, r.line or line_of(text, r.start), r.line or line_of(text, r.start), cat, r.kind,
-                             r.before, r.after, r.reason, start=r.start, end=r.end) for r in applied]
+                             r.before, r.after, r.reason, start=r.start, end=r.end,
+                             **dict(zip(("left", "right"), context_of(text, r.start, r.end)))) for r in applied]
         if fix:
             new_text = cleaners.apply_repairs(text, applied)
             flags = [r for r in clean(new_text, config) if not r.applied]
     for r in flags:
         accepted = baseline is not None and baseline.accepts(file, r.kind, flag_key_text(r.before))
         ln = r.line or line_of(new_text, r.start)
+        left, right = context_of(new_text, r.start, r.end)
         findings.append(Finding(display, ln, ln, "accepted" if accepted else "flag", r.kind, r.before, r.after,
-                                r.reason, start=r.start, end=r.end))
+                                r.reason, start=r.start, end=r.end, left=left, right=right))
     return findings, new_text
 
 
@@ -296,7 +358,8 @@ def duplicate_findings(targets: Sequence[Target], ix: Index, config, cwd: Path,
             c, d = line_range(texts[dup_of], 0, len(texts[dup_of]))
             findings.append(Finding(t.display, a, b, "duplicate", "document", src_path=shown[ids[dup_of]],
                                     src_line=c, src_end_line=d, similarity=sim, start=0, end=len(t.text),
-                                    src_start=0, src_end=len(texts[dup_of])))
+                                    src_start=0, src_end=len(texts[dup_of]),
+                                    exact=t.text.strip() == texts[dup_of].strip()))
             continue
         if not config.passages:
             continue
@@ -341,6 +404,7 @@ class CheckOptions:
     clean_config: CleanConfig = field(default_factory=CleanConfig)
     dedupe_config: object = None
     baseline_path: Path | None = None
+    dry_run: bool = False  # with fix: compute the fixed text, write nothing (report.diffs); with accept: save nothing
 
 
 @dataclass
@@ -349,8 +413,10 @@ class CheckReport:
     findings: list[Finding] = field(default_factory=list)
     fixed: list[str] = field(default_factory=list)
     accepted_now: int = 0
+    accepted_duplicates: int = 0
     index: list[dict] = field(default_factory=list)
     seconds: float = 0.0
+    diffs: dict[str, str] = field(default_factory=dict)  # --fix --dry-run: what --fix would change, per file
 
     def blocking(self, allow_flags: bool) -> list[Finding]:
         return [f for f in self.findings if f.blocking(allow_flags)]
@@ -361,7 +427,7 @@ class CheckReport:
     def as_dict(self, allow_flags: bool) -> dict:
         counts = Counter(f.category for f in self.findings)
         return {"files": self.files, "exit_code": self.exit_code(allow_flags), "fixed": self.fixed,
-                "counts": dict(sorted(counts.items())), "accepted_now": self.accepted_now,
+                "counts": dict(sorted(counts.items())), "accepted_now": self.accepted_now, "diffs": self.diffs,
                 "findings": [f.as_dict() for f in self.findings], "index": self.index,
                 "seconds": round(self.seconds, 3)}
 
@@ -410,7 +476,7 @@ def check_files(paths: Sequence[Path], opts: CheckOptions, *, cwd: Path | None =
                 if attempt:
                     raise
                 (warn or _warn_default)(f"{opts.index_path or root}: index failed ({err}); rebuilding it")
-    if opts.accept and baseline is not None and report.accepted_now:
+    if opts.accept and baseline is not None and report.accepted_now and not opts.dry_run:
         baseline.save()
     report.seconds = time.perf_counter() - t0
     return report
@@ -425,7 +491,8 @@ def _check_group(ix: Index | None, group: list[Target], opts: CheckOptions, cwd:
     """
     findings: list[Finding] = []
     fixed: list[str] = []
-    accepted_now: list[tuple[Path, str, str]] = []
+    diffs: dict[str, str] = {}
+    accepted_now: list[tuple[Path, str, str, str]] = []
     targets = []
     clean = cached_clean(ix) if ix is not None else None
     for t in group:
@@ -434,10 +501,14 @@ def _check_group(ix: Index | None, group: list[Target], opts: CheckOptions, cwd:
             found, new_text = clean_findings(t.display, t.path, text, opts.clean_config, baseline, fix=opts.fix,
                                              clean=clean)
             if opts.accept and baseline is not None:
-                accepted_now += [(t.path, f.kind, flag_key_text(f.before)) for f in found if f.category == "flag"]
+                accepted_now += [(t.path, f.kind, flag_key_text(f.before), f.before) for f in found if f.category == "flag"]
                 found = [f._replace(category="accepted") if f.category == "flag" else f for f in found]
             findings.extend(found)
-            if opts.fix and new_text != text:
+            if opts.fix and new_text != text and opts.dry_run:
+                from reports.diff import unified_diff
+
+                diffs[t.display] = unified_diff(text, new_text, t.display)
+            elif opts.fix and new_text != text:
                 try:
                     atomic.write_bytes(t.path, new_text.encode(t.encoding))
                 except UnicodeEncodeError as err:
@@ -464,14 +535,25 @@ def _check_group(ix: Index | None, group: list[Target], opts: CheckOptions, cwd:
         else:
             found = duplicate_findings(targets, ix, opts.dedupe_config, cwd)
             ix.cache_put(key, [f._asdict() for f in found])
-        findings.extend(found)
+        by_display = {t.display: t for t in targets}
+        for f in found:
+            t = by_display[f.path]
+            key_text = duplicate_key_text(f, t.text, cwd, baseline)
+            if baseline is not None and baseline.accepts(t.path, "duplicate", key_text):
+                f = f._replace(category="accepted")
+            elif opts.accept and baseline is not None:
+                accepted_now.append((t.path, "duplicate", key_text, f"{f.kind} of {baseline.rel(cwd / f.src_path)}"))
+                f = f._replace(category="accepted")
+            findings.append(f)
     report.findings.extend(findings)
     report.fixed.extend(fixed)
+    report.diffs.update(diffs)
     if info is not None:
         report.index.append(info)
-    for file, kind, key_text in accepted_now:
-        if baseline.add(file, kind, key_text):
+    for file, kind, key_text, note in accepted_now:
+        if baseline.add(file, kind, key_text, note):
             report.accepted_now += 1
+            report.accepted_duplicates += kind == "duplicate"
 
 
 def _rel_in(path: Path, root: Path) -> str | None:

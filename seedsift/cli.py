@@ -1,109 +1,42 @@
-"""The ``seedsift`` command line: parse, call the pipeline, translate errors into exit codes.
+"""The ``seedsift`` command line: parse, call the pipeline, format; errors become exit codes.
 
-Exit codes: 0 everything processed; 1 some input could not be processed (each
-named on stderr in one line) or, for ``check``, something was found or fixed;
-2 usage errors (bad options, output inside the input, unusable output dir);
-3 an output could not be written (disk full); 4 a worker process died;
-5 the output directory is busy; 129/130/143 SIGHUP/Ctrl-C/SIGTERM (see seedsift.errors).
+Exit codes (one mapping, :func:`seedsift.cli_options.exit_code_for`): 0
+everything processed; 1 some input could not be processed (each named on
+stderr in one line), or, for ``check``, something was found or fixed; 2 usage
+errors only (bad options, output inside the input, an unusable --out); 3 an
+output could not be written (disk full: the line names the file); 4 a worker
+process died (out of memory); 5 another seedsift is writing the output
+directory; 129/130/143 SIGHUP/Ctrl-C/SIGTERM (see seedsift.errors).
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import gzip
 import json
 import os
 import shutil
 import signal
 import sys
-from collections.abc import Iterable
+import tempfile
 from pathlib import Path
 
 import click
-from tqdm import tqdm
-
-from cleaners import CleanConfig
 
 from . import __version__, atomic, outputs, pipeline
-from .corpus import MAX_CORPUS_BYTES, Corpus, CorpusTooLarge, Doc, read_corpus
-from .errors import InputError, UsageProblem, WorkerDied, describe, exit_code
+from .cli_options import (EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, Ui, close_all_bars, config_dict, default_corpus,
+                          error_message, exit_code_for, output_options, with_configs)
+from .corpus import MAX_CORPUS_BYTES, Corpus, CorpusTooLarge, Doc, read_corpus, shown
+from .errors import InputError, UsageProblem, WorkerDied
 
-SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
-
-
-def default_seeds() -> Path:
-    """The shipped seed pages: the default corpus of ``seedsift run`` (in the checkout, next to the package)."""
-    if not SEEDS_DIR.is_dir():
-        raise UsageProblem(
-            f"no INPUT given and the shipped seeds/ directory is not at {SEEDS_DIR} "
-            "(it comes with a checkout installed with `pip install -e .`); name the pages to process"
-        )
-    return SEEDS_DIR
+#: Per-document lines in a text summary before "… N more" (``--json`` lists every one).
+MAX_DOC_LINES = 20
 
 
-class Ui:
-    """Output policy shared by the commands: stdout for results, stderr for progress and errors."""
-
-    def __init__(self, quiet: bool, as_json: bool) -> None:
-        self.quiet = quiet
-        self.as_json = as_json
-
-    def progress(self, it: Iterable, desc: str = "", total: int | None = None) -> Iterable:
-        # tqdm(disable=None) turns itself off when stderr is not a terminal.
-        return tqdm(it, desc=desc, total=total, disable=True if self.quiet else None, file=sys.stderr, unit="doc", leave=False)
-
-    def error(self, err: Exception) -> None:
-        click.echo(f"seedsift: {err}", err=True)
-
-
-def common_output_options(f):
-    f = click.option("--max-corpus-mb", type=click.IntRange(1), default=None, help=f"Refuse inputs larger than this (default {MAX_CORPUS_BYTES // 2**20} MiB).")(f)
-    f = click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")(f)
-    f = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")(f)
-    return f
-
-
-def clean_options(f):
-    f = click.option("--keep-punctuation", is_flag=True, help="Do not convert ASCII punctuation in Chinese text to full width.")(f)
-    f = click.option("--script", type=click.Choice(["keep", "simplified", "traditional", "taiwan"]), default="keep", show_default=True, help="Convert the script with OpenCC.")(f)
-    f = click.option("--drop-boilerplate", is_flag=True, help="Remove continuation markers, 广告 and photo credits instead of only recording them.")(f)
-    return f
-
-
-def dedupe_options(f):
-    f = click.option("--keep", type=click.Choice(["first", "longest"]), default="first", show_default=True, help="Which copy of a duplicate survives.")(f)
-    f = click.option("--threshold", type=click.FloatRange(0.0, 1.0, min_open=True), default=None, help="Jaccard threshold of the document MinHash-LSH (default 0.5; candidates are verified).")(f)
-    f = click.option("--similarity", type=click.FloatRange(0.0, 1.0, min_open=True), default=None, help="Verified similarity that makes two documents duplicates (default 0.85).")(f)
-    f = click.option("--num-perm", type=click.IntRange(16, 1024), default=None, help="MinHash permutations (default 128).")(f)
-    f = click.option("--ngram", type=click.IntRange(1, 32), default=None, help="Character n-gram size of the match keys (default 5).")(f)
-    f = click.option("--min-passage-chars", type=click.IntRange(1), default=None, help="Shortest passage that is removed, in letters and digits (default 100); shorter ones are only reported.")(f)
-    f = click.option("--remove-similarity", type=click.FloatRange(0.0, 1.0, min_open=True), default=None, help="Passages at least this similar are removed (default 0.95); less similar ones are only reported.")(f)
-    f = click.option("--lsh-backend", type=click.Choice(["datasketch", "numpy"]), default=None, help="Document candidates from datasketch's MinHashLSH (default) or numpy band keys (faster, same pairs).")(f)
-    f = click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="Worker processes (default: all cores).")(f)
-    return f
-
-
-def make_clean_config(keep_punctuation: bool, script: str, drop_boilerplate: bool) -> CleanConfig:
-    return CleanConfig(fix_punctuation=not keep_punctuation, script=script, drop_boilerplate=drop_boilerplate)
-
-
-def make_dedupe_config(keep, threshold, num_perm, ngram, min_passage_chars, similarity=None,
-                       remove_similarity=None, lsh_backend=None):
-    from dedupe import DedupeConfig
-
-    given = {"keep": keep, "doc_threshold": threshold, "num_perm": num_perm, "ngram": ngram,
-             "min_passage_chars": min_passage_chars, "doc_similarity": similarity,
-             "remove_similarity": remove_similarity, "lsh_backend": lsh_backend}
-    try:
-        return DedupeConfig(**{k: v for k, v in given.items() if v is not None})
-    except ValueError as err:
-        raise click.UsageError(str(err)) from None
-
-
-def config_dict(cfg) -> dict:
-    """The dedupe options as recorded in run.json (so a run can be reproduced)."""
-    import dataclasses
-
-    return {f.name: getattr(cfg, f.name) for f in dataclasses.fields(cfg)}
+def max_corpus_option(f):
+    return click.option("--max-corpus-mb", type=click.IntRange(1), default=None,
+                        help=f"Refuse inputs larger than this (default {MAX_CORPUS_BYTES // 2**20} MiB).")(f)
 
 
 def check_paths(inputs: list[Path], out: Path) -> None:
@@ -112,15 +45,15 @@ def check_paths(inputs: list[Path], out: Path) -> None:
         if not os.path.lexists(p):
             continue
         if p.is_dir() and atomic.is_within(out, p):
-            raise UsageProblem(f"output directory {out} is inside the input {p}; choose another --out")
+            raise UsageProblem(f"output directory {shown(out)} is inside the input {shown(p)}; choose another --out")
         if atomic.is_within(p, out):
-            raise UsageProblem(f"input {p} is inside the output directory {out}; choose another --out")
+            raise UsageProblem(f"input {shown(p)} is inside the output directory {shown(out)}; choose another --out")
 
 
 def load(ui: Ui, inputs: list[Path], max_corpus_mb: int | None = None) -> Corpus:
     limit = max_corpus_mb * 2**20 if max_corpus_mb else MAX_CORPUS_BYTES
     try:
-        corpus = read_corpus(inputs, limit)
+        corpus = read_corpus(inputs, limit, progress=ui.progress)
     except CorpusTooLarge as err:
         raise UsageProblem(str(err)) from None
     for err in corpus.errors:
@@ -128,16 +61,24 @@ def load(ui: Ui, inputs: list[Path], max_corpus_mb: int | None = None) -> Corpus
     return corpus
 
 
-def finish(ui: Ui, summary: dict, corpus: Corpus, lines: list[str]) -> None:
-    summary["errors"] = [str(e) for e in corpus.errors]
-    if ui.as_json:
-        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
-    else:
-        for line in lines:
-            click.echo(line)
-    if corpus.errors:
-        click.echo(f"seedsift: {len(corpus.errors)} input(s) could not be processed (see above)", err=True)
-        sys.exit(1)
+def finish(ui: Ui, summary: dict, errors: list, lines: list[str], advice: list[str] = ()) -> int:
+    """Print the result (text or JSON) and the closing advice; the exit code (1 when an input failed)."""
+    summary["errors"] = [str(e) for e in errors]
+    ui.result(summary, lines)
+    if errors:
+        ui.error(f"{len(errors)} input(s) could not be processed (see above)")
+        return 1
+    if not ui.as_json:
+        for line in advice:
+            ui.note(line)
+    return EXIT_OK
+
+
+def capped(lines: list[str], what: str, limit: int = MAX_DOC_LINES) -> list[str]:
+    """At most ``limit`` lines, then one line saying how many more and where they are."""
+    if len(lines) <= limit:
+        return lines
+    return lines[:limit] + [f"  … {len(lines) - limit} more {what} (--json lists all)"]
 
 
 def clean_lines(s: dict) -> list[str]:
@@ -146,9 +87,7 @@ def clean_lines(s: dict) -> list[str]:
         lines.append(f"  repaired  {kind:<16} {n:>6}")
     for kind, n in s["flags_by_kind"].items():
         lines.append(f"  flagged   {kind:<16} {n:>6}")
-    for doc, n in s["repairs_by_document"].items():
-        lines.append(f"  {doc}: {n} repairs")
-    return lines
+    return lines + capped([f"  {shown(doc)}: {n} repairs" for doc, n in s["repairs_by_document"].items()], "documents")
 
 
 def dedupe_lines(s: dict) -> list[str]:
@@ -159,12 +98,30 @@ def dedupe_lines(s: dict) -> list[str]:
     ]
 
 
-def run_dedupe(ui: Ui, docs: list[Doc], texts: list[str], config, jobs: int | None, engine: str = "local", scheduler: str | None = None):
-    """Run the deduplicator with both cores (or a Dask cluster) and a progress bar per stage."""
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def what_next(out: Path, clean: dict | None, dedupe: dict | None, report: bool) -> list[str]:
+    """The closing line: which file to open and what waits there."""
+    parts = []
+    if dedupe is not None:
+        if dedupe["documents_removed"]:
+            parts.append(f"{plural(dedupe['documents_removed'], 'document')} removed")
+        parts.append(f"{plural(dedupe['passages_removed'], 'passage')} removed")
+    if clean is not None:
+        parts.append(f"{plural(clean['flags'], 'flag')} to review")
+    where = shown(out / "report.html") if report else shown(out) + "/"
+    return [f"open {where}: {', '.join(parts)}" if parts else f"wrote {where}"]
+
+
+def run_dedupe(ui: Ui, docs: list[Doc], texts: list[str], config, jobs: int | None, engine: str = "local",
+               scheduler: str | None = None):
+    """Run the deduplicator with all cores (or a Dask cluster) and a progress bar per stage."""
     from dedupe import find_duplicates
 
     pairs = [(d.id, t) for d, t in zip(docs, texts)]
-    progress, bars = stage_progress(ui, "dedupe")
+    progress = ui.stage_progress("dedupe")
     try:
         if engine == "dask":
             from .dask_engine import find_duplicates_dask
@@ -181,162 +138,332 @@ def run_dedupe(ui: Ui, docs: list[Doc], texts: list[str], config, jobs: int | No
                 return find_duplicates(pairs, config, map_fn=lambda f, *its: pool.map(f, *its, chunksize=16), progress=progress)
         return find_duplicates(pairs, config, progress=progress)
     finally:
-        for bar in bars.values():
-            bar.close()
+        ui.close_bars()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class PipelineGroup(click.Group):
+    """Lists the commands in pipeline order (the order they are added), not alphabetically."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+@click.group(cls=PipelineGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+             epilog="Options of run, dedupe, check and index can also come from .seedsift.toml or "
+                    "[tool.seedsift] in pyproject.toml (the nearest from the corpus upwards). "
+                    "Shell completion: eval \"$(_SEEDSIFT_COMPLETE=bash_source seedsift)\" "
+                    "(zsh_source, fish_source for other shells).")
 @click.version_option(__version__, prog_name="seedsift")
 def cli() -> None:
     """Clean and deduplicate Chinese news corpora, explaining every change.
 
     \b
-    seedsift run                  clean + dedupe + report the shipped seeds/ into out/
+    seedsift run                  clean + dedupe + report ./seeds into out/
     seedsift clean IN... --out D  repair OCR and line-break damage
     seedsift dedupe IN... --out D remove duplicated documents and passages
     seedsift report D             write D/report.html for review
     """
 
 
-@cli.command()
+def input_options(f):
+    """``--max-corpus-mb``, ``--format`` and ``--dry-run``: what the reading and writing commands share."""
+    f = click.option("--dry-run", is_flag=True, help="Do everything but write: print which output files would be "
+                     "new, changed or removed.")(f)
+    f = click.option("--format", "fmt", type=click.Choice(["auto", "jsonl"]), default="auto", show_default=True,
+                     help="Output texts as files (text input) or JSONL records like the input (auto), or always as "
+                          "JSONL records {\"id\", \"text\"} (jsonl). Gzipped input gives gzipped output.")(f)
+    return max_corpus_option(f)
+
+
+def as_records(docs: list[Doc]) -> list[Doc]:
+    """``--format jsonl``: file documents become ``{"id", "text"}`` records (written to one JSONL file)."""
+    return [d if d.record is not None else dataclasses.replace(d, rel=None, record={"id": d.id, "text": d.text})
+            for d in docs]
+
+
+def read_inputs(ui: Ui, inputs: list[Path], max_corpus_mb: int | None, fmt: str) -> Corpus:
+    corpus = load(ui, inputs, max_corpus_mb)
+    if fmt == "jsonl":
+        corpus.docs = as_records(corpus.docs)
+    return corpus
+
+
+def is_stdout(out: Path) -> bool:
+    return os.fspath(out) == "-"
+
+
+def check_output(out: Path) -> None:
+    """What :func:`seedsift.atomic.staged_directory` refuses, refused before any work (also for --dry-run)."""
+    if out.exists() and not out.is_dir():
+        raise UsageProblem(f"{shown(out)}: exists and is not a directory; choose another --out")
+    if out.is_dir() and any(out.iterdir()) and not (out / atomic.MARKER).exists():
+        raise UsageProblem(f"{shown(out)}: exists and is not a seedsift output directory (no {atomic.MARKER}); "
+                           "refusing to replace it")
+
+
+class Output:
+    """Where a command writes: ``--out DIR`` (staged, swapped in at the end), a dry run, or ``--out -``.
+
+    A dry run and ``-`` stage into a temporary directory that is removed
+    afterwards; ``changes`` then lists what a real run would have changed in
+    DIR, and ``records()`` gives the JSONL that ``-`` prints.
+    """
+
+    def __init__(self, out: Path, *, dry_run: bool, keep_existing: bool = True) -> None:
+        self.out, self.dry_run, self.keep_existing = out, dry_run, keep_existing
+        self.to_stdout = is_stdout(out)
+        self.changes: dict[str, list[str]] = {}
+        self.stdout_body = b""
+
+    @contextlib.contextmanager
+    def stage(self):
+        if not (self.dry_run or self.to_stdout):
+            with atomic.staged_directory(self.out, keep_existing=self.keep_existing) as stage:
+                yield stage
+            return
+        with tempfile.TemporaryDirectory(prefix="seedsift-") as tmp:
+            stage = Path(tmp) / "out"
+            if self.keep_existing and not self.to_stdout and self.out.is_dir():
+                shutil.copytree(self.out, stage, symlinks=True)
+            else:
+                stage.mkdir()
+            yield stage
+            if self.to_stdout:
+                self.stdout_body = self._records(stage)
+            else:
+                self.changes = tree_changes(self.out, stage)
+
+    @staticmethod
+    def _records(stage: Path) -> bytes:
+        for name in ("dedup.jsonl", "cleaned.jsonl"):
+            if (stage / name).is_file():
+                return (stage / name).read_bytes()
+            if (stage / f"{name}.gz").is_file():
+                return gzip.decompress((stage / f"{name}.gz").read_bytes())
+        return b""
+
+    def emit_records(self) -> None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(self.stdout_body)
+        sys.stdout.flush()
+
+    def lines(self) -> list[str]:
+        if not self.dry_run:
+            return [] if self.to_stdout else [f"wrote {shown(self.out)}/"]
+        c = self.changes
+        head = (f"dry run, nothing written: {shown(self.out)}/ would get {len(c['new'])} new, "
+                f"{len(c['changed'])} changed and {len(c['removed'])} removed files")
+        rows = [f"  {what:<8} {shown(rel)}" for what in ("new", "changed", "removed") for rel in c[what]]
+        return [head] + capped(rows, "files")
+
+
+def tree_changes(old: Path, new: Path) -> dict[str, list[str]]:
+    """Files of ``new`` that ``old`` lacks, that differ, and files of ``old`` that ``new`` lacks (relative POSIX paths)."""
+    def files(root: Path) -> dict[str, Path]:
+        if not root.is_dir():
+            return {}
+        return {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if p.is_file()}
+
+    a, b = files(old), files(new)
+    same = lambda x, y: x.stat().st_size == y.stat().st_size and x.read_bytes() == y.read_bytes()  # noqa: E731
+    ignore = {atomic.MARKER}  # run.json always differs (it records the run)
+    return {"new": [k for k in b if k not in a and k not in ignore],
+            "changed": [k for k in b if k in a and k not in ignore and not same(a[k], b[k])],
+            "removed": [k for k in a if k not in b]}
+
+
+def stdout_needs_records(out: Path, corpus: Corpus) -> None:
+    if is_stdout(out) and any(d.record is None for d in corpus.docs):
+        raise UsageProblem("--out - writes JSONL records to stdout; the input has text files: add --format jsonl")
+
+
+@cli.command(short_help="Clean, deduplicate and write the review report (all stages).")
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("out"), show_default=True, help="Output directory.")
-@clean_options
-@dedupe_options
-@common_output_options
-def run(inputs, out, keep_punctuation, script, drop_boilerplate, keep, threshold, similarity, num_perm, ngram, min_passage_chars, remove_similarity, lsh_backend, jobs, as_json, quiet, max_corpus_mb):
+@with_configs(clean=True, dedupe=True, jobs=True)
+@input_options
+@output_options
+def run(inputs, out, clean_config, dedupe_config, jobs, config_file, as_json, quiet, max_corpus_mb, fmt, dry_run):
     """Run the whole pipeline: clean, then deduplicate the cleaned text, then write the report.
 
-    With no INPUT the shipped seeds/ directory is processed.
+    INPUT: files, directories (recursively *.txt, *.md), JSONL(.gz) files of
+    {"id", "text"} records, or - for JSONL on stdin. With no INPUT ./seeds is
+    processed, or, where there is none, the demo pages shipped with seedsift.
 
     \b
     Example:
         seedsift run                       # seeds/ -> out/
         seedsift run pages/ --out review/
+        seedsift run pages/ --dry-run      # what would change in out/
     """
     ui = Ui(quiet, as_json)
-    inputs = list(inputs) or [default_seeds()]
+    if is_stdout(out):
+        raise UsageProblem("run writes a directory (with report.html); use `seedsift clean` or `dedupe` for --out -")
+    inputs = list(inputs) or [default_corpus(ui, demo=True)]
     check_paths(inputs, out)
-    clean_cfg = make_clean_config(keep_punctuation, script, drop_boilerplate)
-    dedupe_cfg = make_dedupe_config(keep, threshold, num_perm, ngram, min_passage_chars, similarity, remove_similarity, lsh_backend)
-    corpus = load(ui, inputs, max_corpus_mb)
+    check_output(out)
+    corpus = read_inputs(ui, inputs, max_corpus_mb, fmt)
     if not corpus.docs:
-        finish(ui, {"documents": 0}, corpus, ["nothing to do: no readable documents"])
-        return
-    with atomic.staged_directory(out, keep_existing=False) as stage:
+        return finish(ui, {"documents": 0}, corpus.errors, ["nothing to do: no readable documents"])
+    output = Output(out, dry_run=dry_run, keep_existing=False)
+    notes: list[str] = []
+    with output.stage() as stage:
         previous = outputs.previous_summary(out)  # read under the output lock
         pipeline.write_doc_index(stage, corpus.docs)
-        texts, clean_summary = pipeline.clean_stage(stage, corpus.docs, clean_cfg, lambda it: ui.progress(it, "clean"))
-        result = run_dedupe(ui, corpus.docs, texts, dedupe_cfg, jobs)
+        texts, clean_summary = pipeline.clean_stage(stage, corpus.docs, clean_config, ui.progress)
+        result = run_dedupe(ui, corpus.docs, texts, dedupe_config, jobs)
         kept, dropped = outputs.carry_decisions(previous, result)
-        _, dedupe_summary = pipeline.dedupe_stage(stage, corpus.docs, texts, result, kept or None)
+        _, dedupe_summary = pipeline.dedupe_stage(stage, corpus.docs, texts, result, kept or None, progress=ui.progress)
         ids = [d.id for d in corpus.docs]
         summary = {"seedsift": __version__, "command": "run", "inputs": [str(p) for p in inputs],
-                   "options": {"clean": clean_cfg._asdict(), "dedupe": config_dict(dedupe_cfg)},
+                   "config_file": str(config_file) if config_file else None,
+                   "options": {"clean": clean_config._asdict(), "dedupe": config_dict(dedupe_config)},
                    "clean": clean_summary, "dedupe": dedupe_summary,
                    "stage_inputs": {"clean": outputs.fingerprint(ids, [d.text for d in corpus.docs]),
                                     "dedupe": outputs.fingerprint(ids, texts)}}
-        notes = []
         if kept or dropped:
             summary["apply"] = outputs.decisions_summary(kept, dropped, result, dedupe_summary, os.fspath(out / atomic.MARKER))
             notes.append(outputs.decisions_line(out, kept, dropped))
         pipeline.write_run_summary(stage, summary)
-        report_lines = write_report_if_available(stage)
-    finish(ui, summary, corpus, clean_lines(clean_summary) + dedupe_lines(dedupe_summary) + notes + report_lines + [f"wrote {out}/"])
+        from .review import write_report
+
+        with ui.step("write report.html"):
+            write_report(stage)
+    summary["dry_run"] = output.changes if dry_run else None
+    return finish(ui, summary, corpus.errors, clean_lines(clean_summary) + dedupe_lines(dedupe_summary) + notes + output.lines(),
+                  [] if dry_run else what_next(out, clean_summary, dedupe_summary, report=True))
 
 
-def refresh_report(stage: Path) -> None:
-    """A report left by an earlier stage would describe outputs that just changed: rewrite it."""
-    if (stage / "report.html").exists():
-        write_report_if_available(stage)
-
-
-def write_report_if_available(stage: Path) -> list[str]:
-    from .review import write_report
-
-    write_report(stage)
-    return ["report: report.html"]
-
-
-@cli.command()
+@cli.command(short_help="Repair OCR and line-break damage; record every repair.")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", "-o", type=click.Path(path_type=Path), required=True, help="Output directory.")
-@clean_options
-@common_output_options
-def clean(inputs, out, keep_punctuation, script, drop_boilerplate, as_json, quiet, max_corpus_mb):
+@click.option("--out", "-o", type=click.Path(path_type=Path), required=True,
+              help="Output directory, or - for the cleaned JSONL records on stdout (the summary then goes to stderr).")
+@with_configs(clean=True)
+@input_options
+@output_options
+def clean(inputs, out, clean_config, config_file, as_json, quiet, max_corpus_mb, fmt, dry_run):
     """Repair OCR and line-break damage; write cleaned/, repairs.jsonl and diffs/.
 
-    INPUT: files, directories (recursively *.txt, *.md) or JSONL(.gz) with {"id", "text"} records.
+    INPUT: files, directories (recursively *.txt, *.md), JSONL(.gz) files of
+    {"id", "text"} records, or - for JSONL on stdin.
     """
     ui = Ui(quiet, as_json)
     inputs = list(inputs)
-    check_paths(inputs, out)
-    cfg = make_clean_config(keep_punctuation, script, drop_boilerplate)
-    corpus = load(ui, inputs, max_corpus_mb)
+    if not is_stdout(out):
+        check_paths(inputs, out)
+        check_output(out)
+    corpus = read_inputs(ui, inputs, max_corpus_mb, fmt)
+    stdout_needs_records(out, corpus)
     summary: dict = {"seedsift": __version__, "command": "clean", "inputs": [str(p) for p in inputs],
-                     "options": {"clean": cfg._asdict()}}
-    if corpus.docs:
-        with atomic.staged_directory(out) as stage:
-            pipeline.write_doc_index(stage, corpus.docs)
-            texts, summary["clean"] = pipeline.clean_stage(stage, corpus.docs, cfg, lambda it: ui.progress(it, "clean"))
-            ids = [d.id for d in corpus.docs]
-            settled, removed = outputs.settle_generations(
-                stage, "clean", outputs.fingerprint(ids, [d.text for d in corpus.docs]), outputs.fingerprint(ids, texts))
-            if removed:
-                ui.error(outputs.describe_removed(out, "clean", removed))
-            summary.update(settled)
-            pipeline.write_run_summary(stage, summary)
-            refresh_report(stage)
-    finish(ui, summary, corpus, clean_lines(summary["clean"]) if "clean" in summary else ["nothing to do: no readable documents"])
+                     "config_file": str(config_file) if config_file else None,
+                     "options": {"clean": clean_config._asdict()}}
+    if not corpus.docs:
+        return finish(ui, summary, corpus.errors, ["nothing to do: no readable documents"])
+    output = Output(out, dry_run=dry_run)
+    with output.stage() as stage:
+        pipeline.write_doc_index(stage, corpus.docs)
+        texts, summary["clean"] = pipeline.clean_stage(stage, corpus.docs, clean_config, ui.progress)
+        ids = [d.id for d in corpus.docs]
+        settled, removed = outputs.settle_generations(
+            stage, "clean", outputs.fingerprint(ids, [d.text for d in corpus.docs]), outputs.fingerprint(ids, texts))
+        if removed:
+            ui.error(outputs.describe_removed(out, "clean", removed))
+        summary.update(settled)
+        pipeline.write_run_summary(stage, summary)
+        refresh_report(stage)
+    summary["dry_run"] = output.changes if dry_run else None
+    lines = clean_lines(summary["clean"]) + output.lines()
+    if output.to_stdout:
+        return finish_stdout(ui, output, summary, corpus.errors, lines, "repairs.jsonl and diffs")
+    return finish(ui, summary, corpus.errors, lines, [] if dry_run else
+                  [f"`seedsift report {shown(out)}` writes the review page: "
+                   f"{plural(summary['clean']['flags'], 'flag')} to review"])
 
 
-@cli.command()
+def finish_stdout(ui: Ui, output: Output, summary: dict, errors: list, lines: list[str], dropped: str) -> int:
+    """``--out -``: the records on stdout; the summary (text or JSON) on stderr; say what was not kept."""
+    output.emit_records()
+    summary["errors"] = [str(e) for e in errors]
+    for line in ([json.dumps(summary, ensure_ascii=False)] if ui.as_json else lines):
+        click.echo(line, err=True)
+    ui.note(f"--out - keeps only the records; {dropped} were not written (use --out DIR to keep them)")
+    if errors:
+        ui.error(f"{len(errors)} input(s) could not be processed (see above)")
+        return 1
+    return EXIT_OK
+
+
+@cli.command(short_help="Find duplicated documents and passages; remove them.")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("--out", "-o", type=click.Path(path_type=str), required=True, help="Output directory (a URL such as s3://… with --engine dask and JSONL/Parquet input).")
+@click.option("--out", "-o", type=click.Path(path_type=str), required=True,
+              help="Output directory (a URL such as s3://… with --engine dask and JSONL/Parquet input), "
+                   "or - for the deduplicated JSONL records on stdout.")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True, help="Run on this machine or on a Dask cluster.")
 @click.option("--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster on 127.0.0.1).")
 @click.option("--index", "index_path", is_flag=False, flag_value="default", default=None, metavar="[PATH]",
               help="Also bring the persistent index of each input directory up to date (default location "
                    "DIR/.seedsift/index.sqlite), so later `seedsift check` runs need no re-run.")
-@dedupe_options
-@common_output_options
-def dedupe(inputs, out, engine, scheduler, index_path, keep, threshold, similarity, num_perm, ngram, min_passage_chars, remove_similarity, lsh_backend, jobs, as_json, quiet, max_corpus_mb):
+@with_configs(dedupe=True, jobs=True)
+@input_options
+@output_options
+def dedupe(inputs, out, engine, scheduler, index_path, dedupe_config, jobs, config_file, as_json, quiet, max_corpus_mb,
+           fmt, dry_run):
     """Find duplicated documents and passages; write dedup/, clusters, spans and a manifest.
 
     Matching ignores punctuation width, whitespace, paragraph breaks and
     simplified/traditional script; offsets refer to the real text.
+    INPUT as for clean (- reads JSONL from stdin).
     """
     ui = Ui(quiet, as_json)
-    cfg = make_dedupe_config(keep, threshold, num_perm, ngram, min_passage_chars, similarity, remove_similarity, lsh_backend)
-    if engine == "dask" and all(is_dataset_path(p) for p in inputs):
-        run_dask_dataset(ui, list(inputs), out, cfg, scheduler)
-        return
+    cfg = dedupe_config
+    if engine == "dask" and all(is_dataset_path(p) for p in inputs) and out != "-" and not dry_run:
+        return run_dask_dataset(ui, list(inputs), out, cfg, scheduler)
     inputs, out = [Path(p) for p in inputs], Path(out)
-    check_paths(inputs, out)
-    corpus = load(ui, inputs, max_corpus_mb)
+    if not is_stdout(out):
+        check_paths(inputs, out)
+        check_output(out)
+    corpus = read_inputs(ui, inputs, max_corpus_mb, fmt)
+    stdout_needs_records(out, corpus)
     summary: dict = {"seedsift": __version__, "command": "dedupe", "inputs": [str(p) for p in inputs],
+                     "config_file": str(config_file) if config_file else None,
                      "options": {"dedupe": config_dict(cfg)}}
-    if corpus.docs:
-        texts = [d.text for d in corpus.docs]
-        result = run_dedupe(ui, corpus.docs, texts, cfg, jobs, engine, scheduler)
-        notes: list[str] = []
-        with atomic.staged_directory(out) as stage:
-            previous = outputs.previous_summary(stage)
-            kept, dropped = outputs.carry_decisions(previous, result)
-            pipeline.write_doc_index(stage, corpus.docs)
-            _, summary["dedupe"] = pipeline.dedupe_stage(stage, corpus.docs, texts, result, kept or None)
-            settled, removed = outputs.settle_generations(stage, "dedupe", outputs.fingerprint([d.id for d in corpus.docs], texts))
-            if removed:
-                ui.error(outputs.describe_removed(out, "dedupe", removed))
-            summary.update(settled)
-            if kept or dropped:
-                summary["apply"] = outputs.decisions_summary(kept, dropped, result, summary["dedupe"], os.fspath(out / atomic.MARKER))
-                notes.append(outputs.decisions_line(out, kept, dropped))
-            pipeline.write_run_summary(stage, summary)
-            refresh_report(stage)
-        if index_path is not None:
-            summary["index"] = update_indexes(inputs, cfg, None if index_path == "default" else Path(index_path), jobs)
-    finish(ui, summary, corpus, dedupe_lines(summary["dedupe"]) + notes if "dedupe" in summary else ["nothing to do: no readable documents"])
+    if not corpus.docs:
+        return finish(ui, summary, corpus.errors, ["nothing to do: no readable documents"])
+    texts = [d.text for d in corpus.docs]
+    result = run_dedupe(ui, corpus.docs, texts, cfg, jobs, engine, scheduler)
+    output = Output(out, dry_run=dry_run)
+    notes: list[str] = []
+    with output.stage() as stage:
+        previous = outputs.previous_summary(stage)
+        kept, dropped = outputs.carry_decisions(previous, result)
+        pipeline.write_doc_index(stage, corpus.docs)
+        _, summary["dedupe"] = pipeline.dedupe_stage(stage, corpus.docs, texts, result, kept or None, progress=ui.progress)
+        settled, removed = outputs.settle_generations(stage, "dedupe", outputs.fingerprint([d.id for d in corpus.docs], texts))
+        if removed:
+            ui.error(outputs.describe_removed(out, "dedupe", removed))
+        summary.update(settled)
+        if kept or dropped:
+            summary["apply"] = outputs.decisions_summary(kept, dropped, result, summary["dedupe"], os.fspath(out / atomic.MARKER))
+            notes.append(outputs.decisions_line(out, kept, dropped))
+        pipeline.write_run_summary(stage, summary)
+        refresh_report(stage)
+    if index_path is not None and not dry_run:
+        summary["index"] = update_indexes(inputs, cfg, None if index_path == "default" else Path(index_path), jobs)
+    summary["dry_run"] = output.changes if dry_run else None
+    lines = dedupe_lines(summary["dedupe"]) + notes + output.lines()
+    if output.to_stdout:
+        return finish_stdout(ui, output, summary, corpus.errors, lines, "the manifest, spans and diffs")
+    return finish(ui, summary, corpus.errors, lines, [] if dry_run else
+                  [f"`seedsift report {shown(out)}` writes the review page: "
+                   f"{plural(summary['dedupe']['passages_removed'], 'passage')} removed"])
+
+
+def refresh_report(stage: Path) -> None:
+    """A report left by an earlier stage would describe outputs that just changed: rewrite it."""
+    if (stage / "report.html").exists():
+        from .review import write_report
+
+        write_report(stage)
 
 
 DATASET_SUFFIXES = (".jsonl", ".jsonl.gz", ".parquet", ".pq")
@@ -347,7 +474,7 @@ def is_dataset_path(p: str) -> bool:
     return "://" in p or p.endswith(DATASET_SUFFIXES)
 
 
-def run_dask_dataset(ui: Ui, inputs: list[str], out: str, cfg, scheduler: str | None) -> None:
+def run_dask_dataset(ui: Ui, inputs: list[str], out: str, cfg, scheduler: str | None) -> int:
     """Dataset mode: the workers read the records, dedupe them and write part files.
 
     Nothing passes through this process, so the corpus may be larger than this
@@ -360,11 +487,11 @@ def run_dask_dataset(ui: Ui, inputs: list[str], out: str, cfg, scheduler: str | 
     remote_out = "://" in out
     if not remote_out:
         check_paths([Path(p) for p in inputs if "://" not in p], Path(out))
-    progress, bars = stage_progress(ui, "dask")
+    progress = ui.stage_progress("dask")
     summary: dict = {"seedsift": __version__, "command": "dedupe", "engine": "dask", "inputs": inputs,
                      "options": {"dedupe": config_dict(cfg)}}
     with contextlib.ExitStack() as stack:
-        stack.callback(lambda: [bar.close() for bar in bars.values()])
+        stack.callback(ui.close_bars)
         client = stack.enter_context(dask_client(scheduler))
         target = out
         if not remote_out:
@@ -379,30 +506,10 @@ def run_dask_dataset(ui: Ui, inputs: list[str], out: str, cfg, scheduler: str | 
         if not remote_out:
             pipeline.write_run_summary(Path(target), summary)
     s = summary["dedupe"]
-    finish(ui, summary, Corpus([], []), [
+    return finish(ui, summary, [], [
         f"dedupe (dask): {s['documents']} documents, {s['dropped']} documents removed, "
         f"{s['passages']} passages removed, {s['chars_removed']:,} characters removed", f"wrote {out}/",
     ])
-
-
-def stage_progress(ui: Ui, prefix: str):
-    """A ``progress(stage, done, total)`` callback drawing one tqdm bar per stage on stderr.
-
-    Returns the callback and the dict of bars, which the caller closes.
-    """
-    bars: dict[str, tqdm] = {}
-
-    def progress(stage: str, done: int, total: int) -> None:
-        if ui.quiet:
-            return
-        bar = bars.get(stage)
-        if bar is None:
-            bar = bars[stage] = tqdm(total=total, desc=f"{prefix} {stage}", disable=None, file=sys.stderr, leave=False)
-        bar.total = total
-        bar.n = done
-        bar.refresh()
-
-    return progress, bars
 
 
 def update_indexes(inputs: list[Path], cfg, index_path: Path | None, jobs: int | None) -> dict:
@@ -431,47 +538,59 @@ def _raise_terminated(signum, frame) -> None:
 TERMINATING = (signal.SIGTERM,) + ((signal.SIGHUP,) if hasattr(signal, "SIGHUP") else ())
 
 
-def _interrupted(code: int) -> None:
-    """Report an interrupt and exit; a second Ctrl-C or SIGTERM meanwhile cannot cut this short."""
+def _interrupted(code: int) -> int:
+    """Report an interrupt; a second Ctrl-C or SIGTERM meanwhile cannot cut this short."""
     for s in (signal.SIGINT, *TERMINATING):
         signal.signal(s, signal.SIG_IGN)
     click.echo("seedsift: interrupted; previous outputs left as they were", err=True)
-    sys.exit(code)
+    return code
 
 
-def main() -> None:
-    """Console entry point: every error becomes one line and its documented exit code (seedsift.errors).
+def _wants_json(argv: list[str]) -> bool:
+    return "--json" in argv[: argv.index("--")] if "--" in argv else "--json" in argv
 
-    SIGTERM and SIGHUP are turned into an exception so that, like Ctrl-C, they unwind
-    through :func:`seedsift.atomic.staged_directory` and leave the previous outputs.
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns its exit code (the console script exits with it).
+
+    Every error becomes one line on stderr (and, with ``--json``, a JSON
+    object ``{"error": ..., "exit_code": ...}`` on stdout) and the exit code of
+    :func:`seedsift.cli_options.exit_code_for`. SIGTERM and SIGHUP are turned into an
+    exception so that, like Ctrl-C, they unwind through
+    :func:`seedsift.atomic.staged_directory` and leaves the previous outputs.
     """
-    for s in TERMINATING:
-        signal.signal(s, _raise_terminated)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    previous = {s: signal.signal(s, _raise_terminated) for s in TERMINATING}
     try:
-        cli.main(standalone_mode=False, prog_name="seedsift")
+        rv = cli.main(argv, standalone_mode=False, prog_name="seedsift")
+        return rv if isinstance(rv, int) else EXIT_OK
     except click.exceptions.Exit as e:
-        sys.exit(e.exit_code)
+        return e.exit_code
     except click.Abort:  # click turns KeyboardInterrupt into Abort
-        _interrupted(130)
-    except click.ClickException as e:
-        e.show()
-        sys.exit(e.exit_code)
-    except UsageProblem as e:
-        click.echo(f"seedsift: {e}", err=True)
-        sys.exit(2)
-    except (InputError, OSError, WorkerDied) as e:
-        click.echo(f"seedsift: {describe(e)}", err=True)
-        sys.exit(exit_code(e))
+        return _interrupted(EXIT_INTERRUPTED)
     except (KeyboardInterrupt, Terminated) as e:
-        _interrupted(128 + e.signum if isinstance(e, Terminated) else 130)
+        return _interrupted(128 + e.signum if isinstance(e, Terminated) else EXIT_INTERRUPTED)
+    except (click.ClickException, UsageProblem, InputError, OSError, WorkerDied) as e:
+        code = exit_code_for(e)
+        if isinstance(e, click.UsageError) and not _wants_json(argv):
+            e.show()
+        else:
+            click.echo(f"seedsift: {error_message(e)}", err=True)
+        if _wants_json(argv):
+            click.echo(json.dumps({"error": error_message(e), "exit_code": code}, ensure_ascii=False))
+        return code
+    finally:
+        close_all_bars()
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 def _register_command_modules() -> None:
-    """Commands that live in their own modules (review, check/index) attach themselves here."""
+    """Commands in their own modules, added after the pipeline ones: review, then check/index."""
     from . import cli_check, cli_review
 
-    cli_review.register(cli)
-    cli_check.register(cli)
+    for command in (cli_review.report, cli_review.apply, cli_review.restore, cli_check.check, cli_check.index):
+        cli.add_command(command)
 
 
 _register_command_modules()

@@ -7,9 +7,11 @@ are still read, so one bad page never stops a corpus run.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
+import sys
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -65,8 +67,16 @@ class Corpus:
     errors: list[InputError]
 
 
+#: How standard input is named in messages; ``-`` as an INPUT reads JSONL records from it.
+STDIN = "<stdin>"
+
+
+def is_stdin(path: str | os.PathLike) -> bool:
+    return os.fspath(path) == "-"
+
+
 def is_jsonl(path: Path) -> bool:
-    return path.name.endswith(JSONL_SUFFIXES)
+    return path.name.endswith(JSONL_SUFFIXES) or is_stdin(path)
 
 
 def _is_text_file(path: Path) -> bool:
@@ -102,7 +112,9 @@ def expand_inputs(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[Input
     found: list[tuple[Path, str]] = []
     errors: list[InputError] = []
     for p in paths:
-        if not os.path.lexists(p):
+        if is_stdin(p):
+            found.append((p, STDIN))
+        elif not os.path.lexists(p):
             errors.append(InputError(shown(p), "no such file or directory"))
         elif p.is_dir():
             hits = _walk_dir(p, errors)
@@ -171,8 +183,10 @@ def _walk_dir(root: Path, errors: list[InputError]) -> list[tuple[Path, str]]:
     return hits
 
 
-def read_corpus(paths: list[Path], max_total_bytes: int = MAX_CORPUS_BYTES) -> Corpus:
+def read_corpus(paths: list[Path], max_total_bytes: int = MAX_CORPUS_BYTES, progress=None) -> Corpus:
     """Read every input; collect problems instead of stopping at the first.
+
+    ``progress(files, desc=, total=)`` (the CLI's bar) wraps the file loop.
 
     Raises :class:`CorpusTooLarge` before reading anything when the files add
     up to more than ``max_total_bytes``.
@@ -186,7 +200,7 @@ def read_corpus(paths: list[Path], max_total_bytes: int = MAX_CORPUS_BYTES) -> C
         )
     docs: list[Doc] = []
     seen: dict[str, str] = {}
-    for path, doc_id in files:
+    for path, doc_id in (progress(files, desc="read", total=len(files)) if progress else files):
         try:
             new = _read_jsonl(path, max_total_bytes) if is_jsonl(path) else [_read_text_file(path, doc_id)]
         except InputError as err:
@@ -268,6 +282,10 @@ def _lone_surrogate(value: object) -> str | None:
     return None
 
 
+def _name(path: Path) -> str:
+    return STDIN if is_stdin(path) else shown(path)
+
+
 def _jsonl_lines(path: Path, max_total_bytes: int):
     """Yield ``(lineno, line)`` of a JSONL(.gz) file, streaming: one record in memory at a time.
 
@@ -280,7 +298,7 @@ def _jsonl_lines(path: Path, max_total_bytes: int):
     opener = gzip.open if path.name.endswith(".gz") else open
     total = 0
     try:
-        with opener(path, "rb") as fh:
+        with (contextlib.nullcontext(sys.stdin.buffer) if is_stdin(path) else opener(path, "rb")) as fh:
             lineno = 0
             while True:
                 # read in 1 MiB pieces; an over-long record is dropped as soon as it passes the limit,
@@ -293,7 +311,7 @@ def _jsonl_lines(path: Path, max_total_bytes: int):
                         break
                     size += len(piece)
                     if total + size > max_total_bytes:
-                        raise InputError(shown(path), f"decompresses to more than {max_total_bytes / 2**20:,.0f} MiB, "
+                        raise InputError(_name(path), f"decompresses to more than {max_total_bytes / 2**20:,.0f} MiB, "
                                          "the limit of the local engine; split the file or raise --max-corpus-mb")
                     if size <= MAX_DOC_BYTES:
                         pieces.append(piece)
@@ -306,29 +324,29 @@ def _jsonl_lines(path: Path, max_total_bytes: int):
                 lineno += 1
                 if size > MAX_DOC_BYTES:
                     total += size
-                    yield lineno, InputError(f"{shown(path)}:{lineno}", f"record is {size / 2**20:.0f} MiB; documents "
+                    yield lineno, InputError(f"{_name(path)}:{lineno}", f"record is {size / 2**20:.0f} MiB; documents "
                                              f"over {MAX_DOC_BYTES // 2**20} MiB are refused")
                     continue
                 raw = b"".join(pieces)
                 del pieces
                 total += len(raw)
                 if total > max_total_bytes:
-                    raise InputError(shown(path), f"decompresses to more than {max_total_bytes / 2**20:,.0f} MiB, the "
+                    raise InputError(_name(path), f"decompresses to more than {max_total_bytes / 2**20:,.0f} MiB, the "
                                      "limit of the local engine; split the file or raise --max-corpus-mb")
                 if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
                     raw = raw[3:]
                 try:
                     line = raw.decode("utf-8")
                 except UnicodeDecodeError as err:
-                    raise InputError(shown(path), f"JSONL must be UTF-8 (bad byte in line {lineno}, "
+                    raise InputError(_name(path), f"JSONL must be UTF-8 (bad byte in line {lineno}, "
                                      f"column {err.start + 1})") from None
                 yield lineno, line
     except PermissionError:
-        raise InputError(shown(path), "permission denied") from None
+        raise InputError(_name(path), "permission denied") from None
     except (gzip.BadGzipFile, EOFError, zlib.error) as err:
-        raise InputError(shown(path), f"not valid gzip ({err or type(err).__name__})") from None
+        raise InputError(_name(path), f"not valid gzip ({err or type(err).__name__})") from None
     except OSError as err:
-        raise InputError(shown(path), f"cannot read ({err.strerror or err})") from None
+        raise InputError(_name(path), f"cannot read ({err.strerror or err})") from None
 
 
 def parse_json(text: str, where: str):
@@ -352,8 +370,8 @@ def parse_json(text: str, where: str):
 
 
 def _read_jsonl(path: Path, max_total_bytes: int = MAX_CORPUS_BYTES) -> list[Doc | InputError]:
-    if not path.is_file():
-        raise InputError(shown(path), "not a regular file")
+    if not is_stdin(path) and not path.is_file():
+        raise InputError(_name(path), "not a regular file")
     out: list[Doc | InputError] = []
     for lineno, line in _jsonl_lines(path, max_total_bytes):
         if isinstance(line, InputError):
@@ -361,7 +379,7 @@ def _read_jsonl(path: Path, max_total_bytes: int = MAX_CORPUS_BYTES) -> list[Doc
             continue
         if not line.strip():
             continue
-        where = f"{shown(path)}:{lineno}"
+        where = f"{_name(path)}:{lineno}"
         try:
             rec = parse_json(line, where)
         except InputError as err:
@@ -386,5 +404,5 @@ def _read_jsonl(path: Path, max_total_bytes: int = MAX_CORPUS_BYTES) -> list[Doc
                 continue
             out.append(Doc(id=str(rec["id"]), text=rec["text"], source=where, record=rec, jsonl=str(path)))
     if not out:
-        raise InputError(shown(path), "no records")
+        raise InputError(_name(path), "no records")
     return out

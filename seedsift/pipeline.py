@@ -8,6 +8,7 @@ summary dict. Stages never call each other; :mod:`seedsift.cli` composes them.
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 from collections import Counter
@@ -23,7 +24,8 @@ from . import atomic
 from .corpus import Doc
 from .lexicon_cache import warm_lexicon
 
-Progress = Callable[[Iterable], Iterable]
+#: ``progress(iterable, desc=..., total=...)`` yields the items, drawing a bar (the CLI's) or nothing.
+Progress = Callable[..., Iterable]
 
 
 def _no_progress(it: Iterable, **_: object) -> Iterable:
@@ -42,24 +44,37 @@ def repair_record(doc_id: str, repair: cleaners.Repair) -> dict:
 def clean_docs(docs: Sequence[Doc], config: CleanConfig, progress: Progress = _no_progress) -> list[Cleaned]:
     """Clean every document (in order)."""
     as_value = config._replace(final_newline=False)
-    return [cleaners.clean(doc.text, as_value if doc.record is not None else config) for doc in progress(docs)]
+    return [cleaners.clean(doc.text, as_value if doc.record is not None else config) for doc in progress(docs, desc="clean", total=len(docs))]
 
 
-def _write_texts(out: Path, subdir: str, jsonl_name: str, docs: Sequence[Doc], texts: Sequence[str]) -> None:
-    """Write file docs under ``out/subdir/<rel>`` and JSONL records to ``out/jsonl_name``."""
+def gzipped(docs: Sequence[Doc]) -> bool:
+    """Whether the JSONL records came from ``.jsonl.gz`` files: their outputs are then gzipped too."""
+    return any((d.jsonl or d.source.rsplit(":", 1)[0]).endswith(".gz") for d in docs if d.record is not None)
+
+
+def _write_texts(out: Path, subdir: str, jsonl_name: str, docs: Sequence[Doc], texts: Sequence[str],
+                 progress: Progress = _no_progress) -> None:
+    """Write file docs under ``out/subdir/<rel>`` and JSONL records to ``out/jsonl_name`` (``.gz`` for gzipped input)."""
     records = []
-    for doc, text in zip(docs, texts):
+    for doc, text in progress(zip(docs, texts), desc=f"write {subdir}", total=len(docs)):
         if doc.record is not None:
             records.append({**doc.record, "text": text})
         else:
             atomic.write_text(out / subdir / doc.rel, text)
+    for stale in (out / jsonl_name, out / f"{jsonl_name}.gz"):
+        stale.unlink(missing_ok=True)
     if records:
-        atomic.write_jsonl(out / jsonl_name, records)
+        if gzipped(docs):
+            body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
+            atomic.write_bytes(out / f"{jsonl_name}.gz", gzip.compress(body, mtime=0))
+        else:
+            atomic.write_jsonl(out / jsonl_name, records)
 
 
-def _write_diffs(out: Path, subdir: str, docs: Sequence[Doc], befores: Sequence[str], afters: Sequence[str]) -> int:
+def _write_diffs(out: Path, subdir: str, docs: Sequence[Doc], befores: Sequence[str], afters: Sequence[str],
+                 progress: Progress = _no_progress) -> int:
     n = 0
-    for doc, before, after in zip(docs, befores, afters):
+    for doc, before, after in progress(zip(docs, befores, afters), desc=f"write {subdir}", total=len(docs)):
         name = doc.rel or diff_name(doc.id)
         diff = unified_diff(before, after, name)
         if diff:
@@ -92,10 +107,10 @@ def clean_stage(out: Path, docs: Sequence[Doc], config: CleanConfig, progress: P
     warm_lexicon()
     results = clean_docs(docs, config, progress)
     texts = [r.text for r in results]
-    _write_texts(out, "cleaned", "cleaned.jsonl", docs, texts)
+    _write_texts(out, "cleaned", "cleaned.jsonl", docs, texts, progress)
     records = [repair_record(doc.id, r) for doc, res in zip(docs, results) for r in res.repairs]
     atomic.write_jsonl(out / "repairs.jsonl", records)
-    ndiffs = _write_diffs(out, "diffs/clean", docs, [d.text for d in docs], texts)
+    ndiffs = _write_diffs(out, "diffs/clean", docs, [d.text for d in docs], texts, progress)
     kinds = Counter((r["kind"], r["applied"]) for r in records)
     per_doc = Counter(r["doc"] for r in records if r["applied"])
     summary = {
@@ -116,6 +131,7 @@ def dedupe_stage(
     texts: Sequence[str],
     result,
     decisions: dict[str, str] | None = None,
+    progress: Progress = _no_progress,
 ) -> tuple[DedupOutput, dict]:
     """Write dedup/, clusters.jsonl, spans.jsonl, manifest.jsonl and dedup diffs for a DedupeResult."""
     shutil.rmtree(out / "dedup", ignore_errors=True)
@@ -123,11 +139,12 @@ def dedupe_stage(
     pairs = [(d.id, t) for d, t in zip(docs, texts)]
     built = build_dedup_output(pairs, result.clusters, result.doc_matches, result.spans, decisions)
     kept = [(d, t) for d, t in zip(docs, texts) if d.id in built.texts]
-    _write_texts(out, "dedup", "dedup.jsonl", [d for d, _ in kept], [built.texts[d.id] for d, _ in kept])
+    _write_texts(out, "dedup", "dedup.jsonl", [d for d, _ in kept], [built.texts[d.id] for d, _ in kept], progress)
     atomic.write_jsonl(out / "clusters.jsonl", ({"id": d.id, "cluster": result.clusters.get(d.id, d.id)} for d in docs))
     atomic.write_jsonl(out / "spans.jsonl", (span._asdict() for span in result.spans))
     atomic.write_jsonl(out / "manifest.jsonl", built.manifest)
-    _write_diffs(out, "diffs/dedup", [d for d, _ in kept], [t for _, t in kept], [built.texts[d.id] for d, _ in kept])
+    _write_diffs(out, "diffs/dedup", [d for d, _ in kept], [t for _, t in kept], [built.texts[d.id] for d, _ in kept],
+                 progress)
     summary = {
         "documents": len(docs),
         "clusters": len(set(result.clusters.values())),

@@ -25,6 +25,7 @@ only needs the pairs reviewed since.
 from __future__ import annotations
 
 import bisect
+import gzip
 import json
 import os
 import re
@@ -77,10 +78,10 @@ class Run:
 
 
 def _read_jsonl(path: Path) -> list[dict]:
-    """Read a JSONL file; a broken line is an InputError naming ``path:line``."""
+    """Read a JSONL(.gz) file; a broken line is an InputError naming ``path:line``."""
     out = []
     try:
-        with open(path, encoding="utf-8") as fh:
+        with (gzip.open(path, "rt", encoding="utf-8") if path.name.endswith(".gz") else open(path, encoding="utf-8")) as fh:
             for lineno, line in enumerate(fh, 1):
                 if not line.strip():
                     continue
@@ -94,7 +95,9 @@ def _read_jsonl(path: Path) -> list[dict]:
 
 
 def _read_optional_jsonl(path: Path) -> list[dict]:
-    """A stage that did not run left no file: that is an empty list, not an error."""
+    """A stage that did not run left no file: that is an empty list, not an error (``path.gz`` is read too)."""
+    if not path.is_file() and path.with_name(path.name + ".gz").is_file():
+        path = path.with_name(path.name + ".gz")
     return _read_jsonl(path) if path.is_file() else []
 
 
@@ -181,7 +184,7 @@ def load_run(d: Path) -> Run:
     run.spans = _read_spans(d / "spans.jsonl")
     run.manifest = _read_optional_jsonl(d / "manifest.jsonl")
     _check_manifest(d / "manifest.jsonl", run.manifest)
-    run.has_dedupe = (d / "manifest.jsonl").is_file() and ((d / "dedup").is_dir() or (d / "dedup.jsonl").is_file() or bool(run.manifest))
+    run.has_dedupe = (d / "manifest.jsonl").is_file() and ((d / "dedup").is_dir() or (d / "dedup.jsonl").is_file() or (d / "dedup.jsonl.gz").is_file() or bool(run.manifest))
     return run
 
 

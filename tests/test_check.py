@@ -38,7 +38,9 @@ def seedsift(*args, cwd):
 @pytest.fixture
 def repo(tmp_path):
     """A directory with seeds/ (a copy of the shipped seeds) and no git (so the baseline lives here)."""
-    shutil.copytree(SEEDS, tmp_path / "seeds")
+    # Only the pages: a working tree where `seedsift check seeds/…` was run (the README
+    # example) also holds seeds/.seedsift/, whose index must not leak into the test.
+    shutil.copytree(SEEDS, tmp_path / "seeds", ignore=shutil.ignore_patterns(".*"))
     return tmp_path
 
 
@@ -59,8 +61,11 @@ def test_repairs_are_listed_then_fixed(repo):
     page.write_text(damaged, encoding="utf-8")
     res = seedsift("check", "seeds/new.txt", cwd=repo)
     assert res.returncode == 1
-    assert 'seeds/new.txt:3: punctuation: "," → "，" (×3)' in res.stdout.splitlines()  # same repair, one line
-    assert re.search(r'^seeds/new\.txt:1: whitespace: ".*" → ".*"$', res.stdout, re.M)
+    # same repair, one line; the text around it shown (at most 8 characters, not past the line)
+    assert 'seeds/new.txt:3: punctuation: "…今年前十个月,沿海港口集装箱吞…" → "…今年前十个月，沿海港口集装箱吞…" (×3)' \
+        in res.stdout.splitlines()
+    assert 'seeds/new.txt:1: whitespace: "…港口货运量创新高   ⏎⏎今年前十个月,沿…" → "…港口货运量创新高⏎⏎今年前十个月,沿…"' \
+        in res.stdout.splitlines()
     assert "--fix" in res.stdout
     assert page.read_text(encoding="utf-8") == damaged  # not modified without --fix
     res = seedsift("check", "--fix", "seeds/new.txt", cwd=repo)
@@ -91,7 +96,7 @@ def test_flags_block_until_allowed_or_accepted_and_the_baseline_survives_edits(r
     assert "boilerplate" not in res.stdout
     assert seedsift("check", "seeds/new.txt", cwd=repo).returncode == 0
     # a new flag in the same file is not covered
-    page.write_text(page.read_text(encoding="utf-8").replace("港口集团", "港口集团集团"), encoding="utf-8")
+    page.write_text(page.read_text(encoding="utf-8").replace("港口集团", "针对对港口集团"), encoding="utf-8")
     res = seedsift("check", "seeds/new.txt", cwd=repo)
     assert res.returncode == 1 and "stutter (flag, review)" in res.stdout
 
@@ -120,7 +125,7 @@ def test_copied_section_is_reported_with_lines_and_agrees_with_dedupe(repo):
     assert [(s.start, s.end, s.src_doc_id, s.src_start, s.src_end, round(s.similarity, 4)) for s in spans] == [
         (d["start"], d["end"], SOURCE, d["src_start"], d["src_end"], d["similarity"]) for d in dups]
     res = seedsift("check", "--no-clean", "seeds/new.txt", cwd=repo)
-    assert res.stdout.strip() == f"seeds/new.txt:{a}-{b} duplicates seeds/{SOURCE}:11-15 (similarity 1.00)"
+    assert res.stdout.splitlines()[0] == f"seeds/new.txt lines {a}-{b} duplicate seeds/{SOURCE} lines 11-15 (similarity 1.00)"
 
 
 def test_whole_page_copy_with_other_punctuation_is_a_document_duplicate(repo):
@@ -128,8 +133,8 @@ def test_whole_page_copy_with_other_punctuation_is_a_document_duplicate(repo):
     (repo / "seeds" / "copy.txt").write_text(cleaners.clean(source).text, encoding="utf-8")
     res = seedsift("check", "--no-clean", "seeds/copy.txt", cwd=repo)
     assert res.returncode == 1
-    assert re.fullmatch(rf"seeds/copy\.txt:1-\d+ duplicates seeds/{SOURCE}:1-\d+ \(similarity (0\.9\d|1\.00)\)\n",
-                        res.stdout), res.stdout
+    assert re.fullmatch(rf"seeds/copy\.txt duplicates seeds/{SOURCE} as a whole \(similarity (0\.9\d|1\.00)\)",
+                        res.stdout.splitlines()[0]), res.stdout
 
 
 def test_new_pages_are_compared_with_each_other_even_outside_the_corpus(repo, tmp_path_factory):
@@ -139,7 +144,8 @@ def test_new_pages_are_compared_with_each_other_even_outside_the_corpus(repo, tm
     res = seedsift("check", "--corpus", "seeds", elsewhere / "a.txt", elsewhere / "b.txt", cwd=repo)
     assert res.returncode == 1
     lines = res.stdout.splitlines()
-    assert len(lines) == 1 and re.fullmatch(r".*b\.txt:5-9 duplicates .*a\.txt:1-5 \(similarity 1\.00\)", lines[0])
+    assert len(lines) == 2 and re.fullmatch(r".*b\.txt lines 5-9 duplicate .*a\.txt lines 1-5 \(similarity 1\.00\)", lines[0])
+    assert lines[1].startswith("seedsift check: 1 duplicate(s)") and "a.txt" not in lines[1], lines
 
 
 def test_second_run_reuses_the_index(repo):
@@ -186,7 +192,7 @@ def test_worker_api_without_cli(repo):
     report = check_files([repo / "seeds" / "new.txt"], CheckOptions(dedupe_config=DedupeConfig(), clean=False),
                          cwd=repo)
     assert report.exit_code(False) == 1
-    assert [format_finding(f) for f in report.findings][0].startswith("seeds/new.txt:")
+    assert [format_finding(f) for f in report.findings][0].startswith("seeds/new.txt lines ")
 
 
 def test_corrupt_index_is_rebuilt_by_check(repo):
@@ -198,7 +204,7 @@ def test_corrupt_index_is_rebuilt_by_check(repo):
     data = idx.read_bytes()
     idx.write_bytes(data[:4096] + b"\xff" * (len(data) - 4096))  # header page intact, the rest garbage
     res = seedsift("check", "--no-clean", "seeds/new.txt", cwd=repo)
-    assert res.returncode == 1 and "duplicates seeds/" in res.stdout
+    assert res.returncode == 1 and "duplicate seeds/" in res.stdout
     assert "rebuilding" in res.stderr and res.stderr.count("\n") == 1, res.stderr
 
 

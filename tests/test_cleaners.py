@@ -145,7 +145,7 @@ def test_legit_repeats_untouched(word):
 
 @pytest.mark.parametrize("bad, good", [
     ("工运事业发展的的工作优势", "工运事业发展的工作优势"),
-    ("针对对不同劳动者群体", "针对不同劳动者群体"),
+    ("工会组织带领它们们前进", "工会组织带领它们前进"),
     ("工会组织坚定不移不移在党的领导下", "工会组织坚定不移在党的领导下"),
 ])
 def test_stutter_fixed(bad, good):

@@ -56,7 +56,7 @@ def test_clean_jsonl_keeps_other_fields(tmp_path):
     src.write_bytes(gzip.compress("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs).encode()))
     res = seedsift("clean", src, "--out", tmp_path / "out")
     assert res.returncode == 0, res.stderr
-    out = [json.loads(l) for l in (tmp_path / "out/cleaned.jsonl").read_text(encoding="utf-8").splitlines()]
+    out = [json.loads(l) for l in gzip.decompress((tmp_path / "out/cleaned.jsonl.gz").read_bytes()).decode().splitlines()]
     assert out[0] == {"id": "x1", "text": "会议指出，要加强服务。", "source": "报纸"}
     assert out[1]["text"] == CLEAN_PARAGRAPH
 

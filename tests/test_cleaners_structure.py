@@ -1,0 +1,107 @@
+"""The structural rules (joins, boundary doubles, heading moves, block types), one test per cause,
+on short excerpts of the kinds of text that broke them: manuals with mixed English, tables,
+captions, option lists, code, lists, attribution lines, headings and titles."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaners import clean
+from cleaners.blocks import classify_block
+
+STRUCTURAL = ("join", "boundary_double", "heading_move")
+
+
+def structural(text):
+    return [r for r in clean(text).repairs if r.applied and r.kind in STRUCTURAL]
+
+
+UNCHANGED = {
+    "ascii full stop ends a sentence": "当输出串行口设备的设置时，显示出所有有效信息.\n\n当遇到两个以上的软件包时，先提示用户。\n",
+    "ascii full stop after a bracket": "参见 accept(2)).\n\nDebian 是一个志愿者组织。\n",
+    "english sentence then chinese": "Remote hosts are permitted.\n\nDebian 自由软件指导方针为 Debian 设立标准。\n",
+    "colon introduces a list": "笔者建议：\n\n其一，实行种子专卖制度。\n",
+    "colon introduces code": "有个例子可以用邮件形式发送信息给root：\n\n$ mail -s test root\n",
+    "semicolon list items": "有塑造留学生文学的典型形象；\n\n有缅怀故土与家园，唱出了动人的歌；\n\n有毕生不忘童年的一支笔。\n",
+    "chain does not swallow the next title": "有个例子可以用邮件形式发送信息给root：\n\n语言环境的重新配置\n\n虽然我们有变量来记录每一页。\n",
+    "function character inside a word": "二进制数据\n\n你可以把从源代码编译得到的程序直接放到目录里。\n",
+    "numbered table caption": "TrueType 和 OpenType 字体列表\n\n表 6.10. 其它平台上免费 SSH 客户端列表\n",
+    "figure caption before text": "网络结构\n\n图 3 网络拓扑\n\n每台主机都连接到交换机。\n",
+    "title with a comma": "共享，拷贝和存档\n\n防火安全是对于纸质文档来说的。\n",
+    "title with an enumeration comma": "监控、控制和启动程序活动\n\n对控制台来说，这意味着内核期望得到输入。\n",
+    "title with Latin names": "TrueType 和 OpenType 字体列表\n\nPCPU 时间是当前进程所用的时间。\n",
+    "how-to title": "通过挂载选项优化文件系统\n\n如果你要的是更严谨的写法，看看手册。\n",
+    "option list of a manual": "如果命令行参数是一个符号链接，则对其进行遍历\n\n-L     遍历每一个符号链接\n\n-P     不遍历任何符号链接（默认）\n",
+    "format specifiers": "%D     日期；等于 %m/%d/%y\n\n%e     日，以空格填充；等于 %_d\n",
+    "attribution line": "千里之行，始于足下\n\n—— 老子《道德经》\n\n下一章讲述修身。\n",
+    "tab separated table": "名称\t说明\n包管理\t安装软件\n\n下面逐项说明。\n",
+    "list of names without punctuation": "天津科学技术出版社河北省科委河北省心连心艺术团河北省大厂回族自治县评剧团山西省太原市文化局\n\n山西省太原市委宣传部山西省科协陕西省科协陕西省西安市委宣传部甘肃省曲艺团\n",
+    "next block opens a new sentence": "如果它们没有共同点，就必须全部添加\n\n如果这样做没有效果，你也可以用脚本。\n",
+    "byline before a heading": "座谈会在北京举行。本报记者 李明\n\n# 春节前夕\n\n走访困难职工家庭。\n",
+    "unterminated list items": "流行度：在投票或者安装指数上有着更高的分数\n\n更新日志：维护者经常的更新\n\n缺陷跟踪系统：没有严重的缺陷\n",
+    "full stop after a number": "这里示例设置的值，从默认的 1500 设置到 1454.\n\n对于动态地址，参见下一节。\n",
+    "multi-level section number": "1.2.9. 套接字\n\n套接字被广泛应用于所有的互联网通信。\n",
+    "bracketed credit after the full stop": "安置人员２５００人。（王国平）\n\n安徽的贫困人口相对集中。\n",
+    "dash-led list item of news stays text": "——制定指导意见，面向货车司机、网约车司机。\n\n——推进百强企业建会。\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNCHANGED))
+def test_undamaged_excerpt_is_not_joined(name):
+    text = UNCHANGED[name]
+    assert structural(text) == [], name
+    assert clean(text).text == text
+
+
+REPAIRED = {
+    "latin-heavy second half": ("这是由推荐的软件包版本偏差造成的，例\n\n如 gnome-core。\n",
+                                "这是由推荐的软件包版本偏差造成的，例如 gnome-core。\n"),
+    "markdown heading between two halves": ("类似的工具能够帮助人\n\n# 许可证示例\n\n进行代码检查。\n",
+                                            "类似的工具能够帮助人进行代码检查。\n\n# 许可证示例\n"),
+    "plain heading between two halves": ("校验和按照描述的方式进行计算。默认\n\n交互式移植\n\n模式是输出一行文字。\n",
+                                         "校验和按照描述的方式进行计算。默认模式是输出一行文字。\n\n交互式移植\n"),
+    "first copy belongs to a word on its left": ("应用程序非常\n\n常相像，也是如此。\n", "应用程序非常相像，也是如此。\n"),
+    "second copy belongs to a word on its right": ("即使指定了宽度，它依\n\n依旧超出了十个字符。\n", "即使指定了宽度，它依旧超出了十个字符。\n"),
+    "demonstrative waits for its noun": ("管理员权限被赋予那些\n\n有权进行系统管理任务的人。\n", "管理员权限被赋予那些有权进行系统管理任务的人。\n"),
+    "unit three times in a row": ("河水泛滥，泛区居民纷\n\n纷纷迁移到附近的高地。\n", "河水泛滥，泛区居民纷纷迁移到附近的高地。\n"),
+    "unit closing a number": ("新华社福州１月１４日\n\n日电福建省人民代表大会开幕。\n", "新华社福州１月１４日电福建省人民代表大会开幕。\n"),
+    "one copy leaves a longer word": ("如果输出是大写字\n\n字母，则表示执行位未设置。\n", "如果输出是大写字母，则表示执行位未设置。\n"),
+    "decimal split after its point": ("版本号是 2.\n\n5，已经发布。\n", "版本号是 2.5，已经发布。\n"),
+    "short first half with a modal verb": ("许可证必须允许对其所属作品的修改\n\n以及衍生。\n", "许可证必须允许对其所属作品的修改以及衍生。\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REPAIRED))
+def test_broken_excerpt_is_repaired(name):
+    damaged, expected = REPAIRED[name]
+    assert clean(damaged).text == expected
+
+
+def test_reduplication_split_by_a_break_is_kept():
+    """常常 split by a break is joined whole: 常用 is rarer than 常常, and no copy is owned by a neighbour."""
+    r = clean("我常\n\n常用电脑写稿。\n")
+    assert r.text == "我常常用电脑写稿。\n"
+    assert [x.kind for x in r.repairs if x.applied] == ["join"]
+
+
+def test_heading_move_is_recorded_with_the_join():
+    r = clean("校验和按照描述的方式进行计算。默认\n\n交互式移植\n\n模式是输出一行文字。\n")
+    kinds = sorted(x.kind for x in r.repairs if x.applied)
+    assert kinds == ["heading_move", "join"]
+    join = next(x for x in r.repairs if x.kind == "join")
+    assert "交互式移植" in join.before and "title moved after the paragraph" in join.reason
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("表 6.10. 其它平台上免费 SSH 客户端列表", "caption"),
+    ("图 3 网络拓扑", "caption"),
+    ("-- Debian 《行为准则》第一条", "attribution"),
+    ("—— 老子《道德经》", "attribution"),
+    ("——制定指导意见，面向货车司机。", "body"),
+    ("-x显示系统关机记录", "item"),
+    ("c, u   创建一个字符特殊文件", "item"),
+    ("如 gnome-core。", "body"),
+    ("$ gpg --list-sigs --with-colons", "latin"),
+])
+def test_block_types(text, kind):
+    assert classify_block(text) == kind
