@@ -242,7 +242,7 @@ def test_hook_declaration():
     import yaml
 
     hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
-    assert set(hooks) == {"seedsift-check", "seedsift-fix"}
+    assert set(hooks) == {"seedsift-check", "seedsift-fix", "seedsift-accept"}
     for h in hooks.values():
         assert h["language"] == "python" and h["require_serial"] is True
         assert h["entry"].split()[:2] == ["seedsift", "check"]
