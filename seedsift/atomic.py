@@ -207,6 +207,13 @@ def remove_stale(out: Path) -> list[Path]:
 _held_locks: dict[str, int] = {}
 
 
+def _cannot_create(out: Path, err: OSError) -> OSError:
+    """A full disk is a write failure (exit 3); a forbidden or read-only place an unusable --out (exit 2)."""
+    if is_write_failure(err):
+        return WriteFailed(str(out), err)
+    return OSError(f"{out}: cannot create the output directory ({err.strerror or err})")
+
+
 def _lock_path(out: Path) -> Path:
     return out.parent / f".{out.name}.lock"
 
@@ -230,12 +237,12 @@ def output_lock(out: Path) -> Iterator[None]:
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise OSError(err.errno, f"{out}: cannot create the output directory ({err.strerror or err})") from None
+        raise _cannot_create(out, err) from None
     while True:
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         except OSError as err:
-            raise OSError(err.errno, f"{out}: cannot create the output directory ({err.strerror}: {path.name})") from None
+            raise _cannot_create(out, err) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -330,7 +337,7 @@ def _staged(out: Path, keep_existing: bool) -> Iterator[Path]:
                 stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-{_owner_tag()}-", dir=out.parent))
                 os.chmod(stage, 0o777 & ~_current_umask())  # mkdtemp makes 0700; out/ gets a plain mkdir's mode
         except OSError as err:
-            raise OSError(err.errno, f"{out}: cannot create the output directory ({err.strerror or err})") from None
+            raise _cannot_create(out, err) from None
         try:
             if keep_existing and out.is_dir():
                 shutil.copytree(out, stage, copy_function=_link_or_copy, dirs_exist_ok=True)

@@ -307,6 +307,7 @@ def run(inputs, out, clean_config, dedupe_config, jobs, config_file, as_json, qu
     if not corpus.docs:
         return finish(ui, {"documents": 0}, corpus.errors, ["nothing to do: no readable documents"])
     output = Output(out, dry_run=dry_run, keep_existing=False)
+    notes: list[str] = []
     with output.stage() as stage:
         previous = outputs.previous_summary(out)  # read under the output lock
         pipeline.write_doc_index(stage, corpus.docs)
@@ -321,7 +322,6 @@ def run(inputs, out, clean_config, dedupe_config, jobs, config_file, as_json, qu
                    "clean": clean_summary, "dedupe": dedupe_summary,
                    "stage_inputs": {"clean": outputs.fingerprint(ids, [d.text for d in corpus.docs]),
                                     "dedupe": outputs.fingerprint(ids, texts)}}
-        notes = []
         if kept or dropped:
             summary["apply"] = outputs.decisions_summary(kept, dropped, result, dedupe_summary, os.fspath(out / atomic.MARKER))
             notes.append(outputs.decisions_line(out, kept, dropped))

@@ -20,7 +20,6 @@ import errno
 import functools
 import json
 import os
-import signal
 import sys
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -31,7 +30,7 @@ from click.core import ParameterSource
 from tqdm import tqdm
 
 from .corpus import shown
-from .errors import EXIT_BUSY, EXIT_WORKER, EXIT_WRITE, InputError, OutputBusy, UsageProblem, WorkerDied
+from .errors import EXIT_BUSY, EXIT_WORKER, EXIT_WRITE, InputError, OutputBusy, UsageProblem, WorkerDied, WriteFailed
 from .errors import describe as describe_error
 from .errors import is_write_failure
 
@@ -92,7 +91,7 @@ def error_message(err: BaseException) -> str:
     """One line for the user (an OSError with a path names it, escaped)."""
     if isinstance(err, click.ClickException):
         return err.format_message()
-    if isinstance(err, OSError) and (is_write_failure(err) or isinstance(err, OutputBusy)):
+    if isinstance(err, (WriteFailed, OutputBusy, WorkerDied)) or (isinstance(err, OSError) and is_write_failure(err)):
         return describe_error(err)
     if isinstance(err, OSError) and err.errno is not None:
         what = err.strerror or errno.errorcode.get(err.errno, str(err.errno))
@@ -208,16 +207,6 @@ def output_options(f):
 
 
 # --------------------------------------------------------------------------- worker processes
-
-
-def ignore_interrupts() -> None:
-    """Worker processes leave Ctrl-C and SIGTERM to the parent, which cancels their work.
-
-    At a terminal Ctrl-C reaches the whole process group; without this every
-    worker would print its own KeyboardInterrupt traceback.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 # --------------------------------------------------------------------------- shared options and the config file

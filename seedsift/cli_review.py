@@ -3,8 +3,8 @@
 Exit codes are seedsift.cli's (one mapping, :func:`seedsift.cli_options.exit_code_for`):
 0 done, 1 the data in DIR or the decisions file is unusable (one line on
 stderr naming the file; nothing written), 2 usage errors (click's own, or an
-output path that cannot be used), 3 an output could not be written (disk
-full), 5 another seedsift is writing DIR. Errors propagate to
+output path that cannot be used, e.g. restore's --out in its input), 3 disk
+full, 5 another seedsift is writing DIR. Errors propagate to
 :func:`seedsift.cli.main`, which prints and maps them.
 """
 
@@ -32,9 +32,11 @@ def report(directory: Path, as_json: bool, quiet: bool) -> int:
     Reads what `clean` and `dedupe` (or `run`) wrote in DIRECTORY. The page
     needs no network; mail it, open it offline, export decisions for `apply`.
     """
+    from .atomic import output_lock
     from .review import write_report
 
-    path = write_report(directory)
+    with output_lock(directory):  # not while a run swaps the directory
+        path = write_report(directory)
     return _emit(Ui(quiet, as_json), {"report": str(path), "bytes": path.stat().st_size}, f"wrote {shown(path)}")
 
 

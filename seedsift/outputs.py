@@ -24,8 +24,8 @@ from . import atomic
 
 #: What each stage writes (top-level names in the output directory).
 STAGE_OUTPUTS = {
-    "clean": ("cleaned", "cleaned.jsonl", "repairs.jsonl", "diffs/clean"),
-    "dedupe": ("dedup", "dedup.jsonl", "clusters.jsonl", "spans.jsonl", "manifest.jsonl", "diffs/dedup",
+    "clean": ("cleaned", "cleaned.jsonl", "cleaned.jsonl.gz", "repairs.jsonl", "diffs/clean"),
+    "dedupe": ("dedup", "dedup.jsonl", "dedup.jsonl.gz", "clusters.jsonl", "spans.jsonl", "manifest.jsonl", "diffs/dedup",
                "clusters", "spans", "manifest"),
 }
 

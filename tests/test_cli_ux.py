@@ -84,7 +84,7 @@ def test_shell_completion_as_documented_works():
 
 
 def test_exit_codes_two_only_for_usage():
-    # A write failure is exit 3 (seedsift.errors), not a usage error.
+    # a full disk or I/O error while writing is 3 (issue 12.13, seedsift.errors); a vanished file 1
     assert exit_code_for(OSError(errno.ENOSPC, "No space left on device", "out/x")) == 3
     assert exit_code_for(OSError(errno.EIO, "Input/output error")) == 3
     assert exit_code_for(OSError(errno.ENOENT, "No such file or directory", "in/x")) == 1

@@ -115,8 +115,11 @@ def workers_of(proc: subprocess.Popen) -> list[int]:
 
 
 def assert_no_process_left(pids: list[int]) -> None:
-    assert wait_until(lambda: not any(running(p) for p in pids), 15), \
-        [p for p in pids if running(p)]
+    gone = wait_until(lambda: not any(running(p) for p in pids), 15)
+    left = [p for p in pids if running(p)]
+    for p in left:  # do not leave them to the rest of the suite
+        os.kill(p, signal.SIGKILL)
+    assert gone, f"processes left behind: {left}"
 
 
 @pytest.fixture(scope="module")
