@@ -119,6 +119,10 @@ def test_legitimate_doubles_kept(text):
     ("我们正在讨论的问题论的问题很多。", "我们正在讨论的问题很多。"),        # 4 characters, cutting words
     ("工会组织坚定不移不移在党的领导下。", "工会组织坚定不移在党的领导下。"),
     ("这个文件适合你的的电脑。", "这个文件适合你的电脑。"),
+    # a bound character (almost never a word alone) echoed after the word it ends
+    ("这是我自己己的看法。", "这是我自己的看法。"),
+    ("各地经济济发展很快。", "各地经济发展很快。"),
+    ("系统正在变化化的环境中运行。", "系统正在变化的环境中运行。"),
 ])
 def test_stutters_dropped(bad, good):
     r = clean(bad + "\n")
@@ -129,6 +133,11 @@ def test_stutters_dropped(bad, good):
 @pytest.mark.parametrize("text, bad", [
     ("针对对不同劳动者群体。\n", "针对对"),          # preposition after preposition
     ("每年都会重新安装一次系统一次系统。\n", "一次系统一次系统"),  # whole words repeated: 的X的X is often legitimate
+    # a bound character after a word ending in it, but: a localizer follows (表中 "in the
+    # table"), the pair closes a clause, or a word overlaps the left one (信手|续续)
+    ("每行代表表中的一条记录。\n", "表表"),
+    ("烝徒增增。\n", "增增"),
+    ("低眉信手续续弹，说尽心中无限事。\n", "续续"),
 ])
 def test_undecided_repeats_flagged_not_dropped(text, bad):
     r = clean(text)
