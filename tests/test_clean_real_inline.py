@@ -123,6 +123,9 @@ def test_legitimate_doubles_kept(text):
     ("这是我自己己的看法。", "这是我自己的看法。"),
     ("各地经济济发展很快。", "各地经济发展很快。"),
     ("系统正在变化化的环境中运行。", "系统正在变化的环境中运行。"),
+    # a repeat out of step with the words: the first copy starts inside a word (今天|天在)
+    ("我们今天在天在会上讨论这个问题。", "我们今天在会上讨论这个问题。"),
+    ("他们的实验取得了得了很好的结果。", "他们的实验取得了很好的结果。"),
 ])
 def test_stutters_dropped(bad, good):
     r = clean(bad + "\n")
@@ -138,6 +141,9 @@ def test_stutters_dropped(bad, good):
     ("每行代表表中的一条记录。\n", "表表"),
     ("烝徒增增。\n", "增增"),
     ("低眉信手续续弹，说尽心中无限事。\n", "续续"),
+    # whole words repeated, or a rare dictionary word spanning the copies
+    ("这本书我已经读完了读完了，很有意思。\n", "读完了读完了"),
+    ("很久很久以前，有个国王。\n", "很久很久"),
 ])
 def test_undecided_repeats_flagged_not_dropped(text, bad):
     r = clean(text)
