@@ -43,7 +43,7 @@ def scores(request, articles):
 
 def test_stutters_on_damaged_real_text(scores):
     d = scores["d"]
-    assert d["recall"] >= 0.30, d  # measured 0.32-0.33 (main: 0.18)
+    assert d["recall"] >= 0.50, d  # measured 0.55 (main: 0.18)
     assert d["fixed_or_flagged"] >= 0.85, d  # measured 0.88-0.89
     assert d["unwanted"].get("stutter", 0) <= 1, d
 
