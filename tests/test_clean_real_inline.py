@@ -126,6 +126,8 @@ def test_legitimate_doubles_kept(text):
     # a repeat out of step with the words: the first copy starts inside a word (今天|天在)
     ("我们今天在天在会上讨论这个问题。", "我们今天在会上讨论这个问题。"),
     ("他们的实验取得了得了很好的结果。", "他们的实验取得了很好的结果。"),
+    # a plain adjective repeated ABAB inside its clause (adjectives reduplicate AABB)
+    ("我们采用不同不同方法处理数据。", "我们采用不同方法处理数据。"),
 ])
 def test_stutters_dropped(bad, good):
     r = clean(bad + "\n")
@@ -144,6 +146,8 @@ def test_stutters_dropped(bad, good):
     # whole words repeated, or a rare dictionary word spanning the copies
     ("这本书我已经读完了读完了，很有意思。\n", "读完了读完了"),
     ("很久很久以前，有个国王。\n", "很久很久"),
+    # an adjective used as a verb, closing its clause or taking a particle
+    ("让大家热闹热闹。\n", "热闹热闹"), ("周末让孩子们热闹热闹吧。\n", "热闹热闹"),
 ])
 def test_undecided_repeats_flagged_not_dropped(text, bad):
     r = clean(text)
