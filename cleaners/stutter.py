@@ -294,9 +294,12 @@ def remove_stutters(text: str) -> str:
     - two identical one-character function tokens (的|的);
     - a word followed by a copy of its last 2-4 characters (坚定不移|不移) or by a lone
       suffix (它们|们);
-    - a lone copy of a bound character before the word it starts (的方|方法);
+    - a lone copy of a bound character before the word it starts (的方|方法), or after the
+      word it ends (建议|议你);
     - a partial-word echo, a 2-4 character repeat that is a token in neither copy and
-      whose removal makes the words around it whole again (不管怎|管怎|么样).
+      whose removal makes the words around it whole again (不管怎|管怎|么样), or whose
+      first copy starts or ends inside a word (今天|天在);
+    - a plain adjective repeated ABAB inside its clause (不同不同方法).
 
     Legitimate text stays: words in the lexicon that span both copies (常常, 依依不舍,
     的的确确, 一组组, 齐齐哈尔), AABB (方方面面), copies that each belong to a word
