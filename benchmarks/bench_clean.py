@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cleaners import _lexicon, clean  # noqa: E402
+from seedsift.cleaners import _lexicon, clean  # noqa: E402
 
 
 def main(argv=None) -> int:

@@ -68,7 +68,7 @@ def digest(result) -> str:
 
 def child(engine: str, path: Path) -> None:
     """Run one engine and print a JSON line: wall time, stage finish times, digest."""
-    from dedupe import DedupeConfig, find_duplicates
+    from seedsift.dedupe import DedupeConfig, find_duplicates
 
     docs = load(path)
     cfg = DedupeConfig()

@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dedupe import DedupeConfig, find_duplicates, match_key  # noqa: E402
-from dedupe.verify import cluster  # noqa: E402
+from seedsift.dedupe import DedupeConfig, find_duplicates, match_key  # noqa: E402
+from seedsift.dedupe.verify import cluster  # noqa: E402
 from seedsift.synth import make_corpus  # noqa: E402
 
 THRESHOLD = 0.5

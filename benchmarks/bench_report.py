@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-from dedupe.records import Span
+from seedsift.dedupe.records import Span
 from rapidfuzz import fuzz
 
 from seedsift import atomic, pipeline

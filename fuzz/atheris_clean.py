@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 with atheris.instrument_imports():
-    import cleaners
-    from cleaners import CleanConfig, DecodeError
+    from seedsift import cleaners
+    from seedsift.cleaners import CleanConfig, DecodeError
     from seedsift.corpus import MAX_LINE_CHARS, check_text
     from seedsift.errors import InputError
 

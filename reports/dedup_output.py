@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from dedupe.records import Span
+from seedsift.dedupe.records import Span
 
 REMOVE = "remove"
 KEEP = "keep"

@@ -33,7 +33,7 @@ def _environment() -> Environment:
 
 @lru_cache(maxsize=1)
 def _template():
-    source = resources.files("reports").joinpath("templates", TEMPLATE).read_text(encoding="utf-8")
+    source = resources.files("seedsift.reports").joinpath("templates", TEMPLATE).read_text(encoding="utf-8")
     return _environment().from_string(source)
 
 

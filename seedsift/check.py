@@ -31,8 +31,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-import cleaners
-from cleaners import CleanConfig
+from seedsift import cleaners
+from seedsift.cleaners import CleanConfig
 
 from . import atomic
 from .baseline import Baseline
@@ -186,7 +186,7 @@ def line_range(text: str, start: int, end: int) -> tuple[int, int]:
 
 def flag_key_text(before: str) -> str:
     """What a baseline hash covers: the flagged text's match key (so fixing its punctuation keeps it accepted)."""
-    from dedupe.keys import match_key
+    from seedsift.dedupe.keys import match_key
 
     return match_key(before)[0] or before.strip()
 
@@ -301,12 +301,12 @@ def _display(path: Path, cwd: Path) -> str:
 def duplicate_findings(targets: Sequence[Target], ix: Index, config, cwd: Path,
                        *, max_candidates: int = MAX_CANDIDATES) -> list[Finding]:
     """Near-duplicates of each target against the indexed corpus and the earlier targets."""
-    from dedupe.core import keep_rank
-    from dedupe.keys import keyed
-    from dedupe.keys import shingle_hashes
-    from dedupe.minhash import signatures, window_candidates
-    from dedupe.passages import align_passages, passage_units, plan_spans
-    from dedupe.verify import verify_pair
+    from seedsift.dedupe.core import keep_rank
+    from seedsift.dedupe.keys import keyed
+    from seedsift.dedupe.keys import shingle_hashes
+    from seedsift.dedupe.minhash import signatures, window_candidates
+    from seedsift.dedupe.passages import align_passages, passage_units, plan_spans
+    from seedsift.dedupe.verify import verify_pair
 
     fps = fingerprints([t.text for t in targets], config)
     target_rels = {t.rel for t in targets if t.rel is not None}
@@ -505,7 +505,7 @@ def _check_group(ix: Index | None, group: list[Target], opts: CheckOptions, cwd:
                 found = [f._replace(category="accepted") if f.category == "flag" else f for f in found]
             findings.extend(found)
             if opts.fix and new_text != text and opts.dry_run:
-                from reports.diff import unified_diff
+                from seedsift.reports.diff import unified_diff
 
                 diffs[t.display] = unified_diff(text, new_text, t.display)
             elif opts.fix and new_text != text:

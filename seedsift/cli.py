@@ -117,7 +117,7 @@ def what_next(out: Path, clean: dict | None, dedupe: dict | None, report: bool) 
 def run_dedupe(ui: Ui, docs: list[Doc], texts: list[str], config, jobs: int | None, engine: str = "local",
                scheduler: str | None = None):
     """Run the deduplicator with all cores (or a Dask cluster) and a progress bar per stage."""
-    from dedupe import find_duplicates
+    from seedsift.dedupe import find_duplicates
 
     pairs = [(d.id, t) for d, t in zip(docs, texts)]
     progress = ui.stage_progress("dedupe")
@@ -128,7 +128,7 @@ def run_dedupe(ui: Ui, docs: list[Doc], texts: list[str], config, jobs: int | No
             return find_duplicates_dask(pairs, config, scheduler=scheduler, progress=progress)
         jobs = jobs or os.cpu_count() or 1
         if jobs > 1 and len(pairs) >= 64:
-            from dedupe.keys import warm
+            from seedsift.dedupe.keys import warm
 
             from .workers import worker_pool
 

@@ -398,7 +398,7 @@ def with_configs(*, clean: bool = False, dedupe: bool = False, jobs: bool = Fals
 
 
 def make_clean_config(values: dict):
-    from cleaners import CleanConfig
+    from seedsift.cleaners import CleanConfig
 
     return CleanConfig(fix_punctuation=not values.get("keep_punctuation"), script=values.get("script") or "keep",
                        drop_boilerplate=bool(values.get("drop_boilerplate")))
@@ -406,7 +406,7 @@ def make_clean_config(values: dict):
 
 def make_dedupe_config(values: dict):
     """A DedupeConfig from option values (None = the library default); an impossible combination is a usage error."""
-    from dedupe import DedupeConfig
+    from seedsift.dedupe import DedupeConfig
 
     fields = {field: values.get(_dest(opt)) for opt, _, field, _ in DEDUPE_OPTIONS}
     try:

@@ -17,7 +17,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cleaners import DecodeError, decode
+from seedsift.cleaners import DecodeError, decode
 
 from .errors import InputError
 

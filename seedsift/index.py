@@ -692,8 +692,7 @@ def config_header(config) -> dict:
     """
     import dataclasses
 
-    import dedupe.keys
-
+    from seedsift.dedupe import keys
     params = dataclasses.asdict(config)
     used = {k: params[k] for k in ("ngram", "num_perm", "seed", "doc_threshold", "passage_block",
                                    "passage_num_perm", "passage_rows", "min_report_chars", "passages")
@@ -718,9 +717,9 @@ def fingerprints(texts: Sequence[str], config) -> list[Fingerprint]:
     would make it a document candidate (same document band) or a passage
     candidate (same window band) of the page being checked.
     """
-    from dedupe.keys import match_key, shingle_hashes
-    from dedupe.minhash import band_keys, signatures
-    from dedupe.passages import passage_units
+    from seedsift.dedupe.keys import match_key, shingle_hashes
+    from seedsift.dedupe.minhash import band_keys, signatures
+    from seedsift.dedupe.passages import passage_units
 
     bands, rows = config.doc_bands
     keys = [match_key(t)[0] for t in texts]
@@ -741,7 +740,7 @@ def fingerprints(texts: Sequence[str], config) -> list[Fingerprint]:
 
 def doc_keys(sig: np.ndarray, config) -> np.ndarray:
     """The tagged document band keys of a signature (as stored in the index)."""
-    from dedupe.minhash import band_keys
+    from seedsift.dedupe.minhash import band_keys
 
     bands, rows = config.doc_bands
     with np.errstate(over="ignore"):
@@ -751,7 +750,7 @@ def doc_keys(sig: np.ndarray, config) -> np.ndarray:
 def index_path_for(corpus: Path, config) -> Path:
     """``CORPUS/.seedsift/index.sqlite`` for the default dedupe parameters, ``index-<hash>.sqlite`` for
     others, so that a run with e.g. ``--threshold 0.6`` does not rebuild the shared index back and forth."""
-    from dedupe import DedupeConfig
+    from seedsift.dedupe import DedupeConfig
 
     header = config_header(config)
     if header["config"] == config_header(DedupeConfig())["config"]:

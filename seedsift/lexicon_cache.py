@@ -16,8 +16,7 @@ import os
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-import cleaners
-
+from seedsift import cleaners
 from . import atomic
 
 FORMAT = 1

@@ -103,7 +103,7 @@ def carry_decisions(previous: dict, result) -> tuple[dict[str, str], int]:
     how many no longer apply (their passage moved or is gone, their document
     is no longer a duplicate).
     """
-    from reports.dedup_output import document_key, span_key
+    from seedsift.reports.dedup_output import document_key, span_key
 
     applied = previous.get("apply")
     decisions = applied.get("decisions") if isinstance(applied, dict) else None

@@ -15,10 +15,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-import cleaners
-from cleaners import CleanConfig, Cleaned
-from reports.dedup_output import DedupOutput, build_dedup_output
-from reports.diff import unified_diff
+from seedsift import cleaners
+from seedsift.cleaners import CleanConfig, Cleaned
+from seedsift.reports.dedup_output import DedupOutput, build_dedup_output
+from seedsift.reports.diff import unified_diff
 
 from . import atomic
 from .corpus import Doc

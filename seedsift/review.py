@@ -35,8 +35,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from types import SimpleNamespace
 
-from dedupe.records import Span
-from reports.dedup_output import KEEP, REMOVE, document_key, restore, span_key
+from seedsift.dedupe.records import Span
+from seedsift.reports.dedup_output import KEEP, REMOVE, document_key, restore, span_key
 
 from . import __version__, atomic
 from .corpus import parse_json
@@ -447,7 +447,7 @@ def build_report_data(run: Run) -> dict:
 
 def write_report(d: Path) -> Path:
     """Render ``d/report.html`` from what the stages wrote in ``d`` (atomic single-file write)."""
-    from reports.html import render_report
+    from seedsift.reports.html import render_report
 
     d = Path(d)
     html = render_report(build_report_data(load_run(d)))

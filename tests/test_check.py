@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-import cleaners
-from dedupe import DedupeConfig, find_duplicates
+from seedsift import cleaners
+from seedsift.dedupe import DedupeConfig, find_duplicates
 from seedsift.check import CheckOptions, check_files, format_finding, line_range
 
 from conftest import wait_for_index_rows

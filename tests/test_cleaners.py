@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import cleaners
-from cleaners import CleanConfig, DecodeError, FIXERS, Repair, apply_repairs, clean, decode
+from seedsift import cleaners
+from seedsift.cleaners import CleanConfig, DecodeError, FIXERS, Repair, apply_repairs, clean, decode
 
 PKG = Path(cleaners.__file__).resolve().parent
 
@@ -67,7 +67,7 @@ def test_decode_roundtrip(text, enc):
 
 @pytest.mark.parametrize("text", SNIPPETS)
 def test_decode_big5(text):
-    from cleaners.script import convert_script
+    from seedsift.cleaners.script import convert_script
 
     trad = convert_script(text, "taiwan")
     d = decode(trad.encode("big5"))
@@ -322,7 +322,7 @@ def test_jieba_default_tokenizer_never_initialised():
 
 
 def test_lexicon_load_time():
-    from cleaners import _lexicon
+    from seedsift.cleaners import _lexicon
 
     assert _lexicon.load_seconds() < 5.0
 

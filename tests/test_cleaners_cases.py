@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaners import CleanConfig, apply_repairs, clean
+from seedsift.cleaners import CleanConfig, apply_repairs, clean
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 

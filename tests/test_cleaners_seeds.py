@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaners import apply_repairs, clean
+from seedsift.cleaners import apply_repairs, clean
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECT = json.loads((ROOT / "tests" / "data" / "seed_expectations.json").read_text(encoding="utf-8"))

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from cleaners import clean
-from cleaners.blocks import classify_block
+from seedsift.cleaners import clean
+from seedsift.cleaners.blocks import classify_block
 
 STRUCTURAL = ("join", "boundary_double", "heading_move")
 

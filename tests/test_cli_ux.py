@@ -283,8 +283,7 @@ def test_control_characters_in_paths_are_escaped(repo):
 
 
 def test_accept_confirms_and_accepts_a_reviewed_duplicate_that_survives_unrelated_edits(repo):
-    import cleaners
-
+    from seedsift import cleaners
     source = (SEEDS / SOURCE).read_text(encoding="utf-8").split("\n")
     section = cleaners.clean("\n".join(source[10:15])).text.strip("\n")
     page = repo / "seeds" / "new.txt"

@@ -21,8 +21,8 @@ import pytest
 pytest.importorskip("distributed")
 psutil = pytest.importorskip("psutil")
 
-from dedupe import DedupeConfig, find_duplicates  # noqa: E402
-from dedupe.core import doc_task  # noqa: E402
+from seedsift.dedupe import DedupeConfig, find_duplicates  # noqa: E402
+from seedsift.dedupe.core import doc_task  # noqa: E402
 from seedsift.dask_engine import engine, graph, stages  # noqa: E402
 from seedsift.dask_engine.cluster import dask_client, listening_addresses  # noqa: E402
 
@@ -103,7 +103,7 @@ def test_window_scan_per_bucket_equals_window_pairs():
     """The per-bucket scan + shuffle on the pair picks the same pairs, window pairs and band counts
     as ``dedupe.minhash.window_pairs`` over whole bands (pure pandas, no cluster)."""
     import pandas as pd
-    from dedupe.minhash import window_pairs
+    from seedsift.dedupe.minhash import window_pairs
 
     rng = np.random.default_rng(3)
     n_win, bands = 4000, 6
@@ -123,7 +123,7 @@ def test_window_scan_per_bucket_equals_window_pairs():
 
 def test_bucket_pairs_equal_candidate_index():
     import pandas as pd
-    from dedupe.minhash import CandidateIndex
+    from seedsift.dedupe.minhash import CandidateIndex
 
     rng = np.random.default_rng(4)
     sigs = rng.integers(0, 3, (500, 20)).astype(np.uint32)  # few values: many buckets with several docs
@@ -156,7 +156,7 @@ def test_connected_components_match_scipy(client):
 
 
 def test_empty_and_unique_corpora(client):
-    from dedupe import DedupeResult
+    from seedsift.dedupe import DedupeResult
 
     cfg = DedupeConfig()
     assert engine.run(client, [], cfg) == DedupeResult()

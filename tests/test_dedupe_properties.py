@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dedupe import DedupeConfig, apply_removals, find_duplicates, keyed, match_key, shingle_hashes, signatures, verify_pair
+from seedsift.dedupe import DedupeConfig, apply_removals, find_duplicates, keyed, match_key, shingle_hashes, signatures, verify_pair
 from seedsift.synth import common_chars
 
 CHARS = common_chars()[:400] + "，。、；：？！ \n“”（）ABC123,.;"

@@ -6,7 +6,7 @@ from itertools import combinations
 
 import pytest
 
-from dedupe import DedupeConfig, find_duplicates
+from seedsift.dedupe import DedupeConfig, find_duplicates
 from seedsift.synth import make_corpus
 
 

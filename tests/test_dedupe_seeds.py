@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dedupe import DedupeConfig, apply_removals, find_duplicates
+from seedsift.dedupe import DedupeConfig, apply_removals, find_duplicates
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECT = json.loads((ROOT / "tests" / "data" / "dedup_seed_expectations.json").read_text(encoding="utf-8"))

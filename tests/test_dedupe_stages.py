@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-import dedupe
-from dedupe import (
+from seedsift import dedupe
+from seedsift.dedupe import (
     DedupeConfig,
     Span,
     align_passages,
@@ -25,8 +25,8 @@ from dedupe import (
     verify_pair,
     window_candidates,
 )
-from dedupe.core import keep_rank
-from dedupe.minhash import EMPTY, content_blocks, window_signatures
+from seedsift.dedupe.core import keep_rank
+from seedsift.dedupe.minhash import EMPTY, content_blocks, window_signatures
 from seedsift.synth import common_chars, make_corpus
 
 TEXT = "国务院新闻办公室今天举行发布会，介绍二〇二一年经济运行情况。国家统计局局长表示，全年国内生产总值比上年增长百分之八点一。"
@@ -163,7 +163,7 @@ def test_content_blocks_are_position_independent():
 
 
 def test_window_candidates_self_and_cross():
-    from dedupe.minhash import window_pairs
+    from seedsift.dedupe.minhash import window_pairs
 
     win_doc = np.array([0, 0, 0, 1, 2])
     win_idx = np.array([0, 1, 5, 0, 0])
@@ -290,8 +290,8 @@ def test_lsh_rebuild_from_signatures():
 
 
 def test_batch_stage_functions_equal_single():
-    from dedupe.keys import keyed_many, shingle_hashes_many
-    from dedupe.passages import passage_units, passage_units_many
+    from seedsift.dedupe.keys import keyed_many, shingle_hashes_many
+    from seedsift.dedupe.passages import passage_units, passage_units_many
 
     texts = ["", "\n\n", "短", "第一行\n\n" + words(300, 1), words(40, 2) + "\n" + words(900, 3) + "\n"]
     many = keyed_many(texts)

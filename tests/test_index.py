@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dedupe import DedupeConfig
+from seedsift.dedupe import DedupeConfig
 from seedsift import index as ix_mod
 from seedsift.index import default_index_path, fingerprints, list_pages, open_corpus_index
 
@@ -91,7 +91,7 @@ def test_index_stores_the_dedupe_signature_and_finds_a_copied_passage(tmp_path):
         ix.update()
         src = sorted(corpus.glob("*.txt"))[3]
         text = src.read_text(encoding="utf-8")
-        from dedupe import match_key, shingle_hashes, signatures
+        from seedsift.dedupe import match_key, shingle_hashes, signatures
 
         sig = signatures([shingle_hashes(match_key(text)[0], CFG.ngram)], CFG.num_perm, CFG.seed)[0]
         assert np.array_equal(ix.get(src.name).sig, sig)
@@ -156,7 +156,7 @@ def test_corrupt_index_is_detected_and_rebuilt(tmp_path, damage):
 KILL_SCRIPT = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from dedupe import DedupeConfig
+    from seedsift.dedupe import DedupeConfig
     from seedsift import index
     index.BATCH = 5
     index.BULK = int(sys.argv[2]) if len(sys.argv) > 2 else index.BULK

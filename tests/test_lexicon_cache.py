@@ -35,6 +35,5 @@ def test_a_damaged_cache_is_rebuilt(tmp_path):
 
 
 def test_a_snapshot_of_the_wrong_shape_is_refused():
-    import cleaners
-
+    from seedsift import cleaners
     assert cleaners.install_lexicon({"a": 1}, {}, 1) is False

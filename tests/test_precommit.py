@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pytest
 
-import cleaners
-
+from seedsift import cleaners
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 PRE_COMMIT = [sys.executable, "-m", "pre_commit"]

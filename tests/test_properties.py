@@ -27,10 +27,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-import cleaners
-from cleaners import CleanConfig, Repair
-from dedupe import DedupeConfig, find_duplicates
-from reports.dedup_output import KEEP, REMOVE, build_dedup_output, document_key, restore, span_key
+from seedsift import cleaners
+from seedsift.cleaners import CleanConfig, Repair
+from seedsift.dedupe import DedupeConfig, find_duplicates
+from seedsift.reports.dedup_output import KEEP, REMOVE, build_dedup_output, document_key, restore, span_key
 from seedsift import pipeline
 from seedsift.corpus import Doc
 from seedsift.review import load_run, restore_dir, write_report

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reports.html import CSP, render_report
+from seedsift.reports.html import CSP, render_report
 from seedsift.review import ELIDE_OVER, build_report_data, load_run, reconstruct_original, segment_texts
 from test_review_support import HOSTILE_DOC, PAYLOADS, SEED_003, make_run, read_jsonl, removed_003_span
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from reports.dedup_output import document_key
+from seedsift.reports.dedup_output import document_key
 from test_review_support import (
     HOSTILE_DOC, SEED_003, make_run, read_jsonl, removed_003_span, seedsift, snapshot,
 )

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-import reports.html
+from seedsift.reports import html
 from seedsift import review as review_module
 from test_review_support import SEED_003, SEEDS, read_jsonl, seedsift
 

@@ -110,7 +110,7 @@ def write_partition(docs: pd.DataFrame, members: pd.DataFrame, spans: pd.DataFra
     """
     import fsspec
 
-    from reports.dedup_output import build_dedup_output
+    from seedsift.reports.dedup_output import build_dedup_output
 
     if docs.empty:
         return stages.frame(documents="int64", dropped="int64", passages="int64", chars_removed="int64")

@@ -141,7 +141,7 @@ def passage_spans(client, state, members, cfg, n: int, progress: Progress = no_p
 def run(client, docs: Sequence[tuple[str, str]], cfg, progress: Progress = no_progress,
         per_partition: int = DOCS_PER_PARTITION):
     """Run all stages on ``client``; return a ``dedupe.DedupeResult`` equal to the local engine's."""
-    from dedupe import DedupeResult
+    from seedsift.dedupe import DedupeResult
 
     ids = [d for d, _ in docs]
     if len(set(ids)) != len(ids):
@@ -187,7 +187,7 @@ def find_duplicates_dask(docs: Sequence[tuple[str, str]], config=None, *, schedu
     without it a LocalCluster of one process per core is started on
     127.0.0.1 and closed afterwards (also on error or Ctrl-C).
     """
-    from dedupe import DedupeConfig
+    from seedsift.dedupe import DedupeConfig
 
     cfg = config or DedupeConfig()
     with dask_client(scheduler, n_workers=n_workers) as client:

@@ -19,12 +19,12 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from dedupe import DedupeConfig, Span
-from dedupe.core import align_task, align_tasks, doc_task
-from dedupe.keys import KeyedDoc
-from dedupe.minhash import EMPTY, band_collisions, band_keys
-from dedupe.passages import Match, PassageUnits, plan_spans
-from dedupe.verify import verify_pair
+from seedsift.dedupe import DedupeConfig, Span
+from seedsift.dedupe.core import align_task, align_tasks, doc_task
+from seedsift.dedupe.keys import KeyedDoc
+from seedsift.dedupe.minhash import EMPTY, band_collisions, band_keys
+from seedsift.dedupe.passages import Match, PassageUnits, plan_spans
+from seedsift.dedupe.verify import verify_pair
 
 #: Bits of the document position inside a rank code (2**36 = 68 billion documents).
 IDX_BITS = 36
