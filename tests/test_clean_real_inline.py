@@ -43,7 +43,7 @@ def scores(request, articles):
 
 def test_stutters_on_damaged_real_text(scores):
     d = scores["d"]
-    assert d["recall"] >= 0.30, d  # measured 0.32-0.33 (main: 0.18)
+    assert d["recall"] >= 0.50, d  # measured 0.55 (main: 0.18)
     assert d["fixed_or_flagged"] >= 0.85, d  # measured 0.88-0.89
     assert d["unwanted"].get("stutter", 0) <= 1, d
 
@@ -119,6 +119,15 @@ def test_legitimate_doubles_kept(text):
     ("我们正在讨论的问题论的问题很多。", "我们正在讨论的问题很多。"),        # 4 characters, cutting words
     ("工会组织坚定不移不移在党的领导下。", "工会组织坚定不移在党的领导下。"),
     ("这个文件适合你的的电脑。", "这个文件适合你的电脑。"),
+    # a bound character (almost never a word alone) echoed after the word it ends
+    ("这是我自己己的看法。", "这是我自己的看法。"),
+    ("各地经济济发展很快。", "各地经济发展很快。"),
+    ("系统正在变化化的环境中运行。", "系统正在变化的环境中运行。"),
+    # a repeat out of step with the words: the first copy starts inside a word (今天|天在)
+    ("我们今天在天在会上讨论这个问题。", "我们今天在会上讨论这个问题。"),
+    ("他们的实验取得了得了很好的结果。", "他们的实验取得了很好的结果。"),
+    # a plain adjective repeated ABAB inside its clause (adjectives reduplicate AABB)
+    ("我们采用不同不同方法处理数据。", "我们采用不同方法处理数据。"),
 ])
 def test_stutters_dropped(bad, good):
     r = clean(bad + "\n")
@@ -129,6 +138,16 @@ def test_stutters_dropped(bad, good):
 @pytest.mark.parametrize("text, bad", [
     ("针对对不同劳动者群体。\n", "针对对"),          # preposition after preposition
     ("每年都会重新安装一次系统一次系统。\n", "一次系统一次系统"),  # whole words repeated: 的X的X is often legitimate
+    # a bound character after a word ending in it, but: a localizer follows (表中 "in the
+    # table"), the pair closes a clause, or a word overlaps the left one (信手|续续)
+    ("每行代表表中的一条记录。\n", "表表"),
+    ("烝徒增增。\n", "增增"),
+    ("低眉信手续续弹，说尽心中无限事。\n", "续续"),
+    # whole words repeated, or a rare dictionary word spanning the copies
+    ("这本书我已经读完了读完了，很有意思。\n", "读完了读完了"),
+    ("很久很久以前，有个国王。\n", "很久很久"),
+    # an adjective used as a verb, closing its clause or taking a particle
+    ("让大家热闹热闹。\n", "热闹热闹"), ("周末让孩子们热闹热闹吧。\n", "热闹热闹"),
 ])
 def test_undecided_repeats_flagged_not_dropped(text, bad):
     r = clean(text)
