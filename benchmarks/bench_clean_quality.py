@@ -35,8 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from seedsift.cleaners import clean  # noqa: E402
 from realtext import pd_articles  # noqa: E402
+
+from seedsift.cleaners import clean  # noqa: E402
 
 STRUCTURAL = ("join", "boundary_double", "heading_move", "stutter")
 HAN = re.compile("[\u4e00-\u9fff]")

@@ -20,11 +20,11 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-from seedsift.dedupe.records import Span
 from rapidfuzz import fuzz
 
 from seedsift import atomic, pipeline
 from seedsift.corpus import Doc
+from seedsift.dedupe.records import Span
 from seedsift.review import write_report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,7 +86,7 @@ def synthesize(out: Path, n_pairs: int, per_doc: int = 10, seed: int = 1) -> Non
             atomic.write_text(stage / "cleaned" / d.rel, text)
         repairs = []
         for d, text in zip(docs, texts):
-            for m in range(3):
+            for _ in range(3):
                 at = rng.randrange(len(text) - 1)
                 repairs.append({"doc": d.id, "kind": "stutter", "start": at, "end": at + 1, "line": 1,
                                 "before": text[at], "after": text[at], "applied": False, "reason": "synthetic flag"})

@@ -8,11 +8,11 @@ the explanation, with a doctest).
 
 from __future__ import annotations
 
+from ._lexicon import install as install_lexicon
+from ._lexicon import snapshot as lexicon_snapshot
 from .blocks import drop_boilerplate
 from .config import CleanConfig
 from .decoding import DecodeError, decode
-from ._lexicon import install as install_lexicon
-from ._lexicon import snapshot as lexicon_snapshot
 from .joins import join_broken_paragraphs
 from .pipeline import apply_repairs, clean
 from .punctuation import normalize_punctuation

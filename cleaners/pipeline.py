@@ -7,11 +7,10 @@ from .blocks import find_boilerplate
 from .config import CleanConfig
 from .joins import find_joins
 from .punctuation import find_punctuation
-from .records import Cleaned, Repair
+from .records import Cleaned
 from .script import find_script
 from .stutter import find_stutters
 from .whitespace import find_whitespace
-
 
 #: Rounds of all fixers before giving up on reaching a fixed point. Real pages
 #: settle in one or two; chains of joins where each join enables the next

@@ -81,7 +81,7 @@ def _fold_char(c: str, classes: dict[str, str]) -> int:
     if len(n) != 1:
         n = c
     n = n.lower() if len(n.lower()) == 1 else n
-    if not unicodedata.category(n)[0] in "LN":
+    if unicodedata.category(n)[0] not in "LN":
         return 0
     n = classes.get(n, n)
     return ord(n)
@@ -99,7 +99,7 @@ def _ensure(cps: np.ndarray, mapped: np.ndarray) -> np.ndarray:
         cjk = any(lo <= int(cp) < hi for cp in missing for lo, hi in _CJK_RANGES)
         if cjk and not _CJK_DONE:
             classes = _script_classes()
-            for c, rep in classes.items():
+            for c in classes:
                 _TABLE[ord(c)] = _fold_char(c, classes)
             _CJK_DONE = True
         for cp in missing.tolist():

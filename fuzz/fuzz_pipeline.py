@@ -56,13 +56,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from seedsift import cleaners  # noqa: E402
+from seedsift import (
+    cleaners,  # noqa: E402
+    pipeline,  # noqa: E402
+)
 from seedsift.cleaners import CleanConfig, DecodeError  # noqa: E402
-from seedsift.dedupe import DedupeConfig, find_duplicates  # noqa: E402
-from seedsift.reports.dedup_output import build_dedup_output, restore  # noqa: E402
-from seedsift import pipeline  # noqa: E402
 from seedsift.corpus import MAX_LINE_CHARS, Doc, check_text  # noqa: E402
+from seedsift.dedupe import DedupeConfig, find_duplicates  # noqa: E402
 from seedsift.errors import InputError  # noqa: E402
+from seedsift.reports.dedup_output import build_dedup_output, restore  # noqa: E402
 
 BATCH = 12
 KINDS = {

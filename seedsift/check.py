@@ -37,9 +37,9 @@ from seedsift.cleaners import CleanConfig
 from . import atomic
 from .baseline import Baseline
 from .corpus import _read_text_file, shown
-from .lexicon_cache import warm_lexicon
 from .errors import InputError
 from .index import Index, _warn_default, doc_keys, fingerprints, list_pages, open_corpus_index, sha256_text
+from .lexicon_cache import warm_lexicon
 
 #: Most candidate pages verified per checked page (most shared band keys first).
 MAX_CANDIDATES = 200
@@ -302,8 +302,7 @@ def duplicate_findings(targets: Sequence[Target], ix: Index, config, cwd: Path,
                        *, max_candidates: int = MAX_CANDIDATES) -> list[Finding]:
     """Near-duplicates of each target against the indexed corpus and the earlier targets."""
     from seedsift.dedupe.core import keep_rank
-    from seedsift.dedupe.keys import keyed
-    from seedsift.dedupe.keys import shingle_hashes
+    from seedsift.dedupe.keys import keyed, shingle_hashes
     from seedsift.dedupe.minhash import signatures, window_candidates
     from seedsift.dedupe.passages import align_passages, passage_units, plan_spans
     from seedsift.dedupe.verify import verify_pair

@@ -24,8 +24,18 @@ from pathlib import Path
 import click
 
 from . import __version__, atomic, outputs, pipeline
-from .cli_options import (EXIT_INTERRUPTED, EXIT_OK, Ui, close_all_bars, config_dict, default_corpus,
-                          error_message, exit_code_for, output_options, with_configs)
+from .cli_options import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    Ui,
+    close_all_bars,
+    config_dict,
+    default_corpus,
+    error_message,
+    exit_code_for,
+    output_options,
+    with_configs,
+)
 from .corpus import MAX_CORPUS_BYTES, Corpus, CorpusTooLarge, Doc, read_corpus, shown
 from .errors import InputError, UsageProblem, WorkerDied
 

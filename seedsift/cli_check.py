@@ -104,7 +104,6 @@ def check(files, fix, corpus, index_path, allow_flags, accept, baseline_path, no
     from . import baseline as bl
     from .check import CheckOptions, check_files
 
-    ui = Ui(quiet, as_json)
     if not files:
         return 0
     opts = CheckOptions(

@@ -30,9 +30,18 @@ from click.core import ParameterSource
 from tqdm import tqdm
 
 from .corpus import shown
-from .errors import EXIT_BUSY, EXIT_WORKER, EXIT_WRITE, InputError, OutputBusy, UsageProblem, WorkerDied, WriteFailed
+from .errors import (
+    EXIT_BUSY,
+    EXIT_WORKER,
+    EXIT_WRITE,
+    InputError,
+    OutputBusy,
+    UsageProblem,
+    WorkerDied,
+    WriteFailed,
+    is_write_failure,
+)
 from .errors import describe as describe_error
-from .errors import is_write_failure
 
 # --------------------------------------------------------------------------- exit codes
 # The numbers are documented once, in seedsift.errors and the README ("Hostile input").

@@ -11,8 +11,8 @@ import contextlib
 import gzip
 import json
 import os
-import sys
 import re
+import sys
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path

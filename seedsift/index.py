@@ -30,11 +30,11 @@ import json
 import os
 import sqlite3
 import subprocess
-from stat import S_ISREG
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import NamedTuple
 
 import numpy as np

@@ -11,12 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import wait_for_index_rows
 
 from seedsift import cleaners
-from seedsift.dedupe import DedupeConfig, find_duplicates
 from seedsift.check import CheckOptions, check_files, format_finding, line_range
-
-from conftest import wait_for_index_rows
+from seedsift.dedupe import DedupeConfig, find_duplicates
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -253,7 +252,8 @@ def test_hook_declaration():
     assert "--accept" in hooks["seedsift-accept"]["entry"] and hooks["seedsift-accept"]["stages"] == ["manual"]
 
 
-from hypothesis import given, strategies as st  # noqa: E402
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st
 
 
 @given(st.text(alphabet="ab\n 。", max_size=40), st.data())

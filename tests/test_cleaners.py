@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import re
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from seedsift import cleaners
-from seedsift.cleaners import CleanConfig, DecodeError, FIXERS, Repair, apply_repairs, clean, decode
+from seedsift.cleaners import FIXERS, CleanConfig, DecodeError, Repair, apply_repairs, clean, decode
 
 PKG = Path(cleaners.__file__).resolve().parent
 

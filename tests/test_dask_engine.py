@@ -21,11 +21,10 @@ import pytest
 pytest.importorskip("distributed")
 psutil = pytest.importorskip("psutil")
 
-from seedsift.dedupe import DedupeConfig, find_duplicates  # noqa: E402
-from seedsift.dedupe.core import doc_task  # noqa: E402
 from seedsift.dask_engine import engine, graph, stages  # noqa: E402
 from seedsift.dask_engine.cluster import dask_client, listening_addresses  # noqa: E402
-
+from seedsift.dedupe import DedupeConfig, find_duplicates  # noqa: E402
+from seedsift.dedupe.core import doc_task  # noqa: E402
 
 #: Every test here starts a real Dask LocalCluster on 127.0.0.1 (or drives the CLI that does).
 pytestmark = [pytest.mark.slow, pytest.mark.dask]
@@ -107,6 +106,7 @@ def test_window_scan_per_bucket_equals_window_pairs():
     """The per-bucket scan + shuffle on the pair picks the same pairs, window pairs and band counts
     as ``dedupe.minhash.window_pairs`` over whole bands (pure pandas, no cluster)."""
     import pandas as pd
+
     from seedsift.dedupe.minhash import window_pairs
 
     rng = np.random.default_rng(3)
@@ -127,6 +127,7 @@ def test_window_scan_per_bucket_equals_window_pairs():
 
 def test_bucket_pairs_equal_candidate_index():
     import pandas as pd
+
     from seedsift.dedupe.minhash import CandidateIndex
 
     rng = np.random.default_rng(4)

@@ -40,7 +40,7 @@ def seedsift(*args, timeout=600):
 def tree(root: Path) -> dict[str, bytes]:
     """Every regular file below ``root`` with its bytes (symlinks and specials by name only)."""
     out = {}
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, _dirnames, filenames in os.walk(root):
         for name in filenames:
             p = Path(dirpath) / name
             rel = p.relative_to(root).as_posix()

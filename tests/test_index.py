@@ -14,12 +14,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from seedsift.dedupe import DedupeConfig
-from seedsift import index as ix_mod
-from seedsift.index import default_index_path, fingerprints, list_pages, open_corpus_index
-
 from conftest import wait_for_index_rows
+
+from seedsift import index as ix_mod
+from seedsift.dedupe import DedupeConfig
+from seedsift.index import default_index_path, fingerprints, list_pages, open_corpus_index
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

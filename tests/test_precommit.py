@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from seedsift import cleaners
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 PRE_COMMIT = [sys.executable, "-m", "pre_commit"]

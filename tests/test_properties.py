@@ -23,16 +23,14 @@ import re
 import tempfile
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from seedsift import cleaners
+from seedsift import cleaners, pipeline
 from seedsift.cleaners import CleanConfig, Repair
+from seedsift.corpus import Doc
 from seedsift.dedupe import DedupeConfig, find_duplicates
 from seedsift.reports.dedup_output import KEEP, REMOVE, build_dedup_output, document_key, restore, span_key
-from seedsift import pipeline
-from seedsift.corpus import Doc
 from seedsift.review import load_run, restore_dir, write_report
 from seedsift.synth import common_chars
 

@@ -21,9 +21,9 @@ import pandas as pd
 
 from seedsift.dedupe import DedupeConfig, Span
 from seedsift.dedupe.core import align_task, align_tasks, doc_task, with_fingerprint_pairs
+from seedsift.dedupe.findings import plan_findings
 from seedsift.dedupe.keys import KeyedDoc, keyed_many
 from seedsift.dedupe.minhash import EMPTY, band_collisions, band_keys
-from seedsift.dedupe.findings import plan_findings
 from seedsift.dedupe.passages import Match, PassageUnits, fingerprint_pairs
 from seedsift.dedupe.verify import verify_pair
 
