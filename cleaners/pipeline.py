@@ -7,7 +7,7 @@ from .blocks import find_boilerplate
 from .config import CleanConfig
 from .joins import find_joins
 from .punctuation import find_punctuation
-from .records import Cleaned
+from .records import Cleaned, Repair  # noqa: F401 (used by the doctests)
 from .script import find_script
 from .stutter import find_stutters
 from .whitespace import find_whitespace
