@@ -29,7 +29,7 @@ def optimal_bands(threshold: float, num_perm: int) -> tuple[int, int]:
         for r in range(1, max_r + 1):
             fp = np.trapezoid(1 - (1 - xs_lo**r) ** b, xs_lo)
             fn = np.trapezoid(1 - (1 - (1 - xs_hi**r) ** b), xs_hi)
-            err = 0.5 * fp + 0.5 * fn
+            err = float(0.5 * fp + 0.5 * fn)
             if err < best_err - 1e-12:
                 best_err = err
                 best = (b, r)

@@ -183,7 +183,7 @@ def remove_stale(out: Path) -> list[Path]:
     Returns what was removed or restored.
     """
     out = Path(out)
-    done = []
+    done: list[Path] = []
     try:
         entries = list(os.scandir(out.parent))
     except OSError:

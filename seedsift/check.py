@@ -226,7 +226,8 @@ def clean_findings(display: str, file: Path, text: str, config: CleanConfig, bas
         cat = "fixed" if fix else "repair"
         findings += [Finding(display, r.line or line_of(text, r.start), r.line or line_of(text, r.start), cat, r.kind,
                              r.before, r.after, r.reason, start=r.start, end=r.end,
-                             **dict(zip(("left", "right"), context_of(text, r.start, r.end)))) for r in applied]
+                             left=context_of(text, r.start, r.end)[0], right=context_of(text, r.start, r.end)[1])
+                     for r in applied]
         if fix:
             new_text = cleaners.apply_repairs(text, applied)
             flags = [r for r in clean(new_text, config) if not r.applied]
@@ -550,6 +551,7 @@ def _check_group(ix: Index | None, group: list[Target], opts: CheckOptions, cwd:
     if info is not None:
         report.index.append(info)
     for file, kind, key_text, note in accepted_now:
+        assert baseline is not None  # accepted_now is only filled when a baseline is open
         if baseline.add(file, kind, key_text, note):
             report.accepted_now += 1
             report.accepted_duplicates += kind == "duplicate"

@@ -19,6 +19,7 @@ import shutil
 import signal
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -65,12 +66,12 @@ def load(ui: Ui, inputs: list[Path], max_corpus_mb: int | None = None) -> Corpus
         corpus = read_corpus(inputs, limit, progress=ui.progress)
     except CorpusTooLarge as err:
         raise UsageProblem(str(err)) from None
-    for err in corpus.errors:
-        ui.error(err)
+    for problem in corpus.errors:
+        ui.error(problem)
     return corpus
 
 
-def finish(ui: Ui, summary: dict, errors: list, lines: list[str], advice: list[str] = ()) -> int:
+def finish(ui: Ui, summary: dict, errors: list, lines: list[str], advice: Sequence[str] = ()) -> int:
     """Print the result (text or JSON) and the closing advice; the exit code (1 when an input failed)."""
     summary["errors"] = [str(e) for e in errors]
     ui.result(summary, lines)

@@ -47,16 +47,17 @@ class WriteFailed(OSError):
     """An output file could not be written (exit code 3). ``str()`` names the file."""
 
     def __init__(self, path: str, err: OSError | str) -> None:
+        reason: str
         if isinstance(err, WriteFailed):
-            reason = err.reason
+            reason = str(err.reason)
         else:
             reason = err if isinstance(err, str) else (err.strerror or str(err))
         super().__init__(getattr(err, "errno", None), f"{path}: cannot write ({reason}); previous outputs left as they were")
         self.path = path
-        self.reason = reason
+        self.reason: str = reason
 
     def __str__(self) -> str:
-        return self.strerror
+        return self.strerror or self.reason
 
 
 class WorkerDied(Exception):

@@ -326,7 +326,7 @@ class Index:
         if not hits:
             return []
         ids = list(hits)
-        out = []
+        out: list = []
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
             q = f"SELECT id, rel FROM docs WHERE id IN ({','.join('?' * len(chunk))})"
@@ -694,7 +694,7 @@ def config_header(config) -> dict:
 
     from seedsift.dedupe import keys
     params = dataclasses.asdict(config)
-    used = {k: params[k] for k in ("ngram", "num_perm", "seed", "doc_threshold", "passage_block",
+    used: dict[str, object] = {k: params[k] for k in ("ngram", "num_perm", "seed", "doc_threshold", "passage_block",
                                    "passage_num_perm", "passage_rows", "min_report_chars", "passages")
             if k in params}
     used["doc_bands"] = list(config.doc_bands)
