@@ -24,4 +24,9 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[test,dask]"
+# Lint and types first (seconds): ruff over the whole tree; mypy over the libraries
+# (as the top-level packages they are in the checkout) and over the app.
+.venv/bin/ruff check .
+.venv/bin/mypy cleaners dedupe reports
+.venv/bin/mypy seedsift
 exec .venv/bin/python -m pytest -q "$@"
