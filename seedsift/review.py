@@ -526,6 +526,9 @@ def apply_decisions(decisions_path: Path, d: Path) -> dict:
     unknown = sorted(set(new) - decision_keys(run))
     if unknown:
         raise InputError(str(decisions_path), f"unknown pair key {unknown[0]!r} ({len(unknown)} unknown; not in {d}/spans.jsonl or clusters.jsonl)")
+    for doc in run.docs:  # as restore does: a tampered docs.jsonl must not make apply write elsewhere
+        if doc.get("rel"):
+            _safe_rel(d, doc["rel"])
     texts = run.dedupe_input()
     missing = [doc["id"] for doc in run.docs if doc["id"] not in texts]
     if missing:
