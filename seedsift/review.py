@@ -4,7 +4,7 @@
 wrote into a run directory (see ARCHITECTURE.md); nothing is recomputed from
 the inputs, so a directory mailed to a reviewer is all they need. Missing
 pieces are tolerated: a directory with only ``clean`` outputs gets a report
-with repairs and no pairs, one with only ``dedupe`` outputs the other way round.
+with repairs and no passages, one with only ``dedupe`` outputs the other way round.
 
 Decisions file (exported by the report, read by ``seedsift apply``)::
 
@@ -12,14 +12,19 @@ Decisions file (exported by the report, read by ``seedsift apply``)::
      "decisions": {"passage:003.txt:5210:6890:003.txt:2190:3870": "keep",
                    "document:004.txt": "remove"}}
 
-Keys are :func:`reports.dedup_output.span_key` (one duplicated passage pair)
-or :func:`reports.dedup_output.document_key` (a document dedupe dropped as a
-near-duplicate); values are ``"remove"`` (cut the passage / drop the document)
-or ``"keep"`` (keep both copies). Pairs without a decision keep dedupe's
-automatic verdict. Decisions accumulate: each ``apply`` starts from dedupe's
-automatic verdicts plus every decision applied before (stored in
+Keys are :func:`reports.dedup_output.span_key` (one copy of a repeated passage,
+as in spans.jsonl) or :func:`reports.dedup_output.document_key` (a document
+dedupe dropped as a near-duplicate); values are ``"remove"`` (cut the copy /
+drop the document) or ``"keep"``. Copies without a decision keep dedupe's
+automatic verdict. A "keep" for a copy inside another removal (a dropped
+document, another copy's cut) cannot be honoured and is refused, naming the
+removal to decide instead. Decisions accumulate: each ``apply`` starts from
+dedupe's automatic verdicts plus every decision applied before (stored in
 ``run.json["apply"]["decisions"]``), the new file winning, so a second export
-only needs the pairs reviewed since.
+only needs the copies reviewed since.
+
+The report shows one card per repeated passage (the kept copy and every other
+copy, diffed against it), not one per pair.
 """
 
 from __future__ import annotations
@@ -372,10 +377,10 @@ class _CardBuilder:
             copies.append(self._copy(span_key(s), (s.doc_id, s.start, s.end), kept, s.similarity, status,
                                      s.action, s.reason, None, self.removed_chars(s) if status == "removed" else 0,
                                      within))
-        return {"key": f"passage:{first.passage}:{first.src_doc_id}:{first.src_start}", "kind": "passage",
+        return {"key": f"card:{first.passage}:{first.src_doc_id}:{first.src_start}:{first.src_end}", "kind": "passage",
                 "passage": first.passage, "ckind": first.kind, "script": first.script,
                 "key_chars": max(s.key_chars for s in spans), "paragraphs": max(s.paragraphs for s in spans),
-                "kept": {**self._side(*kept), "text": self.texts.get(kept[0], "")[kept[1]:kept[2]]},
+                "kept": self._side(*kept),  # its text: the "=" and "+" segments of any copy (stored once)
                 "copies": copies, "removed": sum(c["removed"] for c in copies)}
 
     def document(self, doc_id: str, keeper: str, sim: float | None) -> dict:

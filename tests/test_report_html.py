@@ -81,10 +81,10 @@ def test_report_data_matches_the_run(run_dir):
     assert sum(len(k["copies"]) for k in passages) == len(spans)
     for k in passages:
         kept = k["kept"]
-        assert kept["text"] == texts[data["docs"][kept["doc"]]][kept["start"]:kept["end"]]
-        for c in k["copies"]:  # both texts rebuilt from the segments, exactly
+        kept_text = texts[data["docs"][kept["doc"]]][kept["start"]:kept["end"]]
+        for c in k["copies"]:  # both texts rebuilt from the segments, exactly (the kept text travels only there)
             a = c["a"]
-            assert segment_texts(c["seg"]) == (texts[data["docs"][a["doc"]]][a["start"]:a["end"]], kept["text"])
+            assert segment_texts(c["seg"]) == (texts[data["docs"][a["doc"]]][a["start"]:a["end"]], kept_text)
     # default order: characters removed, descending; the 003 block first among the passages
     assert [k["removed"] for k in passages] == sorted((k["removed"] for k in passages), reverse=True)
     assert passages[0] is card
@@ -160,7 +160,7 @@ def _data(texts: list[str]) -> dict:
         "phrase_counts": {"phrase": 1, "boilerplate": 0},
         "docs": [t[5], t[6]],
         "cards": [{"key": t[7], "kind": "passage", "passage": 1, "ckind": "complete", "script": "same", "key_chars": 3,
-                   "paragraphs": 1, "kept": {**side, "text": t[9]}, "removed": 0,
+                   "paragraphs": 1, "kept": dict(side), "removed": 0,
                    "copies": [{"key": t[7], "a": dict(side), "sim": 0.9, "status": "kept", "auto": "kept", "reason": t[3],
                                "decided": None, "removed": 0, "within": None,
                                "seg": [["=", t[0]], ["-", t[8]], ["+", t[9]], ["~", 5, t[10], t[11]]]}]}],
