@@ -20,7 +20,7 @@ TEMPLATE = "report.html.j2"
 #: What the page may do: inline script and style, nothing fetched (written literally in the
 #: template, where autoescape would mangle the quotes; tests check the two agree).
 CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'"
-CLIENT_KEYS = ("docs", "pairs", "repairs", "title", "generated")
+CLIENT_KEYS = ("docs", "cards", "repairs", "title", "generated")
 
 
 @lru_cache(maxsize=1)
@@ -40,7 +40,7 @@ def _template():
 def render_report(data: dict) -> str:
     """Return the report page for ``data`` (as built by ``seedsift.review.build_report_data``).
 
-    The overview (counts, charts) is rendered as escaped markup; pairs and
+    The overview (counts, charts, shared phrases) is rendered as escaped markup; cards and
     repairs, which can number tens of thousands, travel as one JSON block
     that the page renders a page at a time.
     """

@@ -151,16 +151,40 @@ def dedupe_stage(
     summary = {
         "documents": len(docs),
         "clusters": len(set(result.clusters.values())),
-        "documents_removed": sum(1 for m in built.manifest if m["type"] == "document"),
-        "passages_found": len({s.passage for s in result.spans}),
-        "passage_copies": len(result.spans),
+        **finding_counts(result.spans, built.manifest),
         "shared_phrases": sum(1 for p in getattr(result, "phrases", ()) if p.kind == "phrase"),
         "boilerplate": sum(1 for p in getattr(result, "phrases", ()) if p.kind == "boilerplate"),
-        "passages_removed": sum(1 for m in built.manifest if m["type"] == "passage"),
         "characters_in": sum(len(t) for t in texts),
-        "characters_removed": built.removed_chars,
     }
     return built, summary
+
+
+def passage_groups(spans: Iterable) -> dict[tuple, list]:
+    """The copies of each repeated passage: spans sharing a ``passage`` number and a kept copy.
+
+    Records written before passages were numbered all carry ``passage`` 0; their
+    kept copy (``src_*``) still tells the passages apart.
+    """
+    groups: dict[tuple, list] = {}
+    for s in spans:
+        groups.setdefault((s.passage, s.src_doc_id, s.src_start, s.src_end), []).append(s)
+    return groups
+
+
+def finding_counts(spans: Sequence, manifest: Sequence[dict]) -> dict:
+    """The dedupe numbers the CLI prints and the report shows, from spans and the manifest.
+
+    One function for both so that the page and the summary line cannot disagree:
+    repeated passages and their copies come from spans.jsonl, what was removed
+    (documents, cut copies, characters) from the manifest.
+    """
+    return {
+        "documents_removed": sum(1 for m in manifest if m["type"] == "document"),
+        "passages_found": len(passage_groups(spans)),
+        "passage_copies": len(spans),
+        "passages_removed": sum(1 for m in manifest if m["type"] == "passage"),
+        "characters_removed": sum(len(m["text"]) for m in manifest),
+    }
 
 
 def write_doc_index(out: Path, docs: Sequence[Doc]) -> None:

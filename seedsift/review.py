@@ -4,7 +4,7 @@
 wrote into a run directory (see ARCHITECTURE.md); nothing is recomputed from
 the inputs, so a directory mailed to a reviewer is all they need. Missing
 pieces are tolerated: a directory with only ``clean`` outputs gets a report
-with repairs and no pairs, one with only ``dedupe`` outputs the other way round.
+with repairs and no passages, one with only ``dedupe`` outputs the other way round.
 
 Decisions file (exported by the report, read by ``seedsift apply``)::
 
@@ -12,14 +12,19 @@ Decisions file (exported by the report, read by ``seedsift apply``)::
      "decisions": {"passage:003.txt:5210:6890:003.txt:2190:3870": "keep",
                    "document:004.txt": "remove"}}
 
-Keys are :func:`reports.dedup_output.span_key` (one duplicated passage pair)
-or :func:`reports.dedup_output.document_key` (a document dedupe dropped as a
-near-duplicate); values are ``"remove"`` (cut the passage / drop the document)
-or ``"keep"`` (keep both copies). Pairs without a decision keep dedupe's
-automatic verdict. Decisions accumulate: each ``apply`` starts from dedupe's
-automatic verdicts plus every decision applied before (stored in
+Keys are :func:`reports.dedup_output.span_key` (one copy of a repeated passage,
+as in spans.jsonl) or :func:`reports.dedup_output.document_key` (a document
+dedupe dropped as a near-duplicate); values are ``"remove"`` (cut the copy /
+drop the document) or ``"keep"``. Copies without a decision keep dedupe's
+automatic verdict. A "keep" for a copy inside another removal (a dropped
+document, another copy's cut) cannot be honoured and is refused, naming the
+removal to decide instead. Decisions accumulate: each ``apply`` starts from
+dedupe's automatic verdicts plus every decision applied before (stored in
 ``run.json["apply"]["decisions"]``), the new file winning, so a second export
-only needs the pairs reviewed since.
+only needs the copies reviewed since.
+
+The report shows one card per repeated passage (the kept copy and every other
+copy, diffed against it), not one per pair.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from types import SimpleNamespace
 
+from seedsift.dedupe.core import cut_range
 from seedsift.dedupe.records import Span
 from seedsift.reports.dedup_output import KEEP, REMOVE, document_key, restore, span_key
 
@@ -50,6 +56,8 @@ CONTEXT_CHARS = 20
 #: ELIDE_KEEP at each end (the full texts are in dedup/ and manifest.jsonl).
 ELIDE_OVER = 600
 ELIDE_KEEP = 120
+#: Shared phrases / boilerplate rows shown (the most widespread; phrases.jsonl has them all).
+PHRASE_ROWS = 200
 SPAN_FIELDS = Span._fields
 MANIFEST_FIELDS = ("type", "doc_id", "start", "end", "text")
 
@@ -66,6 +74,7 @@ class Run:
     clusters: dict[str, str] = field(default_factory=dict)
     spans: list[Span] = field(default_factory=list)
     manifest: list[dict] = field(default_factory=list)
+    phrases: list[dict] = field(default_factory=list)
     summary: dict = field(default_factory=dict)
     has_dedupe: bool = False
 
@@ -183,6 +192,7 @@ def load_run(d: Path) -> Run:
     run.clusters = {str(r["id"]): str(r["cluster"]) for r in _read_optional_jsonl(d / "clusters.jsonl") if "id" in r and "cluster" in r}
     run.spans = _read_spans(d / "spans.jsonl")
     run.manifest = _read_optional_jsonl(d / "manifest.jsonl")
+    run.phrases = _read_optional_jsonl(d / "phrases.jsonl")
     _check_manifest(d / "manifest.jsonl", run.manifest)
     run.has_dedupe = (d / "manifest.jsonl").is_file() and ((d / "dedup").is_dir() or (d / "dedup.jsonl").is_file() or (d / "dedup.jsonl.gz").is_file() or bool(run.manifest))
     return run
@@ -282,8 +292,36 @@ def _histogram(values: list[float], edges: list[float]) -> list[dict]:
     return [{"label": f"{edges[i]:.2f}–{edges[i + 1]:.2f}", "n": n} for i, n in enumerate(counts)]
 
 
-class _PairBuilder:
-    """Turns spans and dropped documents into the report's pair records (texts, lines, diff ops)."""
+def _removals(run: Run, texts: dict[str, str], decisions: dict[str, str]) -> tuple[set[str], dict[str, list[tuple[int, int, Span]]]]:
+    """What ``build_dedup_output`` cuts under ``decisions``: the dropped documents, and per kept
+    document the ranges (:func:`seedsift.dedupe.core.cut_range`) of the copies it removes."""
+    dropped = {d for d, k in run.clusters.items() if k != d and decisions.get(document_key(d), REMOVE) == REMOVE}
+    cuts: dict[str, list[tuple[int, int, Span]]] = {}
+    for s in run.spans:
+        if s.doc_id in dropped or s.doc_id not in texts:
+            continue
+        if decisions.get(span_key(s), REMOVE if s.action == "removed" else KEEP) == REMOVE:
+            cuts.setdefault(s.doc_id, []).append((*cut_range(texts[s.doc_id], s), s))
+    return dropped, cuts
+
+
+def enclosing_removal(span: Span, dropped: set[str], cuts: dict[str, list[tuple[int, int, Span]]]) -> str | None:
+    """The decision key whose removal takes (part of) ``span`` although ``span`` itself is not the one cut.
+
+    A "keep" decision on such a copy cannot be honoured (the other removal
+    cuts it anyway): the report offers no decision for it and ``apply``
+    refuses one, naming the key to decide instead.
+    """
+    if span.doc_id in dropped:
+        return document_key(span.doc_id)
+    for s, e, other in cuts.get(span.doc_id, []):
+        if other != span and s < span.end and span.start < e:
+            return span_key(other)
+    return None
+
+
+class _CardBuilder:
+    """Turns spans and dropped documents into the report's cards: one per repeated passage, all its copies."""
 
     def __init__(self, run: Run, texts: dict[str, str], doc_index: dict[str, int]) -> None:
         self.texts = texts
@@ -294,7 +332,9 @@ class _PairBuilder:
         for m in run.manifest:
             if m["type"] == "passage":
                 self.cut.setdefault(m["doc_id"], []).append((m["start"], m["end"]))
-        self.decided = run.summary.get("apply", {}).get("decisions", {}) if isinstance(run.summary.get("apply"), dict) else {}
+        applied = run.summary.get("apply") if isinstance(run.summary.get("apply"), dict) else {}
+        self.decided = applied.get("decisions", {})
+        self.removal = _removals(run, texts, self.decided)
 
     def _line(self, doc_id: str, offset: int) -> int:
         if doc_id not in self.lines:
@@ -306,49 +346,96 @@ class _PairBuilder:
         return {"doc": self.idx.get(doc_id, -1), "line": self._line(doc_id, start), "start": start, "end": end,
                 "pre": text[max(0, start - CONTEXT_CHARS):start], "post": text[end:end + CONTEXT_CHARS]}
 
-    def _pair(self, key: str, kind: str, a: tuple, b: tuple, sim: float, status: str, auto: str) -> dict:
-        """A pair record: where both sides are, and their texts as diff segments."""
-        a_text = self.texts.get(a[0], "")[a[1]:a[2]]
-        b_text = self.texts.get(b[0], "")[b[1]:b[2]]
-        return {"key": key, "kind": kind, "a": self._side(*a), "b": self._side(*b), "sim": round(float(sim), 4),
-                "status": status, "auto": auto, "decided": self.decided.get(key),
-                "seg": diff_segments(a_text, b_text, ELIDE_OVER if kind == "document" else None)}
-
     def status(self, span: Span) -> str:
         if span.doc_id in self.dropped:
             return "doc-removed"
         cuts = self.cut.get(span.doc_id, [])
         return "removed" if any(s <= span.start and span.end <= e for s, e in cuts) else "kept"
 
-    def passage(self, span: Span) -> dict:
-        return self._pair(span_key(span), "passage", (span.doc_id, span.start, span.end),
-                          (span.src_doc_id, span.src_start, span.src_end), span.similarity,
-                          self.status(span), span.action)
+    def removed_chars(self, span: Span) -> int:
+        """Characters this copy's own cut removed (its manifest record; 0 when kept or inside another removal)."""
+        cuts = self.cut.get(span.doc_id, [])
+        return next((e - s for s, e in cuts if s <= span.start and span.end <= e), 0)
+
+    def _copy(self, key: str, a: tuple, kept: tuple, sim: float, status: str, auto: str, reason: str,
+              elide: int | None, removed: int, within: str | None) -> dict:
+        """One copy: where it is, what happened to it, and its text as diff segments against the kept copy."""
+        a_text = self.texts.get(a[0], "")[a[1]:a[2]]
+        k_text = self.texts.get(kept[0], "")[kept[1]:kept[2]]
+        return {"key": key, "a": self._side(*a), "sim": round(float(sim), 4), "status": status, "auto": auto,
+                "reason": reason, "decided": self.decided.get(key), "removed": removed, "within": within,
+                "seg": diff_segments(a_text, k_text, elide)}
+
+    def passage(self, spans: list[Span]) -> dict:
+        """The card of one repeated passage: the kept copy once, every other copy against it."""
+        first = spans[0]
+        kept = (first.src_doc_id, first.src_start, first.src_end)
+        copies = []
+        for s in sorted(spans, key=lambda s: (self.idx.get(s.doc_id, -1), s.start)):
+            status = self.status(s)
+            within = None if status == "removed" else enclosing_removal(s, *self.removal)
+            copies.append(self._copy(span_key(s), (s.doc_id, s.start, s.end), kept, s.similarity, status,
+                                     s.action, s.reason, None, self.removed_chars(s) if status == "removed" else 0,
+                                     within))
+        return {"key": f"card:{first.passage}:{first.src_doc_id}:{first.src_start}:{first.src_end}", "kind": "passage",
+                "passage": first.passage, "ckind": first.kind, "script": first.script,
+                "key_chars": max(s.key_chars for s in spans), "paragraphs": max(s.paragraphs for s in spans),
+                "kept": self._side(*kept),  # its text: the "=" and "+" segments of any copy (stored once)
+                "copies": copies, "removed": sum(c["removed"] for c in copies)}
 
     def document(self, doc_id: str, keeper: str, sim: float | None) -> dict:
+        """A document dedupe judged a near-duplicate: a card whose one copy is the whole document."""
         a_text, b_text = self.texts.get(doc_id, ""), self.texts.get(keeper, "")
         if sim is None:
             from rapidfuzz import fuzz
 
             sim = fuzz.ratio(a_text, b_text) / 100
-        return self._pair(document_key(doc_id), "document", (doc_id, 0, len(a_text)), (keeper, 0, len(b_text)),
-                          sim, "removed" if doc_id in self.dropped else "kept", "removed")
+        dropped = doc_id in self.dropped
+        copy = self._copy(document_key(doc_id), (doc_id, 0, len(a_text)), (keeper, 0, len(b_text)), sim,
+                          "removed" if dropped else "kept", "removed", f"near-duplicate of {keeper}",
+                          ELIDE_OVER, len(a_text) if dropped else 0, None)
+        head = b_text[:ELIDE_KEEP] + ("…" if len(b_text) > ELIDE_KEEP else "")
+        return {"key": document_key(doc_id), "kind": "document", "passage": None, "ckind": "document",
+                "script": "", "key_chars": 0, "paragraphs": 0,
+                "kept": {**self._side(keeper, 0, len(b_text)), "pre": "", "post": "", "text": head},
+                "copies": [copy], "removed": copy["removed"]}
 
 
-def _document_pairs(run: Run, builder: _PairBuilder) -> list[dict]:
-    """One pair per document dedupe judged a near-duplicate (dropped, or kept by a reviewer)."""
+def _document_cards(run: Run, builder: _CardBuilder) -> list[dict]:
+    """One card per document dedupe judged a near-duplicate (dropped, or kept by a reviewer)."""
     known = run.summary.get("apply", {}).get("doc_matches", {}) if isinstance(run.summary.get("apply"), dict) else {}
-    pairs = []
+    cards = []
     for doc in run.docs:
         doc_id = doc["id"]
         keeper = run.clusters.get(doc_id, doc_id)
         if doc_id in builder.dropped:
             m = builder.dropped[doc_id]
-            pairs.append(builder.document(doc_id, m.get("src_doc_id") or keeper, m.get("similarity")))
+            cards.append(builder.document(doc_id, m.get("src_doc_id") or keeper, m.get("similarity")))
         elif keeper != doc_id:
             src, sim = known.get(doc_id, (keeper, None))
-            pairs.append(builder.document(doc_id, src, sim))
-    return pairs
+            cards.append(builder.document(doc_id, src, sim))
+    return cards
+
+
+def _passage_cards(run: Run, builder: _CardBuilder) -> list[dict]:
+    """One card per repeated passage, most characters removed first (the page's default order)."""
+    from .pipeline import passage_groups
+
+    cards = [builder.passage(spans) for spans in passage_groups(run.spans).values()]
+    return sorted(cards, key=lambda c: -c["removed"])
+
+
+def _phrase_rows(phrases: list[dict], doc_index: dict[str, int], limit: int = PHRASE_ROWS) -> list[dict]:
+    """Shared phrases and boilerplate, one row each (text, where, how often), most widespread first."""
+    rows = []
+    for p in phrases:
+        locs = [loc for loc in p.get("locations", []) if isinstance(loc, list) and len(loc) == 3]
+        docs = sorted({str(loc[0]) for loc in locs})
+        rows.append({"kind": str(p.get("kind", "phrase")), "text": str(p.get("text", "")),
+                     "key_chars": int(p.get("key_chars", 0)), "locations": len(locs), "documents": len(docs),
+                     "docs": docs[:5]})
+    rows.sort(key=lambda r: (r["kind"] != "boilerplate", -r["locations"], -r["key_chars"]))
+    return rows[:limit]
 
 
 def _repair_records(run: Run, doc_index: dict[str, int]) -> list[dict]:
@@ -371,7 +458,7 @@ def _repair_records(run: Run, doc_index: dict[str, int]) -> list[dict]:
     return out
 
 
-def _doc_shares(run: Run, texts: dict[str, str], builder: _PairBuilder) -> list[dict]:
+def _doc_shares(run: Run, texts: dict[str, str], builder: _CardBuilder) -> list[dict]:
     """Per document: characters covered by duplicated passages (all of it when dropped) and removed."""
     intervals: dict[str, list[tuple[int, int]]] = {}
     for s in run.spans:
@@ -389,17 +476,25 @@ def _doc_shares(run: Run, texts: dict[str, str], builder: _PairBuilder) -> list[
     return rows
 
 
-def _counts(run: Run, pairs: list[dict], shares: list[dict]) -> dict:
-    """The overview numbers, from the current state of the directory (after any apply)."""
+def _counts(run: Run, shares: list[dict]) -> dict:
+    """The overview numbers, from the current state of the directory (after any apply).
+
+    The dedupe numbers are :func:`seedsift.pipeline.finding_counts` of spans.jsonl
+    and manifest.jsonl, the same function the CLI's summary line is made from.
+    """
+    from .pipeline import finding_counts
+
     members = Counter(run.clusters.values())
+    found = finding_counts(run.spans, run.manifest)
     return {
         "documents": len(run.docs),
         "clusters": sum(1 for n in members.values() if n > 1),
-        "documents_removed": sum(1 for m in run.manifest if m["type"] == "document"),
-        "passages": sum(1 for p in pairs if p["kind"] == "passage"),
-        "passages_removed": sum(1 for p in pairs if p["kind"] == "passage" and p["status"] == "removed"),
+        "documents_removed": found["documents_removed"],
+        "passages": found["passages_found"],
+        "copies": found["passage_copies"],
+        "passages_removed": found["passages_removed"],
         "characters_in": sum(r["chars"] for r in shares),
-        "characters_removed": sum(len(m["text"]) for m in run.manifest),
+        "characters_removed": found["characters_removed"],
         "repairs": sum(1 for r in run.repairs if r.get("applied")),
         "flags": sum(1 for r in run.repairs if not r.get("applied")),
     }
@@ -423,8 +518,8 @@ def build_report_data(run: Run) -> dict:
         texts.setdefault(doc_id, text)
     doc_ids = [d["id"] for d in run.docs]
     doc_index = {d: i for i, d in enumerate(doc_ids)}
-    builder = _PairBuilder(run, texts, doc_index)
-    pairs = _document_pairs(run, builder) + [builder.passage(s) for s in run.spans]
+    builder = _CardBuilder(run, texts, doc_index)
+    cards = _document_cards(run, builder) + _passage_cards(run, builder)
     shares = _doc_shares(run, texts, builder)
     kinds = Counter((str(r.get("kind", "")), bool(r.get("applied"))) for r in run.repairs)
     edges = [round(0.5 + 0.05 * i, 2) for i in range(11)]
@@ -433,14 +528,16 @@ def build_report_data(run: Run) -> dict:
         "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "version": __version__,
         "stages": {"clean": bool(run.cleaned or run.repairs), "dedupe": run.has_dedupe},
-        "counts": _counts(run, pairs, shares),
+        "counts": _counts(run, shares),
         "repair_kinds": [{"kind": k, "applied": kinds[(k, True)], "flags": kinds[(k, False)]}
                          for k in sorted({k for k, _ in kinds})],
-        "sim_hist": _histogram([p["sim"] for p in pairs], [0.0] + edges[1:]),
+        "sim_hist": _histogram([c["sim"] for card in cards for c in card["copies"]], [0.0] + edges[1:]),
         "share_hist": _histogram([r["share"] for r in shares], [round(0.1 * i, 1) for i in range(11)]),
         "top_docs": sorted((r for r in shares if r["dup"]), key=lambda r: -r["share"])[:15],
+        "phrases": _phrase_rows(run.phrases, doc_index),
+        "phrase_counts": {k: sum(1 for p in run.phrases if p.get("kind", "phrase") == k) for k in ("phrase", "boilerplate")},
         "docs": doc_ids,
-        "pairs": pairs,
+        "cards": cards,
         "repairs": _repair_records(run, doc_index),
     }
 
@@ -509,6 +606,18 @@ def _corpus_docs(run: Run, texts: dict[str, str]) -> list:
     return docs
 
 
+def _check_honoured(path: Path, run: Run, texts: dict[str, str], decisions: dict[str, str]) -> None:
+    """Refuse a "keep" that another removal would overrule (the copy lies inside a dropped document
+    or inside the cut of another copy): the reviewer must decide the enclosing removal instead."""
+    by_key = {span_key(s): s for s in run.spans}
+    removal = _removals(run, texts, decisions)
+    for key in sorted(k for k, v in decisions.items() if v == KEEP and k in by_key):
+        other = enclosing_removal(by_key[key], *removal)
+        if other:
+            raise InputError(str(path), f'"keep" for {key!r} cannot be honoured: the copy lies inside the removal of '
+                                        f'{other!r}; decide that one instead')
+
+
 def apply_decisions(decisions_path: Path, d: Path) -> dict:
     """Rebuild dedup/, dedup.jsonl, manifest.jsonl and diffs/dedup/ honouring reviewer decisions.
 
@@ -535,6 +644,7 @@ def apply_decisions(decisions_path: Path, d: Path) -> dict:
         raise InputError(str(d), f"text of document {missing[0]!r} is neither in dedup/ nor in manifest.jsonl")
     prev = run.summary.get("apply", {}) if isinstance(run.summary.get("apply"), dict) else {}
     merged = {**prev.get("decisions", {}), **new}
+    _check_honoured(decisions_path, run, texts, merged)
     matches = _doc_matches(run)
     result = SimpleNamespace(clusters=run.clusters, doc_matches=matches, spans=run.spans)
     docs = _corpus_docs(run, texts)

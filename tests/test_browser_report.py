@@ -1,7 +1,7 @@
 """The report in real headless Chromium (Debian's /usr/bin/chromium, never a downloaded browser).
 
 One ``seedsift run`` over the seeds plus a hostile page; then, in the browser:
-seed 003's repeated block side by side, filters, keyboard marks, a "keep both"
+seed 003's repeated passage as one card (kept copy + copies), filters, keyboard marks, a "keep both"
 decision exported (download and text area) and honoured by ``seedsift apply``.
 Dialogs, page errors and console errors are recorded throughout and must stay
 empty; a positive control proves the recorder catches a real injection.
@@ -98,15 +98,16 @@ def test_duplicate_block_side_by_side_decide_and_apply(context, run_dir, tmp_pat
     assert shown == total > 1
 
     # Filters narrow the list: by status, by document, by text, by similarity.
-    page.select_option("#f-status", "removed")
-    removed_n = count(page)[0]
-    assert 0 < removed_n < total
+    spans = read_jsonl(out / "spans.jsonl")
+    inside = [s for s in spans if HOSTILE_DOC in (s["doc_id"], s["src_doc_id"])]
+    assert inside and all(s["action"] == "in_dropped_doc" for s in inside)
+    with_inside = len({(s["passage"], s["src_doc_id"], s["src_start"]) for s in inside})
+    page.select_option("#f-status", "doc-removed")
+    assert 0 < count(page)[0] == with_inside < total
     page.select_option("#f-status", "")
     page.select_option("#f-doc", label=HOSTILE_DOC)
-    # its document pair, and the copies of 003's passages inside it (action "in_dropped_doc")
-    inside = [s for s in read_jsonl(out / "spans.jsonl") if HOSTILE_DOC in (s["doc_id"], s["src_doc_id"])]
-    assert inside and all(s["action"] == "in_dropped_doc" for s in inside)
-    assert count(page)[0] == 1 + len(inside)
+    # its document card, and the cards of 003's passages with copies inside it (action "in_dropped_doc")
+    assert count(page)[0] == 1 + with_inside
     page.select_option("#f-doc", "")
     page.select_option("#f-kind", "document")
     assert count(page)[0] == 1
@@ -118,22 +119,26 @@ def test_duplicate_block_side_by_side_decide_and_apply(context, run_dir, tmp_pat
     page.fill("#q", passage[:12])
     assert 0 < count(page)[0] < total
 
-    # The repeated block of 003, side by side with the differences highlighted.
-    item = page.locator(f'li.pair[data-key="{key}"]')
+    # The repeated block of 003: one card, the kept copy and each other copy against it.
+    item = page.locator(f'li.copy[data-key="{key}"]')
     assert item.count() == 1
-    pane_a, pane_b = item.locator(".pane-a .body"), item.locator(".pane-b .body")
-    assert pane_a.inner_text().strip() and pane_b.inner_text().strip()
-    assert SEED_003 in item.locator(".pane-a h3").inner_text() and SEED_003 in item.locator(".pane-b h3").inner_text()
+    card = page.locator("li.card", has=item)
+    assert card.locator(".kept-pane .body").inner_text().strip() and item.locator(".body").inner_text().strip()
+    assert SEED_003 in card.locator(".kept-pane h3").inner_text() and SEED_003 in item.locator(".where").inner_text()
     assert item.locator("del.chg").count() + item.locator("ins.chg").count() > 0
-    box_a, box_b = item.locator(".pane-a").bounding_box(), item.locator(".pane-b").bounding_box()
-    assert box_b["x"] > box_a["x"] + box_a["width"] - 1 and abs(box_a["y"] - box_b["y"]) < 2  # really side by side
-    assert "removed" in item.locator(".badge").nth(1).inner_text()
+    assert "removed" in item.locator(".badge").first.inner_text()
+    same = [s for s in spans if (s["passage"], s["src_start"]) == (span["passage"], span["src_start"])]
+    assert card.locator("li.copy").count() == len(same)
+    # copies inside the dropped hostile page have no decision of their own: the document's card decides
+    for li in card.locator("li.copy").all():
+        if HOSTILE_DOC in li.locator(".where").inner_text():
+            assert li.locator(".decide").count() == 0
+            assert f"document:{HOSTILE_DOC}" in li.locator(".within").inner_text()
 
-    # Keyboard: j selects the pair, b marks it "keep both" (the view narrowed to removed passages:
-    # the dropped hostile page holds copies of the same text)
+    # Keyboard: j selects the first copy (003's), b marks it "keep"
     page.select_option("#f-kind", "passage")
     page.select_option("#f-status", "removed")
-    assert count(page)[0] == 1
+    assert count(page)[0] >= 1
     page.locator("body").click(position={"x": 5, "y": 300})
     page.keyboard.press("j")
     assert "sel" in item.get_attribute("class")
@@ -164,8 +169,8 @@ def test_duplicate_block_side_by_side_decide_and_apply(context, run_dir, tmp_pat
     # The rewritten report shows the pair as kept, with the reviewer's mark.
     page, watch = open_report(context, out / "report.html")
     page.fill("#q", passage[:12])
-    item = page.locator(f'li.pair[data-key="{key}"]')
-    assert "reported only" in item.locator(".badge").nth(1).inner_text()
+    item = page.locator(f'li.copy[data-key="{key}"]')
+    assert "reported only" in item.locator(".badge").first.inner_text()
     assert item.locator("button.keep").get_attribute("aria-pressed") == "true"
     watch.assert_clean()
 
@@ -196,7 +201,7 @@ def test_report_opens_quickly_and_pages(context, run_dir):
     t0 = time.monotonic()
     page, watch = open_report(context, run_dir / "report.html")
     assert time.monotonic() - t0 < 3
-    assert page.locator("li.pair").count() == min(count(page)[1], 50)
+    assert page.locator("li.card").count() == min(count(page)[1], 25)
     assert page.locator("#chart-sim rect").count() > 0
     watch.assert_clean()
 
@@ -219,8 +224,41 @@ def test_ten_thousand_pairs_fit_and_open_fast(context, tmp_path):
     t0 = time.monotonic()
     page, watch = open_report(context, report)
     assert time.monotonic() - t0 < 3
-    assert count(page) == (10_000, 10_000)
+    shown, total = count(page)
+    assert shown == total and int(page.inner_text("#copy-count")) == 10_000 + total  # every copy + each kept one
     page.fill("#q", "工会")
     page.click("#next")
-    assert page.locator("li.pair").count() <= 50
+    assert page.locator("li.card").count() <= 25
+    watch.assert_clean()
+
+
+def test_a_passage_on_three_pages_is_one_card_and_the_counts_are_the_clis(context, tmp_path):
+    """k copies, one card: the kept copy and the other two, each with its document and action;
+    the overview shows the numbers of the CLI's own summary line."""
+    import re
+
+    from test_review_support import make_three_page_run
+
+    out, shared, line = make_three_page_run(tmp_path)
+    page, watch = open_report(context, out / "report.html")
+    page.select_option("#f-kind", "passage")
+    page.fill("#q", shared[:20])
+    cards = page.locator("li.card")
+    assert cards.count() == 1
+    card = cards.first
+    assert card.locator(".kept-pane").count() == 1 and card.locator("li.copy").count() == 2
+    assert "3 份 copies" in card.locator(".ncopies").inner_text()
+    shown = {card.locator(".kept-pane h3").inner_text().split(" · ")[1]}
+    shown |= {c.inner_text().split(" · ")[0] for c in card.locator("li.copy .where").all()}
+    assert shown == {"page0.txt", "page1.txt", "page2.txt"}
+    assert card.locator("li.copy .badge.removed").count() == 2
+    assert shared[:20] in card.locator(".kept-pane .body").inner_text()
+
+    m = re.search(r"(\d+) documents removed, (\d+) repeated passages found \((\d+) copies\), (\d+) copies removed, "
+                  r"([\d,]+) of", line)
+    assert m, line
+    cli = dict(zip(("documents_removed", "passages", "copies", "passages_removed", "characters_removed"),
+                   (int(g.replace(",", "")) for g in m.groups())))
+    page_counts = {k: int(page.inner_text(f'dd[data-count="{k}"]').replace(",", "")) for k in cli}
+    assert page_counts == cli and cli["passages"] >= 1 and cli["copies"] >= 2
     watch.assert_clean()

@@ -58,7 +58,7 @@ def test_hostile_text_is_escaped_everywhere(html):
     assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e" in block
     assert outside.count("<script") == 2  # the data block and the page's own code, nothing else
     data = json.loads(block)
-    assert any(PAYLOADS[0] in g[1] for p in data["pairs"] for g in p["seg"] if g[0] in "=-+")
+    assert any(PAYLOADS[0] in g[1] for card in data["cards"] for c in card["copies"] for g in c["seg"] if g[0] in "=-+")
     assert any("alert(1)</script>" in r["pre"] and "<img src=x" in r["post"] for r in data["repairs"])
 
 
@@ -68,24 +68,44 @@ def test_report_data_matches_the_run(run_dir):
     texts = run.dedupe_input()
     assert data["docs"] == [d["id"] for d in read_jsonl(run_dir / "docs.jsonl")]
     span = removed_003_span(run_dir)
-    pair = next(p for p in data["pairs"] if p["key"].endswith(f":{span['start']}:{span['end']}:{SEED_003}:{span['src_start']}:{span['src_end']}"))
-    assert pair["status"] == "removed" and pair["kind"] == "passage"
-    assert data["docs"][pair["a"]["doc"]] == data["docs"][pair["b"]["doc"]] == SEED_003
-    assert segment_texts(pair["seg"])[0] == texts[SEED_003][span["start"]:span["end"]]
-    assert pair["a"]["line"] == texts[SEED_003].count("\n", 0, span["start"]) + 1
-    for p in data["pairs"]:
-        if p["kind"] == "passage":  # both sides rebuilt from the segments, exactly
-            a, b = p["a"], p["b"]
-            assert segment_texts(p["seg"]) == (texts[data["docs"][a["doc"]]][a["start"]:a["end"]],
-                                               texts[data["docs"][b["doc"]]][b["start"]:b["end"]])
-    hostile = next(p for p in data["pairs"] if p["kind"] == "document")
+    suffix = f":{span['start']}:{span['end']}:{SEED_003}:{span['src_start']}:{span['src_end']}"
+    card, copy = next((k, c) for k in data["cards"] for c in k["copies"] if c["key"].endswith(suffix))
+    assert copy["status"] == "removed" and card["kind"] == "passage"
+    assert data["docs"][copy["a"]["doc"]] == data["docs"][card["kept"]["doc"]] == SEED_003
+    assert segment_texts(copy["seg"])[0] == texts[SEED_003][span["start"]:span["end"]]
+    assert copy["a"]["line"] == texts[SEED_003].count("\n", 0, span["start"]) + 1
+    spans = read_jsonl(run_dir / "spans.jsonl")
+    passages = [k for k in data["cards"] if k["kind"] == "passage"]
+    # one card per repeated passage, all its copies on it, each against the kept copy
+    assert len(passages) == len({(s["passage"], s["src_doc_id"], s["src_start"]) for s in spans})
+    assert sum(len(k["copies"]) for k in passages) == len(spans)
+    for k in passages:
+        kept = k["kept"]
+        kept_text = texts[data["docs"][kept["doc"]]][kept["start"]:kept["end"]]
+        for c in k["copies"]:  # both texts rebuilt from the segments, exactly (the kept text travels only there)
+            a = c["a"]
+            assert segment_texts(c["seg"]) == (texts[data["docs"][a["doc"]]][a["start"]:a["end"]], kept_text)
+    # default order: characters removed, descending; the 003 block first among the passages
+    assert [k["removed"] for k in passages] == sorted((k["removed"] for k in passages), reverse=True)
+    assert passages[0] is card
+    hostile_card = next(k for k in data["cards"] if k["kind"] == "document")
+    hostile = hostile_card["copies"][0]
     assert data["docs"][hostile["a"]["doc"]] == HOSTILE_DOC and hostile["status"] == "removed"
+    # copies inside the dropped document offer no decision of their own: the document's card decides
+    inside = [c for k in passages for c in k["copies"] if data["docs"][c["a"]["doc"]] == HOSTILE_DOC]
+    assert inside and all(c["status"] == "doc-removed" and c["within"] == f"document:{HOSTILE_DOC}" for c in inside)
     # A reprinted document keeps its differences but not every identical character.
     assert {g[0] for g in hostile["seg"]} >= {"~", "-"}
     assert all(len(g[1]) <= ELIDE_OVER for g in hostile["seg"] if g[0] == "=")
     assert any(PAYLOADS[0] in g[1] for g in hostile["seg"] if g[0] == "-")
     assert data["counts"]["documents"] == 6 and data["counts"]["documents_removed"] == 1
     assert data["counts"]["characters_removed"] == sum(len(m["text"]) for m in read_jsonl(run_dir / "manifest.jsonl"))
+    # the numbers of the CLI's summary (run.json holds what it printed)
+    cli = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))["dedupe"]
+    assert (data["counts"]["passages"], data["counts"]["copies"], data["counts"]["passages_removed"],
+            data["counts"]["characters_removed"], data["counts"]["documents_removed"]) == (
+        cli["passages_found"], cli["passage_copies"], cli["passages_removed"], cli["characters_removed"],
+        cli["documents_removed"])
 
 
 def test_repair_context_comes_from_the_reconstructed_original(run_dir):
@@ -106,7 +126,7 @@ def test_report_tolerates_a_clean_only_directory(tmp_path):
     assert res.returncode == 0, res.stderr
     page = (tmp_path / "c" / "report.html").read_text(encoding="utf-8")
     data = json.loads(split_data_block(page)[1])
-    assert data["pairs"] == [] and len(data["repairs"]) > 100
+    assert data["cards"] == [] and len(data["repairs"]) > 100
     assert "No dedupe outputs" in page
 
 
@@ -131,15 +151,19 @@ def _data(texts: list[str]) -> dict:
     side = {"doc": 0, "line": 1, "start": 0, "end": len(t[0]), "pre": t[1], "post": t[2]}
     return {
         "title": t[3], "generated": "2026-01-01 00:00 UTC", "version": "0", "stages": {"clean": True, "dedupe": True},
-        "counts": {k: 1 for k in ("documents", "clusters", "documents_removed", "passages", "passages_removed",
+        "counts": {k: 1 for k in ("documents", "clusters", "documents_removed", "passages", "copies", "passages_removed",
                                   "characters_in", "characters_removed", "repairs", "flags")},
         "repair_kinds": [{"kind": t[4], "applied": 1, "flags": 0}],
         "sim_hist": [{"label": "0.00–0.50", "n": 1}], "share_hist": [{"label": "0.0–0.1", "n": 0}],
         "top_docs": [{"id": t[5], "chars": 1, "dup": 1, "removed": 0, "share": 0.5}],
+        "phrases": [{"kind": "phrase", "text": t[0], "key_chars": 3, "locations": 2, "documents": 1, "docs": [t[5]]}],
+        "phrase_counts": {"phrase": 1, "boilerplate": 0},
         "docs": [t[5], t[6]],
-        "pairs": [{"key": t[7], "kind": "passage", "a": dict(side), "b": dict(side), "sim": 0.9,
-                   "status": "kept", "auto": "kept", "decided": None,
-                   "seg": [["=", t[0]], ["-", t[8]], ["+", t[9]], ["~", 5, t[10], t[11]]]}],
+        "cards": [{"key": t[7], "kind": "passage", "passage": 1, "ckind": "complete", "script": "same", "key_chars": 3,
+                   "paragraphs": 1, "kept": dict(side), "removed": 0,
+                   "copies": [{"key": t[7], "a": dict(side), "sim": 0.9, "status": "kept", "auto": "kept", "reason": t[3],
+                               "decided": None, "removed": 0, "within": None,
+                               "seg": [["=", t[0]], ["-", t[8]], ["+", t[9]], ["~", 5, t[10], t[11]]]}]}],
         "repairs": [{"doc": 0, "kind": t[4], "line": 1, "before": t[9], "after": t[10], "applied": False,
                      "reason": t[11], "pre": t[1], "post": t[2]}],
     }
@@ -152,7 +176,7 @@ def test_render_report_escapes_any_text(texts):
     neutral = render_report(_data(["x"]))
     outside, block = split_data_block(page)
     # The data block ends where it should: its JSON parses back to exactly the data given.
-    assert json.loads(block) == {k: _data(texts)[k] for k in ("docs", "pairs", "repairs", "title", "generated")}
+    assert json.loads(block) == {k: _data(texts)[k] for k in ("docs", "cards", "repairs", "title", "generated")}
     # Corpus text adds no markup: as many '<' outside the block as with neutral text.
     assert outside.count("<") == split_data_block(neutral)[0].count("<")
     assert "<" not in block and ">" not in block

