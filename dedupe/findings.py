@@ -522,7 +522,6 @@ def _passage_spans(ids, texts, docs, copies: _Copies, sims, rank, cfg, dropped, 
             if sim is None:
                 sim = _similarity(_orig(texts[d], docs[d], s, e), _orig(texts[kd], docs[kd], ks, ke),
                                   key_of(d)[s:e], key_of(kd)[ks:ke], conv, cfg.remove_similarity)
-            complete = c and kc
             start, end = _orig_range(texts[d], docs[d], unit(d), s, e, c)
             u = unit(d)
             paras = int(np.searchsorted(u.kstart, e, "left") - np.searchsorted(u.kend, s, "right"))

@@ -146,8 +146,8 @@ def _read_texts(d: Path, sub: str, docs: list[dict]) -> dict[str, str]:
             p = d / sub / doc["rel"]
             if p.is_file():
                 texts[doc["id"]] = _read_text(p)
-        elif isinstance(records.get(doc["id"]), str):
-            texts[doc["id"]] = records[doc["id"]]
+        elif isinstance(text := records.get(doc["id"]), str):
+            texts[doc["id"]] = text
     return texts
 
 
@@ -273,14 +273,15 @@ def segment_texts(segs: list[list]) -> tuple[str, str]:
 
 def _union_len(intervals: list[tuple[int, int]]) -> int:
     """Characters covered by overlapping intervals, each counted once (passages overlap often)."""
-    total, cur_s, cur_e = 0, None, None
+    total = 0
+    current: tuple[int, int] | None = None
     for s, e in sorted(intervals):
-        if cur_e is None or s > cur_e:
-            total += (cur_e - cur_s) if cur_e is not None else 0
-            cur_s, cur_e = s, e
+        if current is None or s > current[1]:
+            total += (current[1] - current[0]) if current is not None else 0
+            current = (s, e)
         else:
-            cur_e = max(cur_e, e)
-    return total + ((cur_e - cur_s) if cur_e is not None else 0)
+            current = (current[0], max(current[1], e))
+    return total + ((current[1] - current[0]) if current is not None else 0)
 
 
 def _histogram(values: list[float], edges: list[float]) -> list[dict]:
@@ -332,8 +333,8 @@ class _CardBuilder:
         for m in run.manifest:
             if m["type"] == "passage":
                 self.cut.setdefault(m["doc_id"], []).append((m["start"], m["end"]))
-        applied = run.summary.get("apply") if isinstance(run.summary.get("apply"), dict) else {}
-        self.decided = applied.get("decisions", {})
+        applied = run.summary.get("apply")
+        self.decided = applied.get("decisions", {}) if isinstance(applied, dict) else {}
         self.removal = _removals(run, texts, self.decided)
 
     def _line(self, doc_id: str, offset: int) -> int:
@@ -427,7 +428,7 @@ def _passage_cards(run: Run, builder: _CardBuilder) -> list[dict]:
 
 def _phrase_rows(phrases: list[dict], doc_index: dict[str, int], limit: int = PHRASE_ROWS) -> list[dict]:
     """Shared phrases and boilerplate, one row each (text, where, how often), most widespread first."""
-    rows = []
+    rows: list[dict] = []
     for p in phrases:
         locs = [loc for loc in p.get("locations", []) if isinstance(loc, list) and len(loc) == 3]
         docs = sorted({str(loc[0]) for loc in locs})

@@ -17,7 +17,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from test_review_support import HOSTILE_DOC, PAYLOADS, SEED_003, make_run, read_jsonl, removed_003_span, seedsift
 
 CHROMIUM = "/usr/bin/chromium"
@@ -212,8 +211,9 @@ def test_ten_thousand_pairs_fit_and_open_fast(context, tmp_path):
     import importlib.util
     import time
 
-    from seedsift.review import write_report
     from test_review_support import ROOT
+
+    from seedsift.review import write_report
 
     spec = importlib.util.spec_from_file_location("bench_report", ROOT / "benchmarks" / "bench_report.py")
     bench = importlib.util.module_from_spec(spec)

@@ -6,7 +6,18 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from seedsift.dedupe import DedupeConfig, apply_removals, cut_range, cut_ranges, find_duplicates, keyed, match_key, shingle_hashes, signatures, verify_pair
+from seedsift.dedupe import (
+    DedupeConfig,
+    apply_removals,
+    cut_range,
+    cut_ranges,
+    find_duplicates,
+    keyed,
+    match_key,
+    shingle_hashes,
+    signatures,
+    verify_pair,
+)
 from seedsift.synth import common_chars
 
 CHARS = common_chars()[:400] + "，。、；：？！ \n“”（）ABC123,.;"

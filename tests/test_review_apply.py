@@ -12,11 +12,18 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from test_review_support import (
+    HOSTILE_DOC,
+    SEED_003,
+    make_inputs,
+    make_run,
+    read_jsonl,
+    removed_003_span,
+    seedsift,
+    snapshot,
+)
 
 from seedsift.reports.dedup_output import document_key
-from test_review_support import (
-    HOSTILE_DOC, SEED_003, make_inputs, make_run, read_jsonl, removed_003_span, seedsift, snapshot,
-)
 
 
 @pytest.fixture(scope="module")

@@ -10,10 +10,10 @@ import doctest
 import json
 
 import pytest
-
-from seedsift.reports import html
-from seedsift import review as review_module
 from test_review_support import SEED_003, SEEDS, read_jsonl, seedsift
+
+from seedsift import review as review_module
+from seedsift.reports import html
 
 
 @pytest.mark.parametrize("module", [review_module, html])

@@ -86,7 +86,6 @@ def make_three_page_run(tmp: Path) -> tuple[Path, str, str]:
     Returns (run directory, the copied paragraph, the CLI's dedupe summary line).
     """
     import pytest
-
     from realtext import pd_articles
 
     articles = [a for a in pd_articles() if len(a) > 1500][:3]
