@@ -76,9 +76,16 @@ def passage_units_many(keys: Sequence[str], shingle_lists: Sequence[np.ndarray],
 
 
 class _Index(NamedTuple):
+    """k-gram hashes of one key, their stable sort order, the sorted hashes,
+    and a membership table (``table[h & mask]`` is True for every hash ``h``
+    of the key): a cheap prefilter, so only the few positions of another key
+    that may share a k-gram are binary-searched."""
+
     hashes: np.ndarray
     order: np.ndarray
     sorted: np.ndarray
+    table: np.ndarray
+    mask: np.uint64
 
 
 _NONE = np.zeros(0, dtype=np.int64)
@@ -87,7 +94,16 @@ _NONE = np.zeros(0, dtype=np.int64)
 def _index(key: str, k: int) -> _Index:
     h = kgram_hashes(key, k)
     order = np.argsort(h, kind="stable")
-    return _Index(h, order, h[order])
+    size = 1 << max(12, (8 * h.size).bit_length())  # about 1/8 of the slots filled
+    mask = np.uint64(size - 1)
+    table = np.zeros(size, dtype=bool)
+    table[h & mask] = True
+    return _Index(h, order, h[order], table, mask)
+
+
+def _hashes(key: str, k: int) -> _Index:
+    """The k-gram hashes of a key that is only looked up in other indexes."""
+    return _Index(kgram_hashes(key, k), _NONE, _NONE, np.zeros(0, dtype=bool), np.uint64(0))
 
 
 def _seeds(ia: _Index, ib: _Index | None, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -109,14 +125,16 @@ def _cross_seeds(ia: _Index, hb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     sa = ia.sorted
     if sa.size == 0 or hb.size == 0:
         return z, z
-    lo = np.searchsorted(sa, hb, "left")
-    jb = np.flatnonzero(sa[np.minimum(lo, sa.size - 1)] == hb)
+    jb = np.flatnonzero(ia.table[hb & ia.mask])
+    lo = np.searchsorted(sa, hb[jb], "left")
+    found = sa[np.minimum(lo, sa.size - 1)] == hb[jb]
+    jb, lo = jb[found], lo[found]
     if jb.size == 0:
         return z, z
     hv = hb[jb]
-    _, inv, cnt_b = np.unique(hv, return_inverse=True, return_counts=True)
-    ok = cnt_b[inv.ravel()] <= _MAX_OCC
-    jb, hv, lo = jb[ok], hv[ok], lo[jb[ok]]
+    # occurrences in b of each shared k-gram (lo names the k-gram: its first slot in a)
+    ok = np.bincount(lo, minlength=sa.size)[lo] <= _MAX_OCC
+    jb, hv, lo = jb[ok], hv[ok], lo[ok]
     ca = np.searchsorted(sa, hv, "right") - lo
     total = int(ca.sum())
     if total == 0:
@@ -172,10 +190,10 @@ def align_passages(
         if _ids[0] not in _cache:
             _cache[_ids[0]] = _index(a, k)
         if not same and ("h", _ids[1]) not in _cache:
-            _cache[("h", _ids[1])] = _Index(kgram_hashes(b, k), _NONE, _NONE)
+            _cache[("h", _ids[1])] = _hashes(b, k)
         ia, ib = _cache[_ids[0]], (None if same else _cache[("h", _ids[1])])
     else:
-        ia, ib = _index(a, k), (None if same else _Index(kgram_hashes(b, k), _NONE, _NONE))
+        ia, ib = _index(a, k), (None if same else _hashes(b, k))
     ii, jj = _seeds(ia, ib, k)
     if ii.size == 0:
         return []
