@@ -101,9 +101,31 @@ def _index(key: str, k: int) -> _Index:
     return _Index(h, order, h[order], table, mask)
 
 
+_NO_TABLE = np.zeros(0, dtype=bool)
+_HASHES: dict[tuple[int, str], np.ndarray] = {}  # (k, key) -> k-gram hashes, oldest first
+_HASHES_MAX_CHARS = 2_000_000  # bound of the cache: 16 MB of hashes per process
+_hashes_chars = 0
+
+
 def _hashes(key: str, k: int) -> _Index:
-    """The k-gram hashes of a key that is only looked up in other indexes."""
-    return _Index(kgram_hashes(key, k), _NONE, _NONE, np.zeros(0, dtype=bool), np.uint64(0))
+    """The k-gram hashes of a key that is only looked up in other indexes.
+
+    A document is the ``b`` side of many pairs spread over many batches;
+    its hashes are kept in a per-process cache keyed by the key text itself
+    (so it is right across calls), bounded by ``_HASHES_MAX_CHARS`` key chars
+    (the oldest entries leave first)."""
+    global _hashes_chars
+    h = _HASHES.get((k, key))
+    if h is None:
+        h = kgram_hashes(key, k)
+        if len(key) <= _HASHES_MAX_CHARS:
+            while _HASHES and _hashes_chars + len(key) > _HASHES_MAX_CHARS:
+                oldest = next(iter(_HASHES))
+                del _HASHES[oldest]
+                _hashes_chars -= len(oldest[1])
+            _HASHES[(k, key)] = h
+            _hashes_chars += len(key)
+    return _Index(h, _NONE, _NONE, _NO_TABLE, np.uint64(0))
 
 
 def _seeds(ia: _Index, ib: _Index | None, k: int) -> tuple[np.ndarray, np.ndarray]:
