@@ -129,6 +129,9 @@ def keep_rank(texts: Sequence[str], keep: str) -> list[tuple]:
     return [(n,) for n in range(len(texts))]
 
 
+_BLOCK = 64  # documents per block of the alignment batches
+
+
 def _batches(items: Sequence, size: int) -> list:
     return [items[s : s + size] for s in range(0, len(items), size)]
 
@@ -215,6 +218,9 @@ def find_duplicates(
         wp = with_fingerprint_pairs(window_pairs(win_doc, win_idx, bkeys),
                                     fingerprint_pairs([kd[i].key for i in live], live.tolist(), cfg), cfg)
         tasks = align_tasks(kd, units, wp, cfg)
+        # batches of pairs among few documents: each key is shipped to a worker and
+        # indexed once per batch rather than once per pair (results do not depend on the order)
+        tasks.sort(key=lambda t: (t[0] // _BLOCK, t[1] // _BLOCK))
         matches: list[tuple[int, int, Match]] = []
         report("align", 0, len(tasks))
         done = 0

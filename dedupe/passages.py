@@ -76,33 +76,107 @@ def passage_units_many(keys: Sequence[str], shingle_lists: Sequence[np.ndarray],
 
 
 class _Index(NamedTuple):
+    """k-gram hashes of one key, their stable sort order, the sorted hashes,
+    and a membership table (``table[h & mask]`` is True for every hash ``h``
+    of the key): a cheap prefilter, so only the few positions of another key
+    that may share a k-gram are binary-searched."""
+
     hashes: np.ndarray
     order: np.ndarray
     sorted: np.ndarray
+    table: np.ndarray
+    mask: np.uint64
+
+
+_NONE = np.zeros(0, dtype=np.int64)
 
 
 def _index(key: str, k: int) -> _Index:
     h = kgram_hashes(key, k)
     order = np.argsort(h, kind="stable")
-    return _Index(h, order, h[order])
+    size = 1 << max(12, (8 * h.size).bit_length())  # about 1/8 of the slots filled
+    mask = np.uint64(size - 1)
+    table = np.zeros(size, dtype=bool)
+    table[h & mask] = True
+    return _Index(h, order, h[order], table, mask)
+
+
+_NO_TABLE = np.zeros(0, dtype=bool)
+_HASHES: dict[tuple[int, str], np.ndarray] = {}  # (k, key) -> k-gram hashes, oldest first
+_HASHES_MAX_CHARS = 2_000_000  # bound of the cache: 16 MB of hashes per process
+_hashes_chars = 0
+
+
+def _hashes(key: str, k: int) -> _Index:
+    """The k-gram hashes of a key that is only looked up in other indexes.
+
+    A document is the ``b`` side of many pairs spread over many batches;
+    its hashes are kept in a per-process cache keyed by the key text itself
+    (so it is right across calls), bounded by ``_HASHES_MAX_CHARS`` key chars
+    (the oldest entries leave first)."""
+    global _hashes_chars
+    h = _HASHES.get((k, key))
+    if h is None:
+        h = kgram_hashes(key, k)
+        if len(key) <= _HASHES_MAX_CHARS:
+            while _HASHES and _hashes_chars + len(key) > _HASHES_MAX_CHARS:
+                oldest = next(iter(_HASHES))
+                del _HASHES[oldest]
+                _hashes_chars -= len(oldest[1])
+            _HASHES[(k, key)] = h
+            _hashes_chars += len(key)
+    return _Index(h, _NONE, _NONE, _NO_TABLE, np.uint64(0))
 
 
 def _seeds(ia: _Index, ib: _Index | None, k: int) -> tuple[np.ndarray, np.ndarray]:
-    same = ib is None
-    ib = ia if same else ib
+    """Seed pairs ``(ii, jj)``: positions where ``a`` and ``b`` share a
+    ``k``-gram, for k-grams that occur at most ``_MAX_OCC`` times in ``b``
+    (``ib=None``: repeats inside ``a``, the second at least ``k`` after the first)."""
+    if ib is None:
+        return _self_seeds(ia, k)
+    return _cross_seeds(ia, ib.hashes)
+
+
+def _cross_seeds(ia: _Index, hb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_seeds` of two documents from ``a``'s sorted index and ``b``'s raw
+    k-gram hashes: ``b`` is never sorted (it changes with every pair, ``a`` is
+    cached per batch); only the positions of ``b`` whose k-gram occurs in
+    ``a`` (few: shared text) are counted and expanded. Same seed set as
+    sorting ``b``."""
+    z = np.zeros(0, dtype=np.int64)
+    sa = ia.sorted
+    if sa.size == 0 or hb.size == 0:
+        return z, z
+    jb = np.flatnonzero(ia.table[hb & ia.mask])
+    lo = np.searchsorted(sa, hb[jb], "left")
+    found = sa[np.minimum(lo, sa.size - 1)] == hb[jb]
+    jb, lo = jb[found], lo[found]
+    if jb.size == 0:
+        return z, z
+    hv = hb[jb]
+    # occurrences in b of each shared k-gram (lo names the k-gram: its first slot in a)
+    ok = np.bincount(lo, minlength=sa.size)[lo] <= _MAX_OCC
+    jb, hv, lo = jb[ok], hv[ok], lo[ok]
+    ca = np.searchsorted(sa, hv, "right") - lo
+    total = int(ca.sum())
+    if total == 0:
+        return z, z
+    first = np.repeat(np.cumsum(ca) - ca, ca)
+    ii = ia.order[np.repeat(lo, ca) + (np.arange(total) - first)]
+    jj = np.repeat(jb, ca)
+    return ii.astype(np.int64), jj.astype(np.int64)
+
+
+def _self_seeds(ia: _Index, k: int) -> tuple[np.ndarray, np.ndarray]:
     ha = ia.hashes
-    if ha.size == 0 or ib.hashes.size == 0:
+    if ha.size == 0:
         z = np.zeros(0, dtype=np.int64)
         return z, z
-    sb = ib.sorted
+    sb = ia.sorted
     lo = np.searchsorted(sb, ha, "left")
-    hit = np.flatnonzero(sb[np.minimum(lo, sb.size - 1)] == ha)
-    lo = lo[hit]
-    cnt = np.searchsorted(sb, ha[hit], "right") - lo
-    ok = cnt <= _MAX_OCC
-    if same:
-        ok &= cnt >= 2
-    idx = hit[ok]
+    cnt = np.searchsorted(sb, ha, "right") - lo
+    ok = (cnt <= _MAX_OCC) & (cnt >= 2)
+    idx = np.flatnonzero(ok)
     c = cnt[ok]
     lo = lo[ok]
     total = int(c.sum())
@@ -111,11 +185,9 @@ def _seeds(ia: _Index, ib: _Index | None, k: int) -> tuple[np.ndarray, np.ndarra
         return z, z
     ii = np.repeat(idx, c)
     first = np.repeat(np.cumsum(c) - c, c)
-    jj = ib.order[np.repeat(lo, c) + (np.arange(total) - first)]
-    if same:
-        keep = jj >= ii + k
-        ii, jj = ii[keep], jj[keep]
-    return ii.astype(np.int64), jj.astype(np.int64)
+    jj = ia.order[np.repeat(lo, c) + (np.arange(total) - first)]
+    keep = jj >= ii + k
+    return ii[keep].astype(np.int64), jj[keep].astype(np.int64)
 
 
 def align_passages(
@@ -139,11 +211,11 @@ def align_passages(
         # align_task passes a per-batch cache of k-gram indexes keyed by document index
         if _ids[0] not in _cache:
             _cache[_ids[0]] = _index(a, k)
-        if not same and _ids[1] not in _cache:
-            _cache[_ids[1]] = _index(b, k)
-        ia, ib = _cache[_ids[0]], (None if same else _cache[_ids[1]])
+        if not same and ("h", _ids[1]) not in _cache:
+            _cache[("h", _ids[1])] = _hashes(b, k)
+        ia, ib = _cache[_ids[0]], (None if same else _cache[("h", _ids[1])])
     else:
-        ia, ib = _index(a, k), (None if same else _index(b, k))
+        ia, ib = _index(a, k), (None if same else _hashes(b, k))
     ii, jj = _seeds(ia, ib, k)
     if ii.size == 0:
         return []

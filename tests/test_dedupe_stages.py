@@ -343,3 +343,41 @@ def test_no_passages_flag_gives_documents_only(tmp_path):
     assert len(spans(outs[False])) == 1 and spans(outs[True]) == []
     assert (outs[False] / "clusters.jsonl").read_bytes() == (outs[True] / "clusters.jsonl").read_bytes()
     assert json.loads(spans(outs[False])[0])["action"] == "removed"
+
+
+def _brute_seeds(a: str, b: str, k: int, cap: int) -> set[tuple[int, int]]:
+    """Every (i, j) where a and b share a k-gram that occurs at most ``cap`` times in b."""
+    grams_b: dict[str, list[int]] = {}
+    for j in range(len(b) - k + 1):
+        grams_b.setdefault(b[j:j + k], []).append(j)
+    return {(i, j) for i in range(len(a) - k + 1) for j in grams_b.get(a[i:i + k], ()) if len(grams_b[a[i:i + k]]) <= cap}
+
+
+def test_alignment_seeds_equal_brute_force():
+    """The table-prefiltered lookup of b's k-grams in a's sorted index finds exactly the
+    shared k-grams, with the occurrence cap counted in b (a k-gram repeated 9 times in b gives none)."""
+    from seedsift.dedupe import passages as P
+
+    corpus = make_corpus(6, seed=3)
+    a, b = (match_key(t)[0] for _, t in corpus.docs[:2])
+    shared = a[40:200]
+    b = b[:50] + shared + b[50:] + shared[:30] + "甲乙丙丁戊己庚辛" * 9
+    a = a + "甲乙丙丁戊己庚辛"
+    ii, jj = P._seeds(P._index(a, 8), P._hashes(b, 8), 8)
+    got = set(zip(ii.tolist(), jj.tolist()))
+    assert got and got == _brute_seeds(a, b, 8, P._MAX_OCC)
+    assert len(got) == ii.size  # no pair twice
+
+
+def test_hash_cache_is_bounded(monkeypatch):
+    """The per-process cache of k-gram hashes never holds more than its bound of key chars,
+    and a cached entry gives the same hashes as computing them."""
+    from seedsift.dedupe import passages as P
+
+    monkeypatch.setattr(P, "_HASHES", {})
+    monkeypatch.setattr(P, "_hashes_chars", 0)
+    monkeypatch.setattr(P, "_HASHES_MAX_CHARS", 1000)
+    keys = [match_key(t)[0] for _, t in make_corpus(12, seed=5).docs]
+    for key in keys + keys:
+        assert np.array_equal(P._hashes(key, 8).hashes, dedupe.keys.kgram_hashes(key, 8))
+        assert P._hashes_chars == sum(len(k) for _, k in P._HASHES) <= 1000
