@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .config import DedupeConfig
+from .findings import plan_findings, removal_range
 from .keys import KeyedDoc, keyed_many, shingle_hashes_many
 from .minhash import CandidateIndex, signatures, window_pairs
-from .findings import plan_findings, removal_range
 from .passages import Match, PassageUnits, align_passages, fingerprint_pairs, passage_units_many
 from .records import SharedPhrase, Span
 from .verify import cluster, verify_pair
@@ -70,7 +70,7 @@ def align_task(args: tuple[list[tuple], DedupeConfig]) -> list[tuple[int, int, M
     (and the border is not the document's end) the whole documents are aligned.
     """
     pairs, cfg = args
-    out = []
+    out: list = []
     cache: dict = {}
     for task in pairs:
         i, j, a, b = task[:4]
@@ -200,9 +200,9 @@ def find_duplicates(
     for i in range(n):
         k = roots[i]
         if k != i:
-            score = scores.get((min(i, k), max(i, k)))
-            if score is None:  # joined through another member: score against the kept one
-                score = verify_pair(kd[i], kd[k], cfg.boilerplate_line_chars)
+            known = scores.get((min(i, k), max(i, k)))
+            # joined through another member: score against the kept one
+            score = known if known is not None else verify_pair(kd[i], kd[k], cfg.boilerplate_line_chars)
             doc_matches[ids[i]] = (ids[k], round(score, 4))
     if not cfg.passages:
         return DedupeResult(clusters, doc_matches, [])

@@ -185,24 +185,25 @@ def match_segments(
         return []
     long_exact = (ae - as_) >= cfg.ragged_min_chars and m.similarity >= cfg.ragged_similarity
     if not long_exact:
-        ps, pe = ua.kstart[p0:p1], ua.kend[p0:p1]
-        cover = np.minimum(pe, ae) - np.maximum(ps, as_)
-        if not np.any(cover >= cfg.paragraph_match * (pe - ps)):
+        starts, ends = ua.kstart[p0:p1], ua.kend[p0:p1]
+        cover = np.minimum(ends, ae) - np.maximum(starts, as_)
+        if not np.any(cover >= cfg.paragraph_match * (ends - starts)):
             return []  # no paragraph can be matched: a phrase inside paragraphs
     a = ka[as_:ae]
     b = kb[m.b_start : m.b_end]
     amap, acum, _ = _alignment(a, b)
     cells = []  # (paragraph, start, end, whole) of the paragraphs that belong to the copy
-    for p in range(p0, min(p1, n)):
-        ps, pe = int(ua.kstart[p]), int(ua.kend[p])
+    for par in range(p0, min(p1, n)):
+        ps, pe = int(ua.kstart[par]), int(ua.kend[par])
         cs, ce = max(ps, as_), min(pe, ae)
         matched = int(acum[ce - as_] - acum[cs - as_])
         inner = ps >= as_ and pe <= ae
         if matched >= cfg.paragraph_match * (pe - ps) or (inner and pe - ps < cfg.align_k):
-            cells.append((p, ps, pe, True))
-        elif long_exact and p in (p0, p1 - 1) and ce - cs >= cfg.align_k and matched >= cfg.paragraph_match * (ce - cs):
-            cells.append((p, cs, ce, False))
-    spans: list[tuple[int, int, bool]] = []  # runs of consecutive paragraphs: (start, end, all whole)
+            cells.append((par, ps, pe, True))
+        elif long_exact and par in (p0, p1 - 1) and ce - cs >= cfg.align_k and matched >= cfg.paragraph_match * (ce - cs):
+            cells.append((par, cs, ce, False))
+    # runs of consecutive paragraphs: (start, end, all whole, last paragraph)
+    spans: list[tuple[int, int, bool, int]] = []
     for p, s, e, whole in cells:
         if spans and spans[-1][3] == p - 1:
             s0, _, w0, _ = spans[-1]

@@ -18,9 +18,9 @@ import numpy as np
 from rapidfuzz.distance import Indel
 
 from .config import DedupeConfig
+from .findings import plan_findings
 from .keys import KeyedDoc, kgram_hashes, shingle_hashes
 from .minhash import band_keys, window_signatures_many
-from .findings import plan_findings
 from .records import Span
 
 __all__ = ["Match", "PassageUnits", "passage_units", "passage_units_many", "align_passages", "plan_spans"]
@@ -206,16 +206,16 @@ def align_passages(
     """
     k = cfg.align_k
     same = b is None
-    bb = a if same else b
+    bb: str = a if b is None else b
     if _cache is not None and _ids:
         # align_task passes a per-batch cache of k-gram indexes keyed by document index
         if _ids[0] not in _cache:
             _cache[_ids[0]] = _index(a, k)
         if not same and ("h", _ids[1]) not in _cache:
-            _cache[("h", _ids[1])] = _hashes(b, k)
+            _cache[("h", _ids[1])] = _hashes(bb, k)
         ia, ib = _cache[_ids[0]], (None if same else _cache[("h", _ids[1])])
     else:
-        ia, ib = _index(a, k), (None if same else _hashes(b, k))
+        ia, ib = _index(a, k), (None if same else _hashes(bb, k))
     ii, jj = _seeds(ia, ib, k)
     if ii.size == 0:
         return []
@@ -298,7 +298,7 @@ def fingerprint_pairs(keys: Sequence[str], doc_ids: Sequence[int], cfg: DedupeCo
 
     k, w = cfg.fingerprint_k, cfg.fingerprint_window
     hs, ds, ps = [], [], []
-    for d, key in zip(doc_ids, keys):
+    for doc, key in zip(doc_ids, keys):
         h = kgram_hashes(key, k)
         if h.size == 0:
             continue
@@ -307,7 +307,7 @@ def fingerprint_pairs(keys: Sequence[str], doc_ids: Sequence[int], cfg: DedupeCo
         else:
             pos = np.array([int(h.argmin())])
         hs.append(h[pos])
-        ds.append(np.full(pos.size, d, dtype=np.int64))
+        ds.append(np.full(pos.size, doc, dtype=np.int64))
         ps.append(pos.astype(np.int64))
     z = np.zeros(0, dtype=np.int64)
     if not hs:

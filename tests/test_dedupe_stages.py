@@ -339,7 +339,9 @@ def test_no_passages_flag_gives_documents_only(tmp_path):
                              capture_output=True, text=True)
         assert res.returncode == 0, res.stderr
         outs[bool(flag)] = out
-    spans = lambda o: (o / "spans.jsonl").read_text(encoding="utf-8").splitlines()
+    def spans(o):
+        return (o / "spans.jsonl").read_text(encoding="utf-8").splitlines()
+
     assert len(spans(outs[False])) == 1 and spans(outs[True]) == []
     assert (outs[False] / "clusters.jsonl").read_bytes() == (outs[True] / "clusters.jsonl").read_bytes()
     assert json.loads(spans(outs[False])[0])["action"] == "removed"
