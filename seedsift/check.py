@@ -224,10 +224,11 @@ def clean_findings(display: str, file: Path, text: str, config: CleanConfig, bas
     new_text = text
     if applied:
         cat = "fixed" if fix else "repair"
-        findings += [Finding(display, r.line or line_of(text, r.start), r.line or line_of(text, r.start), cat, r.kind,
-                             r.before, r.after, r.reason, start=r.start, end=r.end,
-                             left=context_of(text, r.start, r.end)[0], right=context_of(text, r.start, r.end)[1])
-                     for r in applied]
+        for r in applied:
+            line = r.line or line_of(text, r.start)
+            left, right = context_of(text, r.start, r.end)
+            findings.append(Finding(display, line, line, cat, r.kind, r.before, r.after, r.reason,
+                                    start=r.start, end=r.end, left=left, right=right))
         if fix:
             new_text = cleaners.apply_repairs(text, applied)
             flags = [r for r in clean(new_text, config) if not r.applied]

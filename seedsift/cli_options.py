@@ -53,7 +53,6 @@ EXIT_FAILED = 1
 #: The command line cannot work as given (unknown option, bad value, unusable --out). Only usage errors.
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
-EXIT_TERMINATED = 143
 
 
 #: errno values that say the path given cannot be used as an output (a usage error, exit 2).

@@ -1,6 +1,7 @@
 """Errors the app layer reports to users as one line naming the file, and their exit codes.
 
-Exit codes (README, "Hostile input"): 0 done; 1 an input could not be
+Exit codes (README, "Hostile input"; :func:`seedsift.cli_options.exit_code_for`
+maps exceptions to them): 0 done; 1 an input could not be
 processed (or ``check`` found something); 2 usage error (bad option, ``--out``
 that is, contains or lies in an input, a non-seedsift directory);
 3 an output could not be written (disk full, quota, I/O error: the line
@@ -14,8 +15,7 @@ from __future__ import annotations
 
 import errno
 
-EXIT_INPUT = 1
-EXIT_USAGE = 2
+# 0, 1, 2 and the signal codes are seedsift.cli_options'; these are the failures named here.
 EXIT_WRITE = 3
 EXIT_WORKER = 4
 EXIT_BUSY = 5
@@ -74,19 +74,6 @@ class OutputBusy(OSError):
 def is_write_failure(err: OSError) -> bool:
     """True for a disk-full / read-only / I/O error (exit 3) as opposed to an unusable path (exit 2)."""
     return isinstance(err, WriteFailed) or err.errno in WRITE_ERRNOS
-
-
-def exit_code(err: BaseException) -> int:
-    """The documented exit code of an error that ends a command."""
-    if isinstance(err, InputError):
-        return EXIT_INPUT
-    if isinstance(err, WorkerDied):
-        return EXIT_WORKER
-    if isinstance(err, OutputBusy):
-        return EXIT_BUSY
-    if isinstance(err, OSError) and is_write_failure(err):
-        return EXIT_WRITE
-    return EXIT_USAGE
 
 
 def describe(err: BaseException) -> str:

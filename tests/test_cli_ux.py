@@ -18,17 +18,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_check import CLEAN, SOURCE  # the clean page and the seed page the check tests use
 
 from seedsift.cli import main
 from seedsift.cli_options import exit_code_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-SOURCE = "003_8f12c63a8ee1537d.txt"
-CLEAN = ("港口货运量创新高\n\n"
-         "今年前十个月，沿海港口集装箱吞吐量同比增长百分之八，多条新航线相继开通。"
-         "港口集团负责人介绍，自动化码头投入使用后，装卸效率明显提高，船舶平均在港时间缩短。\n\n"
-         "业内人士认为，外贸订单回暖和物流成本下降是货运量增长的主要原因。\n")
 
 
 class Result:

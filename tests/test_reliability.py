@@ -189,22 +189,25 @@ def _signal_dispositions():
 # ------------------------------------------------------------------ 2. kill -9 of the parent
 
 
-@pytest.mark.parametrize("moment", ["staging", "workers"])
-def test_2_kill_9_of_run_leaves_no_process_and_the_next_run_removes_its_staging(tmp_path, big, moment):
-    out = tmp_path / "out"
-    proc = start("run", str(big), "--out", str(out), "-q", "-j", "2")
+def kill_9_when(proc: subprocess.Popen, ready, why: str) -> list[int]:
+    """SIGKILL ``proc`` once ``ready()`` holds (as the OOM killer would); returns the pids it had started."""
     try:
-        if moment == "staging":
-            assert wait_until(lambda: staging(tmp_path), 300, proc)
-        else:
-            assert wait_until(lambda: workers_of(proc), 300, proc)
+        assert wait_until(ready, 300, proc), why
         pids = descendants(proc.pid)
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert_no_process_left(pids)
+    return pids
+
+
+@pytest.mark.parametrize("moment", ["staging", "workers"])
+def test_2_kill_9_of_run_leaves_no_process_and_the_next_run_removes_its_staging(tmp_path, big, moment):
+    out = tmp_path / "out"
+    proc = start("run", str(big), "--out", str(out), "-q", "-j", "2")
+    ready = (lambda: staging(tmp_path)) if moment == "staging" else (lambda: workers_of(proc))
+    assert_no_process_left(kill_9_when(proc, ready, "the run never reached the moment to kill it"))
     assert staging(tmp_path), "the killed run had no staging directory (nothing to clean up)"
     res = seedsift("run", str(big), "--out", str(out), "-q", "-j", "1")
     assert res.returncode == 0, res.stderr
@@ -214,15 +217,7 @@ def test_2_kill_9_of_run_leaves_no_process_and_the_next_run_removes_its_staging(
 def test_2_kill_9_of_index_build_leaves_no_process(tmp_path):
     corpus = write_corpus(tmp_path / "corpus", 3000, seed=11)
     proc = start("index", "build", "--corpus", str(corpus), "-q", "-j", "2")
-    try:
-        assert wait_until(lambda: workers_of(proc), 300, proc), "index build never started its pool"
-        pids = descendants(proc.pid)
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert_no_process_left(pids)
+    assert_no_process_left(kill_9_when(proc, lambda: workers_of(proc), "index build never started its pool"))
     res = seedsift("index", "update", "--corpus", str(corpus), "-q", "-j", "1")
     assert res.returncode == 0, res.stderr
     assert "3000 pages" in res.stdout
