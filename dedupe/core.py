@@ -13,7 +13,7 @@ from .keys import KeyedDoc, keyed_many, shingle_hashes_many
 from .minhash import CandidateIndex, signatures, window_pairs
 from .passages import Match, PassageUnits, align_passages, fingerprint_pairs, passage_units_many
 from .records import SharedPhrase, Span
-from .verify import cluster, verify_pair
+from .verify import cluster, common_lines, verify_pair
 
 __all__ = ["DedupeResult", "find_duplicates", "apply_removals", "cut_range", "cut_ranges", "with_fingerprint_pairs", "doc_task", "align_task", "align_tasks", "keep_rank"]
 
@@ -183,10 +183,11 @@ def find_duplicates(
 
     # stage 3: candidates, verification, clusters
     pairs = sorted(index.pairs())
+    common = common_lines(kd, cfg.boilerplate_line_chars, cfg.common_line_docs) if pairs else frozenset()
     scores: dict[tuple[int, int], float] = {}
     report("verify", 0, len(pairs))
     for done, (i, j) in enumerate(pairs, 1):
-        score = verify_pair(kd[i], kd[j], cfg.boilerplate_line_chars, cfg.doc_similarity)
+        score = verify_pair(kd[i], kd[j], cfg.boilerplate_line_chars, cfg.doc_similarity, common)
         if score >= cfg.doc_similarity:
             scores[(i, j)] = score
         if done % 10000 == 0:
@@ -202,7 +203,7 @@ def find_duplicates(
         if k != i:
             known = scores.get((min(i, k), max(i, k)))
             # joined through another member: score against the kept one
-            score = known if known is not None else verify_pair(kd[i], kd[k], cfg.boilerplate_line_chars)
+            score = known if known is not None else verify_pair(kd[i], kd[k], cfg.boilerplate_line_chars, 0.0, common)
             doc_matches[ids[i]] = (ids[k], round(score, 4))
     if not cfg.passages:
         return DedupeResult(clusters, doc_matches, [])

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import hashlib
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
 
 from rapidfuzz.distance import Indel
 
 from .keys import KeyedDoc
 
-__all__ = ["body_keys", "verify_pair", "cluster"]
+__all__ = ["body_keys", "common_lines", "line_hash", "line_hashes", "verify_pair", "cluster"]
 
 
 def _lines(doc: KeyedDoc) -> list[str]:
@@ -16,30 +18,66 @@ def _lines(doc: KeyedDoc) -> list[str]:
     return [doc.key[s:e] for s, e in zip(bounds[:-1], bounds[1:]) if e > s]
 
 
-def body_keys(a: KeyedDoc, b: KeyedDoc, short: int) -> tuple[str, str]:
-    """The two keys without the short lines (fewer than ``short`` key chars)
-    that both documents share at their start and at their end: page template,
-    dateline, byline, continuation markers. Symmetric in ``a`` and ``b``."""
+def line_hash(line: str) -> int:
+    """Stable 64-bit hash of a key line (the same in every process and engine)."""
+    return int.from_bytes(hashlib.blake2b(line.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def common_lines(docs: Iterable[KeyedDoc], short: int, min_docs: int) -> frozenset[int]:
+    """:func:`line_hash` es of the key lines of at least ``short`` key chars that
+    occur in more than ``min_docs`` documents: text shared by many documents
+    (a page template's long footer, a licence paragraph), which
+    :func:`body_keys` discounts like a short template line.
+
+    >>> from seedsift.dedupe.keys import keyed
+    >>> foot = "本栏目所有文章均可自由转载但请注明出处和作者姓名谢谢合作祝大家阅读愉快"
+    >>> docs = [keyed(f"第{i}期\\n正文{i}\\n" + foot) for i in range(4)]
+    >>> common_lines(docs, 20, 3) == {line_hash(foot)}, common_lines(docs, 20, 4)
+    (True, frozenset())
+    """
+    counts: Counter[int] = Counter()
+    for doc in docs:
+        counts.update(line_hashes(doc, short))
+    return frozenset(h for h, c in counts.items() if c > min_docs)
+
+
+def line_hashes(doc: KeyedDoc, short: int) -> set[int]:
+    """The distinct :func:`line_hash` es of the lines of ``doc`` of at least ``short`` key chars."""
+    return {line_hash(line) for line in _lines(doc) if len(line) >= short}
+
+
+def body_keys(a: KeyedDoc, b: KeyedDoc, short: int, common: Collection[int] = frozenset()) -> tuple[str, str]:
+    """The two keys without the lines that both documents share at their start
+    and at their end when those lines are short (fewer than ``short`` key
+    chars: page template, dateline, byline, continuation markers) or shared by
+    many documents (``common``, from :func:`common_lines`: a template's long
+    footer). Symmetric in ``a`` and ``b``."""
     la, lb = _lines(a), _lines(b)
+
+    def template(line: str) -> bool:
+        return len(line) < short or (bool(common) and line_hash(line) in common)
+
     i = 0
-    while i < min(len(la), len(lb)) and la[i] == lb[i] and len(la[i]) < short:
+    while i < min(len(la), len(lb)) and la[i] == lb[i] and template(la[i]):
         i += 1
     j = 0
     while (
         j < min(len(la), len(lb)) - i
         and la[-1 - j] == lb[-1 - j]
-        and len(la[-1 - j]) < short
+        and template(la[-1 - j])
     ):
         j += 1
     return "".join(la[i : len(la) - j]), "".join(lb[i : len(lb) - j])
 
 
-def verify_pair(a: KeyedDoc, b: KeyedDoc, boilerplate_line_chars: int = 40, score_cutoff: float = 0.0) -> float:
+def verify_pair(a: KeyedDoc, b: KeyedDoc, boilerplate_line_chars: int = 40, score_cutoff: float = 0.0,
+                common: Collection[int] = frozenset()) -> float:
     """Similarity of two documents in [0, 1], symmetric.
 
     The smaller of the rapidfuzz Indel normalised similarity of the whole match
     keys and of the bodies (:func:`body_keys`), so documents that share only a
-    template (header, dateline, byline, footer) score low. Equal keys (exact
+    template (header, dateline, byline, footer; ``common``: lines shared by
+    many documents, :func:`common_lines`) score low. Equal keys (exact
     duplicates after normalisation, including two empty keys) score 1. As in
     rapidfuzz, a score below ``score_cutoff`` is returned as 0.0.
     """
@@ -48,7 +86,7 @@ def verify_pair(a: KeyedDoc, b: KeyedDoc, boilerplate_line_chars: int = 40, scor
     full = Indel.normalized_similarity(a.key, b.key, score_cutoff=score_cutoff)
     if full == 0.0:
         return 0.0
-    ba, bb = body_keys(a, b, boilerplate_line_chars)
+    ba, bb = body_keys(a, b, boilerplate_line_chars, common)
     if (ba, bb) == (a.key, b.key):
         return full
     body = Indel.normalized_similarity(ba, bb, score_cutoff=score_cutoff) if (ba or bb) else 1.0

@@ -307,7 +307,7 @@ def duplicate_findings(targets: Sequence[Target], ix: Index, config, cwd: Path,
     from seedsift.dedupe.keys import keyed, shingle_hashes
     from seedsift.dedupe.minhash import signatures, window_candidates
     from seedsift.dedupe.passages import align_passages, passage_units, plan_spans
-    from seedsift.dedupe.verify import verify_pair
+    from seedsift.dedupe.verify import common_lines, verify_pair
 
     fps = fingerprints([t.text for t in targets], config)
     target_rels = {t.rel for t in targets if t.rel is not None}
@@ -346,15 +346,17 @@ def duplicate_findings(targets: Sequence[Target], ix: Index, config, cwd: Path,
         shingles = [shingle_hashes(kd.key, config.ngram) for kd in kds]
         sigs = signatures(shingles, config.num_perm, config.seed)
         my_dkeys = doc_keys(sigs[-1], config)
+        # lines shared by many of the documents seen here (a template's footer) are discounted
+        common = common_lines(kds, config.boilerplate_line_chars, config.common_line_docs)
         dup_of = None
         for i in range(n - 1):
             if shingles[i].size == 0 or np.intersect1d(my_dkeys, doc_keys(sigs[i], config)).size == 0:
                 continue
-            if verify_pair(kds[i], kds[-1], config.boilerplate_line_chars) >= config.doc_similarity:
+            if verify_pair(kds[i], kds[-1], config.boilerplate_line_chars, 0.0, common) >= config.doc_similarity:
                 dup_of = i
                 break  # smallest rank: the copy that stays
         if dup_of is not None:
-            sim = round(verify_pair(kds[-1], kds[dup_of], config.boilerplate_line_chars), 4)
+            sim = round(verify_pair(kds[-1], kds[dup_of], config.boilerplate_line_chars, 0.0, common), 4)
             a, b = line_range(t.text, 0, len(t.text))
             c, d = line_range(texts[dup_of], 0, len(texts[dup_of]))
             findings.append(Finding(t.display, a, b, "duplicate", "document", src_path=shown[ids[dup_of]],

@@ -190,3 +190,40 @@ def test_rewritten_paragraph_is_not_a_span(paras):
     # the same pair is a passage once remove_similarity allows it
     low = find_duplicates([("a", a), ("b", b)], DedupeConfig(remove_similarity=0.85))
     assert covered(low.spans, "a", a, p)
+
+
+# ---------------------------------------------------------------- documents that share a template
+
+
+def template_pages(paras: list[str], k: int) -> list[tuple[str, str]]:
+    """``k`` pages of one template: a short header, a different headline-length
+    text each, and the same long closing paragraph."""
+    used = set(_long(paras)[:50])
+    footer = [p for p in dict.fromkeys(paras) if 150 < len(p) < 220 and p not in used][0]
+    shorts = [p for p in dict.fromkeys(paras) if 12 <= len(p) <= 18 and "（" not in p][:k]
+    return [(f"page{n}", "读者园地\n\n" + s + "\n\n" + footer + "\n\n本版编辑部") for n, s in enumerate(shorts)]
+
+
+@needs_pd
+def test_template_pages_are_not_duplicates(paras):
+    """Pages that share only a template (short header, a long footer found in
+    more than common_line_docs documents) are different documents."""
+    pages = template_pages(paras, 4)
+    r = find_duplicates(pages)
+    assert r.clusters == {d: d for d, _ in pages}
+    # without the discount (the footer counts as body) they are merged
+    r_off = find_duplicates(pages, DedupeConfig(common_line_docs=10))
+    assert len(set(r_off.clusters.values())) < len(pages)
+
+
+@needs_pd
+def test_copy_of_a_template_page_is_still_a_duplicate(paras):
+    """Control: a copy of one template page (a substituted character in its
+    own text) still joins it; the other pages stay apart."""
+    pages = template_pages(paras, 4)
+    d0, t0 = pages[0]
+    body = t0.split("\n\n")[1]
+    copy = t0.replace(body, body[:-3] + "某" + body[-2:])
+    r = find_duplicates([*pages, ("copy", copy)])
+    assert r.clusters["copy"] == d0
+    assert sorted(set(r.clusters.values())) == sorted(d for d, _ in pages)

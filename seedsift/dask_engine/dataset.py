@@ -27,7 +27,7 @@ import pandas as pd
 
 from . import stages
 from .cluster import Progress, no_progress, persist_with_progress
-from .engine import compute_state, dropped_members, join_docs, passage_spans, route, verified_edges
+from .engine import common_lines, compute_state, dropped_members, join_docs, passage_spans, route, verified_edges
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
 
@@ -80,8 +80,9 @@ def dedupe_dataset(client, inputs: Sequence[str], out: str, cfg, progress: Progr
                                                                      divisions=_index_divisions(starts)))
     nparts = records.npartitions
     state = compute_state(client, records[["idx", "id", "text"]], cfg, progress)
-    edges = verified_edges(client, state, cfg, nparts, progress)
-    raw_members = dropped_members(client, state, edges, cfg, nparts, progress)
+    common = common_lines(state, cfg)
+    edges = verified_edges(client, state, cfg, nparts, progress, common)
+    raw_members = dropped_members(client, state, edges, cfg, nparts, progress, common)
     members = join_docs(raw_members, state, "k", "k", {"id": "kept"})[["i", "kept_k", "score"]]
     members = members.rename(columns={"kept_k": "kept"})
     if cfg.passages:

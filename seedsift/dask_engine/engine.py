@@ -92,18 +92,29 @@ def compute_state(client, docs_ddf, cfg, progress: Progress = no_progress):
                                  "signatures", progress)
 
 
-def verified_edges(client, state, cfg, n: int, progress: Progress = no_progress):
+def common_lines(state, cfg) -> frozenset:
+    """``dedupe.verify.common_lines`` over all documents: hashes of the long lines in more than
+    ``common_line_docs`` documents (the verification discounts them at both ends)."""
+    hs = state.map_partitions(stages.line_hash_rows, cfg, meta=stages.frame(h="uint64")).h
+    counts = hs.value_counts().compute()
+    return frozenset(int(h) for h in counts.index[counts.to_numpy() > cfg.common_line_docs])
+
+
+def verified_edges(client, state, cfg, n: int, progress: Progress = no_progress, common: frozenset | None = None):
     """Candidate pairs from the document LSH buckets, verified next to both keys."""
+    common = common_lines(state, cfg) if common is None else common
     bands = state.map_partitions(stages.doc_band_rows, cfg, meta=stages.BAND_META)
     pairs = bands.shuffle(on=["band", "bkey"], npartitions=n).map_partitions(stages.bucket_pairs, meta=stages.PAIR_META)
     pairs = pairs.drop_duplicates(split_out=n)
     joined = join_docs(join_docs(pairs, state, "j", "j", KEY_COLS), state, "i", "i", KEY_COLS)
-    edges = joined.map_partitions(stages.verify_edges, cfg, meta=stages.EDGE_META)
+    edges = joined.map_partitions(stages.verify_edges, cfg, common, meta=stages.EDGE_META)
     return persist_with_progress(client, edges, "verify", progress)
 
 
-def dropped_members(client, state, edges, cfg, n: int, progress: Progress = no_progress):
+def dropped_members(client, state, edges, cfg, n: int, progress: Progress = no_progress,
+                    common: frozenset | None = None):
     """``(i, k, score)`` for each document ``i`` whose cluster keeps another document ``k``."""
+    common = common_lines(state, cfg) if common is None else common
     comps = connected_components(client, edges[["u", "v"]], npartitions=n, progress=progress)
     members = comps.map_partitions(_members_of, meta=stages.frame(i="int64", k="int64"))
     # the verified score when (i, k) was an edge, else verify the pair again
@@ -113,7 +124,7 @@ def dropped_members(client, state, edges, cfg, n: int, progress: Progress = no_p
     known = edges[["i", "j", "score"]].rename(columns={"i": "lo", "j": "hi"})
     members = members.merge(known, on=["lo", "hi"], how="left")
     members = join_docs(join_docs(members, state, "k", "k", KEY_COLS), state, "i", "i", KEY_COLS)
-    scored = members.map_partitions(stages.member_scores, cfg, meta=stages.MEMBER_META)
+    scored = members.map_partitions(stages.member_scores, cfg, common, meta=stages.MEMBER_META)
     return persist_with_progress(client, scored, "clusters", progress)
 
 
@@ -158,8 +169,9 @@ def run(client, docs: Sequence[tuple[str, str]], cfg, progress: Progress = no_pr
     n_workers = max(1, len(client.scheduler_info().get("workers", {})))
     nparts = _npartitions(len(docs), n_workers, per_partition)
     state = compute_state(client, load_partitions(client, docs, nparts), cfg, progress)
-    edges = verified_edges(client, state, cfg, nparts, progress)
-    members = dropped_members(client, state, edges, cfg, nparts, progress)
+    common = common_lines(state, cfg)
+    edges = verified_edges(client, state, cfg, nparts, progress, common)
+    members = dropped_members(client, state, edges, cfg, nparts, progress, common)
     got = members.compute()
     clusters = {d: d for d in ids}
     doc_matches: dict[str, tuple[str, float]] = {}

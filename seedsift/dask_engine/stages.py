@@ -25,7 +25,7 @@ from seedsift.dedupe.findings import plan_findings
 from seedsift.dedupe.keys import KeyedDoc, keyed_many
 from seedsift.dedupe.minhash import EMPTY, band_collisions, band_keys
 from seedsift.dedupe.passages import Match, PassageUnits, fingerprint_pairs
-from seedsift.dedupe.verify import verify_pair
+from seedsift.dedupe.verify import line_hashes, verify_pair
 
 #: Bits of the document position inside a rank code (2**36 = 68 billion documents).
 IDX_BITS = 36
@@ -184,16 +184,25 @@ def bucket_pairs(part: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"i": np.array(out_i, dtype=np.int64), "j": np.array(out_j, dtype=np.int64)})
 
 
-def verify_edges(part: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
+def line_hash_rows(part: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
+    """One row ``h`` per distinct long line of each document (``dedupe.verify.line_hashes``):
+    their counts give the lines shared by many documents (``dedupe.verify.common_lines``)."""
+    hs = [h for k, ls in zip(part.key, part.line_starts)
+          for h in line_hashes(keyed_doc(k, b"", ls), cfg.boilerplate_line_chars)]
+    return pd.DataFrame({"h": np.array(hs, dtype=np.uint64)})
+
+
+def verify_edges(part: pd.DataFrame, cfg: DedupeConfig, common: frozenset = frozenset()) -> pd.DataFrame:
     """Verify candidate pairs joined with both documents' keys; keep those scoring >= doc_similarity.
 
-    Same call as the local engine: ``verify_pair(a, b, boilerplate_line_chars, doc_similarity)``.
+    Same call as the local engine: ``verify_pair(a, b, boilerplate_line_chars, doc_similarity, common)``.
     ``u``/``v`` are the rank codes (the graph the components run on).
     """
     if part.empty:
         return EDGE_META.copy()
     scores = [
-        verify_pair(keyed_doc(ka, b"", la), keyed_doc(kb, b"", lb), cfg.boilerplate_line_chars, cfg.doc_similarity)
+        verify_pair(keyed_doc(ka, b"", la), keyed_doc(kb, b"", lb), cfg.boilerplate_line_chars, cfg.doc_similarity,
+                    common)
         for ka, la, kb, lb in zip(part.key_i, part.ls_i, part.key_j, part.ls_j)
     ]
     out = pd.DataFrame({"i": part.i.to_numpy(np.int64), "j": part.j.to_numpy(np.int64),
@@ -202,7 +211,7 @@ def verify_edges(part: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
     return out[out.score >= cfg.doc_similarity]
 
 
-def member_scores(part: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
+def member_scores(part: pd.DataFrame, cfg: DedupeConfig, common: frozenset = frozenset()) -> pd.DataFrame:
     """Similarity of each dropped document to its kept one, as ``find_duplicates`` reports it.
 
     The verified edge score when the two were a candidate pair, else (joined
@@ -213,7 +222,7 @@ def member_scores(part: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
     scores = []
     for s, ka, la, kb, lb in zip(part.score, part.key_i, part.ls_i, part.key_k, part.ls_k):
         if pd.isna(s):
-            s = verify_pair(keyed_doc(ka, b"", la), keyed_doc(kb, b"", lb), cfg.boilerplate_line_chars)
+            s = verify_pair(keyed_doc(ka, b"", la), keyed_doc(kb, b"", lb), cfg.boilerplate_line_chars, 0.0, common)
         scores.append(round(float(s), 4))
     return pd.DataFrame({"i": part.i.to_numpy(np.int64), "k": part.k.to_numpy(np.int64),
                          "score": np.array(scores, dtype=np.float64)})
