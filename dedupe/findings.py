@@ -53,6 +53,8 @@ class Units(NamedTuple):
     kend: np.ndarray
     ostart: np.ndarray
     oend: np.ndarray
+    #: key positions where a line starts (sorted, distinct): rows inside paragraphs
+    lstart: np.ndarray = np.zeros(0, dtype=np.int64)
 
 
 class Segment(NamedTuple):
@@ -107,7 +109,8 @@ def paragraph_units(text: str, offsets: np.ndarray) -> Units:
     ks = np.searchsorted(offsets, ostart)
     ke = np.searchsorted(offsets, oend)
     keep = ke > ks
-    return Units(ks[keep].astype(np.int64), ke[keep].astype(np.int64), ostart[keep], oend[keep])
+    lines = np.unique(np.searchsorted(offsets, ls[filled])).astype(np.int64)
+    return Units(ks[keep].astype(np.int64), ke[keep].astype(np.int64), ostart[keep], oend[keep], lines)
 
 
 def _alignment(a: str, b: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -174,6 +177,26 @@ def _names(key: str) -> list[str]:
     return _NAME.findall(key)
 
 
+def _row_differs(a: str, b: str, amap: np.ndarray, lstart: np.ndarray, s: int, e: int, base: int,
+                 cfg: DedupeConfig) -> bool:
+    """True when a short line (fewer than ``name_row_chars`` key chars: a table
+    row, list item, date, attribution) of ``a[s:e]`` differs from the text of
+    ``b`` it is aligned with: other letter/digit tokens (:func:`_names`), or a
+    length that differs by more than ``row_slack`` (an added or missing word).
+    ``lstart`` are line starts in key coordinates of the whole key (``base``
+    is where ``a`` starts in it)."""
+    lo = int(np.searchsorted(lstart, base + s, "right"))
+    hi = int(np.searchsorted(lstart, base + e, "left"))
+    cuts = [s, *(int(x) - base for x in lstart[lo:hi]), e]
+    for x, y in zip(cuts[:-1], cuts[1:]):
+        if y <= x or y - x >= cfg.name_row_chars:
+            continue
+        bx, by = int(amap[x]), int(amap[y])
+        if abs((by - bx) - (y - x)) > cfg.row_slack or _names(a[x:y]) != _names(b[bx:by]):
+            return True
+    return False
+
+
 def match_segments(
     ka: str, kb: str, ua: Units, ub: Units, m, cfg: DedupeConfig, same: bool
 ) -> list[tuple[int, int, int, int, bool]]:
@@ -211,9 +234,8 @@ def match_segments(
         cs, ce = max(ps, as_), min(pe, ae)
         matched = int(acum[ce - as_] - acum[cs - as_])
         inner = ps >= as_ and pe <= ae
-        if pe - ps < cfg.name_row_chars and _names(a[cs - as_ : ce - as_]) != _names(
-                b[int(amap[cs - as_]) : int(amap[ce - as_])]):
-            continue  # a short row whose name, number or date differs: another row
+        if _row_differs(a, b, amap, ua.lstart, cs - as_, ce - as_, as_, cfg):
+            continue  # a short row whose name, number or wording differs: another row
         if matched >= cfg.paragraph_match * (pe - ps) or (inner and pe - ps < cfg.align_k):
             cells.append((par, ps, pe, True))
         elif long_exact and par in (p0, p1 - 1) and ce - cs >= cfg.align_k and matched >= cfg.paragraph_match * (ce - cs):

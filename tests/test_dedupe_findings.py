@@ -227,3 +227,40 @@ def test_copy_of_a_template_page_is_still_a_duplicate(paras):
     r = find_duplicates([*pages, ("copy", copy)])
     assert r.clusters["copy"] == d0
     assert sorted(set(r.clusters.values())) == sorted(d for d, _ in pages)
+
+
+# ---------------------------------------------------------------- short lines with an added word
+
+
+def quotes(paras: list[str], attribution: str, n: int = 5) -> str:
+    """``n`` short quotes, each a paragraph closed by an attribution line."""
+    used = set(_long(paras)[:50])
+    qs = [p for p in dict.fromkeys(paras) if 25 <= len(p) <= 40 and p not in used][:n]
+    return "\n\n".join(f"{q}\n    —— {attribution}" for q in qs)
+
+
+@needs_pd
+def test_attribution_lines_with_an_added_word_are_other_rows(paras):
+    """Two collections quote the same items but attribute them differently
+    (摘自人民日报 / 摘自人民日报评论版): every item differs in a short line, so
+    no item belongs to a copy; with row_slack large enough they are one passage."""
+    a = unique(paras, 0, 2) + "\n\n" + quotes(paras, "摘自人民日报") + "\n\n" + unique(paras, 10, 2)
+    b = unique(paras, 20, 2) + "\n\n" + quotes(paras, "摘自人民日报评论版") + "\n\n" + unique(paras, 30, 2)
+    first = quotes(paras, "摘自人民日报").split("\n\n")[0]
+    r = find_duplicates([("a", a), ("b", b)])
+    assert not covered(r.spans, "a", a, first)
+    loose = find_duplicates([("a", a), ("b", b)], DedupeConfig(row_slack=3, remove_similarity=0.9))
+    assert covered(loose.spans, "a", a, first)
+
+
+@needs_pd
+def test_attribution_line_with_one_dropped_character_stays_in_the_copy(paras):
+    """Control: one character dropped from a short line (OCR-like) is within
+    row_slack; the items stay one passage."""
+    a = unique(paras, 0, 2) + "\n\n" + quotes(paras, "摘自人民日报") + "\n\n" + unique(paras, 10, 2)
+    qb = quotes(paras, "摘自人民日报").replace("摘自人民日报", "摘自人日报", 1)
+    b = unique(paras, 20, 2) + "\n\n" + qb + "\n\n" + unique(paras, 30, 2)
+    r = find_duplicates([("a", a), ("b", b)])
+    assert covered(r.spans, "a", a, quotes(paras, "摘自人民日报"))
+    with pytest.raises(ValueError, match="row_slack"):
+        DedupeConfig(row_slack=-1)
