@@ -132,8 +132,10 @@ class DedupeConfig:
         heading or dateline line has < 20; mid-paragraph sentences are never
         passages at this length (the seeds' stock phrases, 12-85 key chars,
         are all inside paragraphs that differ).
-        Every passage, complete or ragged, must reach remove_similarity: below
-        it the copies are rewritten or templated paragraphs (on the devkit
+        passage_similarity (0.95): every passage, complete or ragged, must
+        reach this (or remove_similarity when that is lower; a passage between
+        the two is reported as kept): below it the copies are rewritten or
+        templated paragraphs (on the devkit
         10 MB corpus the complete copies scoring 0.80-0.95 held 1,554
         characters that are not copies and 1,502 that are, all of them also
         found through other copies), and what they share is a shared phrase.
@@ -230,6 +232,7 @@ class DedupeConfig:
     boilerplate_docs: int = 5
     boilerplate: str = "keep"
     remove_similarity: float = 0.95
+    passage_similarity: float = 0.95
     keep: str = "first"
     lsh_backend: str = "datasketch"
     passages: bool = True
@@ -253,7 +256,7 @@ class DedupeConfig:
             "passage_rows", "passage_min_bands", "passage_margin", "align_k", "max_gap", "min_report_chars", "min_passage_chars", "ragged_min_chars", "ragged_min_sentences", "name_row_chars", "boilerplate_docs", "fingerprint_k", "fingerprint_window", "fingerprint_min", "batch_size",
         ):
             positive(name)
-        for name in ("doc_threshold", "doc_similarity", "report_similarity", "remove_similarity", "paragraph_match", "snap_slack", "ragged_similarity"):
+        for name in ("doc_threshold", "doc_similarity", "report_similarity", "remove_similarity", "passage_similarity", "paragraph_match", "snap_slack", "ragged_similarity"):
             unit(name)
         if not isinstance(self.seed, int) or isinstance(self.seed, bool) or not 0 <= self.seed < 2**32:
             msg = f"seed must be an integer in [0, 2**32), got {self.seed!r}"

@@ -438,10 +438,10 @@ def plan_findings(
             sim = _similarity(_orig(texts[i], docs[i], sa, ea), _orig(texts[j], docs[j], sb, eb),
                               ka[sa:ea], kb[sb:eb], conv, cfg.remove_similarity)
             template = _template(unit(i), sa, ea, cfg) and _template(unit(j), sb, eb, cfg)
-            # a passage is a verified copy (remove_similarity): below it the paragraphs
-            # differ (rewritten, or a table row / list item with another name), and
-            # what they share is a phrase
-            is_passage = not template and sim >= cfg.remove_similarity and (
+            # a passage is a verified copy (passage_similarity, or remove_similarity when
+            # lower): below it the paragraphs differ (rewritten, or a table row / list
+            # item with another name), and what they share is a phrase
+            is_passage = not template and sim >= min(cfg.passage_similarity, cfg.remove_similarity) and (
                 (complete and ln >= cfg.min_passage_chars)
                 or (ln >= cfg.ragged_min_chars and sim >= cfg.ragged_similarity
                     and (i == j or (_beyond_sentence(_orig(texts[i], docs[i], sa, ea), cfg.ragged_min_sentences)
