@@ -108,6 +108,10 @@ def test_ascii_punctuation_repaired(src, want):
     # reduplications: AA, AABB, ABAB phrase repeats, 一AA
     "大家纷纷响应，处处春意。\n", "方方面面的工作都要抓得很紧很紧。\n", "读着读着，他笑了。\n",
     "也要跟家人商量商量。\n", "一批批新人走上岗位。\n", "佩玉将将，彼美孟姜。\n",
+    # a pair word (统统, 看看) that jieba keeps, or a 2-character repeat whose junction is a
+    # common short word (去年|一年|一些, 的|目的|目录): the copy is cheap to keep
+    "重启后操作系统统一加载配置。\n", "他们统统走了。\n", "在问问题前先读文档。\n",
+    "来看看更多例子。\n", "像一头头小牛。\n", "把文件复制到目的目录中。\n", "去年一年一些地方受了灾。\n",
 ])
 def test_legitimate_doubles_kept(text):
     assert unchanged(text)
@@ -128,6 +132,11 @@ def test_legitimate_doubles_kept(text):
     ("他们的实验取得了得了很好的结果。", "他们的实验取得了很好的结果。"),
     # a plain adjective repeated ABAB inside its clause (adjectives reduplicate AABB)
     ("我们采用不同不同方法处理数据。", "我们采用不同方法处理数据。"),
+    # a pair word (统统) whose first copy ends the word on its left, the second left alone
+    ("请把文件系统统挂载到新分区。", "请把文件系统挂载到新分区。"),
+    # a 2-character repeat across whose junction jieba finds a short word (网站|首站|首页)
+    ("请输入网站首站首页地址。", "请输入网站首页地址。"),
+    ("这是数据证据证书的位置。", "这是数据证书的位置。"),
 ])
 def test_stutters_dropped(bad, good):
     r = clean(bad + "\n")
@@ -148,6 +157,10 @@ def test_stutters_dropped(bad, good):
     ("很久很久以前，有个国王。\n", "很久很久"),
     # an adjective used as a verb, closing its clause or taking a particle
     ("让大家热闹热闹。\n", "热闹热闹"), ("周末让孩子们热闹热闹吧。\n", "热闹热闹"),
+    # an adverb/adjective pair word (软软) whose second copy opens a longer word (软件)
+    ("这台机器上的软软件很多。\n", "软软"),
+    # a free character echoed after the word it ends, then punctuation: it starts no phrase
+    ("最后后，我们来看一个例子。\n", "后后"),
 ])
 def test_undecided_repeats_flagged_not_dropped(text, bad):
     r = clean(text)
