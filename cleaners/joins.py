@@ -248,7 +248,7 @@ def decide(a: str, b: str, last: str | None = None):
     if word:
         return "join", f"word across break: {word}"
     dbl = _boundary_double(a, b)
-    if dbl is not None and dbl[1].action == "drop":
+    if dbl is not None and dbl[1].action == "drop" and not (title and _whole_word_repeat(a, b, dbl[0])):
         return "join", "unit doubled at the break"
     if _dangling(a):
         return "join", f"A ends with dangling '{a[-1]}'"
@@ -426,6 +426,21 @@ def _recheck_kept_double(joined: str, i: int, size: int, v: Verdict) -> Verdict:
     return v
 
 
+def _whole_word_repeat(a: str, b: str, size: int) -> bool:
+    """Whether the unit doubled at a break is a whole word at the end of ``a`` and again at
+    the start of ``b`` (内存使用 / 使用 X 协议…). After a title-like block that is how a
+    heading and the paragraph under it often begin (a manual section "配置" opens with
+    "配置文件…"), so the repeat alone is no evidence of a broken sentence.
+
+    >>> _whole_word_repeat("内存使用", "使用 X 核心协议的远程应用", 2), _whole_word_repeat("软件包管理工具具", "具有", 1)
+    (True, False)
+    """
+    unit = b[:size]
+    tail = _lexicon.cut(a[-8:])
+    head = _lexicon.cut(b[:8])
+    return bool(tail and head) and tail[-1] == unit and head[0] == unit
+
+
 def _copy_owned_by_neighbour(joined: str, i: int, size: int) -> str | None:
     """When the doubled pair at a break is itself a word (常常, 个个, 依依), segment the joined
     text: if no token spans both copies and one copy belongs to a word on its side (非常|常,
@@ -435,6 +450,8 @@ def _copy_owned_by_neighbour(joined: str, i: int, size: int) -> str | None:
     ('the first copy belongs to 非常', 'the second copy belongs to 依旧')
     >>> _copy_owned_by_neighbour("我常常用电脑", 1, 1) is None
     True
+    >>> _copy_owned_by_neighbour("当主机机系统支持", 2, 1), _copy_owned_by_neighbour("时间间隔", 1, 1)
+    ('the second copy turns 系统 into the rarer 机系统', None)
     """
     j, end = i + size, i + 2 * size
     pos = 0
@@ -450,6 +467,11 @@ def _copy_owned_by_neighbour(joined: str, i: int, size: int) -> str | None:
         return _likelier_word(joined, i, size)
     if left and second_alone and _lexicon.freq(left) >= 20:
         return f"the first copy belongs to {left}"
+    if left and right and len(right) >= 3 and _lexicon.freq(right[size:]) > _lexicon.freq(right):
+        # 主机|机系统: the second copy opens a rare word whose remainder is a commoner
+        # word (系统); without the copy both words are whole. Cross-word doubles whose
+        # second word loses a syllable (时间|间隔, 北京大学|学生会) are kept.
+        return f"the second copy turns {right[size:]} into the rarer {right}"
     if right and first_alone and _lexicon.freq(right) >= 20:
         return f"the second copy belongs to {right}"
     return None

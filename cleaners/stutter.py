@@ -240,8 +240,10 @@ def classify_double(text: str, i: int, size: int, *, in_text: bool = False, _pai
         # one token covers both copies. A short token across the junction of longer copies
         # covers neither (用户账|户账|号 cut as 用户|账户|账号): it is evidence only while
         # the copy is cheap to keep (去年|一年|一些, 的|目的|目录); dropping a copy that
-        # restores whole words (用户账号) gains more, and is left to the rules below
-        if s < cj < e and (size == 1 or s <= ci or e >= ce or _drop_gain(text, i, size) < _GAIN_STEP):
+        # restores whole words (用户账号) gains more, and is left to the rules below, unless
+        # the repeat closes its clause, as repeats in verse do (乐国乐国，爰得我直)
+        if s < cj < e and (size == 1 or s <= ci or e >= ce or ce >= len(window) or window[ce] in _CLAUSE_END
+                           or _drop_gain(text, i, size) < _GAIN_STEP):
             if freq(t) >= 10:
                 return Verdict("keep", f"token spans both copies: {t}")
             return Verdict("flag", f"rare token spans both copies: {t}")

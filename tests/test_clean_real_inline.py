@@ -112,6 +112,8 @@ def test_ascii_punctuation_repaired(src, want):
     # common short word (去年|一年|一些, 的|目的|目录): the copy is cheap to keep
     "重启后操作系统统一加载配置。\n", "他们统统走了。\n", "在问问题前先读文档。\n",
     "来看看更多例子。\n", "像一头头小牛。\n", "把文件复制到目的目录中。\n", "去年一年一些地方受了灾。\n",
+    # a 2-character repeat closing its clause, as in verse (诗经: 乐土乐土，爰得我所)
+    "逝将去女，适彼乐国。乐国乐国，爰得我直。\n",
 ])
 def test_legitimate_doubles_kept(text):
     assert unchanged(text)
