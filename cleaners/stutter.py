@@ -120,6 +120,40 @@ def _may_end_left_word(text: str, i: int) -> bool:
     return _lexicon.free_ratio(text[i - 1]) < _FREE and _lexicon.end_ratio(text[i]) >= 0.5
 
 
+#: free-ness below which a content character is seldom a word of its own (传 0.15, 详 0.16);
+#: adjectives that are (难 0.27 in 蜀道之难|难于上青天) lie above it
+_LONE = 0.2
+#: jieba tags of content characters that are rarely words on their own: nouns, adjectives
+#: and their bound morphemes (传, 详, 稀); verbs are left out (该包|包含, 使|使用者)
+_CONTENT_TAGS = ("n", "a", "ag", "ng", "vg", "an")
+#: tags of function characters that close nothing on their right: particles, prepositions,
+#: pronouns, conjunctions, adverbs
+_FUNCTION_TAGS = ("u", "p", "r", "c", "d")
+
+
+def _lone_content_after_function(text: str, i: int) -> bool:
+    """A lone copy of a content character right after a function character, before a word
+    that starts with it (而是传|传递, 我详|详细, 的稀|稀疏): nothing on the left can own the
+    copy, and a noun or adjective character is seldom a word of its own, so the copy is an
+    echo. A character a word on the left may end (两国|国内, 命令列|列出) or a verb (该包|包含)
+    stays flagged.
+
+    >>> _lone_content_after_function("而是传传递", 2), _lone_content_after_function("展示该包包含的", 3)
+    (True, False)
+    >>> _lone_content_after_function("两国国内", 1), _lone_content_after_function("其营营地叫", 1)
+    (False, False)
+    """
+    unit = text[i]
+    if i == 0 or _lexicon.free_ratio(unit) >= _LONE or _lexicon.tag(unit) not in _CONTENT_TAGS:
+        return False
+    if i + 2 < len(text) and text[i + 2] in _PHRASE_STOP:
+        return False  # AA + 地/的 is an adverbial reduplication (营营地叫)
+    left = text[i - 1]
+    if not ("\u3400" <= left <= "\u9fff") or _may_end_left_word(text, i):
+        return False
+    return _lexicon.tag(left).startswith(_FUNCTION_TAGS) or left in "是有"
+
+
 def _suffix_echo_one(text: str, word: str, unit: str, following: str = "", *,
                      closes_clause: bool = False, overlapped: bool = False) -> Verdict:
     """A word followed by one copy of its last character (针对|对, 可以|以, 它们|们);
@@ -147,6 +181,11 @@ def _suffix_echo_one(text: str, word: str, unit: str, following: str = "", *,
     if _lexicon.free_ratio(unit) < _ECHO_BOUND and not _lexicon.tag(following).startswith("f") \
             and not closes_clause and not overlapped:
         return Verdict("drop", f"suffix echo {word}|{unit} ({unit} is almost never a word alone)")
+    if _lexicon.free_ratio(unit) < _FREE and (following == "的" or following in _PARTICLES
+                                              and not _lexicon.tag(unit).startswith("v")) and not overlapped:
+        # a bound character standing alone would have to be a word of its own that takes
+        # 的 (描述|述的, 单独|独的); before 了 a verb character may be one (工作|作了部署)
+        return Verdict("drop", f"suffix echo {word}|{unit}: the bound {unit} cannot take {following}")
     if _lexicon.tag(word) == "p" and _lexicon.tag(unit) == "p":
         return Verdict("flag", f"suffix echo {word}|{unit}: preposition after preposition")
     if _lexicon.free_ratio(unit) >= _FREE and not _lexicon.tag(unit).startswith("n") and not closes_clause:
@@ -294,6 +333,8 @@ def classify_double(text: str, i: int, size: int, *, in_text: bool = False, _pai
         # a lone first copy before a word that starts with it (的方|方法)
         if _lexicon.free_ratio(unit) < _BOUND and not _may_end_left_word(text, i):
             return Verdict("drop", f"lone copy of the bound {unit} before {second[2]}")
+        if _lone_content_after_function(text, i):
+            return Verdict("drop", f"lone {unit} after a function word, before {second[2]}")
         return Verdict("flag", f"lone {unit} before {second[2]} (or a word {unit}?)")
     bound_single = any(e - s == 1 and ci <= s and e <= ce and _lexicon.free_ratio(t) < _FREE for s, e, t in toks)
     if size >= 2 and not (ci in cuts and ce in cuts) and bound_single:

@@ -139,6 +139,12 @@ def test_legitimate_doubles_kept(text):
     # a 2-character repeat across whose junction jieba finds a short word (网站|首站|首页)
     ("请输入网站首站首页地址。", "请输入网站首页地址。"),
     ("这是数据证据证书的位置。", "这是数据证书的位置。"),
+    # a bound character echoed after the word it ends, before 的: it cannot be a word of its own
+    ("这是我们保护护的对象。", "这是我们保护的对象。"),
+    ("他们公布了选举举的结果。", "他们公布了选举的结果。"),
+    # a lone noun/adjective character after a function word, before the word it starts
+    ("请查看我们的详详情页面。", "请查看我们的详情页面。"),
+    ("他们的传传统很深厚。", "他们的传统很深厚。"),
 ])
 def test_stutters_dropped(bad, good):
     r = clean(bad + "\n")
@@ -163,6 +169,9 @@ def test_stutters_dropped(bad, good):
     ("这台机器上的软软件很多。\n", "软软"),
     # a free character echoed after the word it ends, then punctuation: it starts no phrase
     ("最后后，我们来看一个例子。\n", "后后"),
+    # a verb character may take 了 on its own (工作|作了部署); an adjective that is a word of
+    # its own (之难|难于); AA + 地 is an adverbial reduplication (营营地)
+    ("这一年双拥工作作了部署。\n", "作作"), ("蜀道之难难于上青天。\n", "难难"), ("苍蝇们营营地叫。\n", "营营"),
 ])
 def test_undecided_repeats_flagged_not_dropped(text, bad):
     r = clean(text)
