@@ -584,6 +584,8 @@ def find_joins(text: str):
                     continue
             else:
                 action, reason = decide(acc[0], b.text, last.text)
+                if action == "join" and reason == _WEAK and acc[0] == last.text and _in_unpunctuated_run(blocks, k - 1):
+                    action, reason = "refuse", "A is one of a run of items without full stops"
             _remember(history, blocks, k)
             if action == "join":
                 acc = do_join(acc, last.end, b, reason)
@@ -608,6 +610,28 @@ def find_joins(text: str):
     close(acc)
     edits.sort(key=lambda e: (e.start, e.end))
     return edits, flags
+
+
+def _in_unpunctuated_run(blocks, k: int) -> bool:
+    """Whether block ``k`` follows a body block of running text that also ends without a full
+    stop and was not joined to it: a list of items written as paragraphs (credits, steps,
+    table cells in a manual). There the missing full stop is the list's style, not a break,
+    and the last item must not be glued to the paragraph after the list. A title before the
+    block does not count: a heading is often followed by a broken first paragraph.
+
+    >>> from seedsift.cleaners.blocks import split_blocks
+    >>> bl = split_blocks("张三 对许多内容的更正提供了帮助\\n\\n李四 进行了大量的校对\\n\\n系统中的帮助页面被用作参考。\\n")
+    >>> _in_unpunctuated_run(bl, 1), _in_unpunctuated_run(split_blocks("安装步骤\\n\\n首先下载镜像并\\n\\n写入 U 盘。\\n"), 1)
+    (True, False)
+    """
+    if k < 1 or blocks[k - 1].kind != "body" or blocks[k].start - blocks[k - 1].end > 4:
+        return False
+    prev = blocks[k - 1].text.rstrip()
+    # the item ends in a word, without any mark: a block ending in ：/；/， is punctuated
+    # (a list introduced, a clause continued), not an item of such a list
+    if not prev or not prev[-1].isalnum():
+        return False
+    return unterminated(prev) and not _title_like(prev) and not _title_block(prev)
 
 
 def _remember(history, blocks, k):

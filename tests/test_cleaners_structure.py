@@ -44,6 +44,9 @@ UNCHANGED = {
     "bracketed credit after the full stop": "安置人员２５００人。（王国平）\n\n安徽的贫困人口相对集中。\n",
     "code token after a title": "IBus 支持的输入法\n\n::html::init 命令应当最早调用，从而初始化。\n",
     "question heading without its mark": "Where we're at so far...到现在为止我们学了些什么\n\n那大概是您忘了复制程式库。\n",
+    "credits written as paragraphs without full stops": (
+        "张三 是网络配置主题的主要贡献者\n\n李四 对构建脚本的更正提供了帮助\n\n王五 进行了大量的校对\n\n"
+        "系统中的帮助页面被用作这份文档的主要参考。\n"),
     "caption before a topic shift": "每次等待的时间为 0.5 秒\n\n至于其他参数，请参考手册。\n",
     "title before a when-clause with its subject": "恢复被误删除的文件\n\n当你发现文件丢失时，先不要写入磁盘。\n",
     "title before a discourse marker and comma": "配置被锁定的服务\n\n注意，修改配置前要先停止服务。\n",
@@ -74,6 +77,8 @@ REPAIRED = {
     "one copy leaves a longer word": ("如果输出是大写字\n\n字母，则表示执行位未设置。\n", "如果输出是大写字母，则表示执行位未设置。\n"),
     "second copy turns a common word into a rarer one": ("这一步很慢，当主机\n\n机系统支持虚拟化时会快得多。\n",
                                                           "这一步很慢，当主机系统支持虚拟化时会快得多。\n"),
+    "broken paragraph after a block ending in a colon": ("他列出了参加演出的团体：\n\n广州老干部太极拳队、少儿剧团、灯谜\n\n协会等十多个团体。\n",
+                                                         "他列出了参加演出的团体：\n\n广州老干部太极拳队、少儿剧团、灯谜协会等十多个团体。\n"),
     "opener inside a word across the break": ("这种情况一般还不\n\n至于造成数据丢失。\n", "这种情况一般还不至于造成数据丢失。\n"),
     "decimal split after its point": ("版本号是 2.\n\n5，已经发布。\n", "版本号是 2.5，已经发布。\n"),
     "short first half with a modal verb": ("许可证必须允许对其所属作品的修改\n\n以及衍生。\n", "许可证必须允许对其所属作品的修改以及衍生。\n"),
