@@ -631,7 +631,17 @@ def _in_unpunctuated_run(blocks, k: int) -> bool:
     # (a list introduced, a clause continued), not an item of such a list
     if not prev or not prev[-1].isalnum():
         return False
+    # items are short single phrases; a long block or one that ends a sentence inside is
+    # a fragment of running text (narrow newspaper columns, already partly rejoined)
+    for item in (prev, blocks[k].text):
+        if _visual_length(item) > _ITEM_MAX or _SENTENCE_INSIDE.search(item):
+            return False
     return unterminated(prev) and not _title_like(prev) and not _title_block(prev)
+
+
+#: longest block (visual characters) read as a list item written as a paragraph
+_ITEM_MAX = 50
+_SENTENCE_INSIDE = re.compile("[。！？；!?;]")
 
 
 def _remember(history, blocks, k):
