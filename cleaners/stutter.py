@@ -212,6 +212,11 @@ def _pair_out_of_step(text: str, i: int) -> str:
     >>> _pair_out_of_step("他们统统走了", 2), _pair_out_of_step("在问问题前", 1), _pair_out_of_step("来看看更传统", 1)
     ('', '', '')
     """
+    freq = _lexicon.freq
+    left = any(freq(text[a:i + 1]) for a in range(max(0, i - 3), i))
+    right = any(freq(text[i + 1:b]) for b in range(i + 3, min(len(text), i + 5) + 1))
+    if not (left or right):
+        return ""  # no word can take either copy: jieba keeps the pair
     lo = max(0, i - 6)
     ci, cj = i - lo, i + 1 - lo
     spans = {}
