@@ -214,7 +214,7 @@ def _pair_out_of_step(text: str, i: int) -> str:
     """
     freq = _lexicon.freq
     left = any(freq(text[a:i + 1]) for a in range(max(0, i - 3), i))
-    right = any(freq(text[i + 1:b]) for b in range(i + 3, min(len(text), i + 5) + 1))
+    right = any(freq(text[i + 1:b]) for b in range(i + 3, min(len(text), i + 9) + 1))
     if not (left or right):
         return ""  # no word can take either copy: jieba keeps the pair
     lo = max(0, i - 6)
