@@ -178,6 +178,23 @@ def _title_like(a: str) -> bool:
     return False
 
 
+#: one-character tokens that join what stands before them to what follows: after a bracketed
+#: gloss ``（通常是空格）`` they continue the phrase. Not 与 or 或: 与 shell 不同, 或 between
+#: two commands open a block of their own; nor 等 (jieba misses 等号 in 等号后面…).
+_BRACKET_CONTINUERS = set("和及的了")
+
+
+def _continues_after_bracket(b: str) -> bool:
+    """Whether ``b`` opens with a conjunction or particle token of its own (和紧随的…,
+    及其他…, 的用法), which continues a phrase a bracketed gloss ended; a word that
+    merely starts with such a character (和平, 等待) opens a sentence as usual.
+
+    >>> _continues_after_bracket("和紧随的非空字符组成的序列。"), _continues_after_bracket("和平是人类的愿望。")
+    (True, False)
+    """
+    return b[0] in _BRACKET_CONTINUERS and _lexicon.cut(b[:6])[0] == b[0]
+
+
 def _dangling(a: str) -> bool:
     """The block ends with a function character that needs a continuation (的, 和, 在, 对),
     as a one-character token of its own: 据 in 数据, 和 in 总和 or 的 in 目的 do not dangle.
@@ -188,8 +205,13 @@ def _dangling(a: str) -> bool:
     (True, False, False)
     >>> _dangling("权限被赋予那些"), _dangling("中有且只有"), _dangling("管理那些事")
     (True, True, False)
+    >>> _dangling("单独的分区是一个好"), _dangling("这是一个好人")
+    (True, False)
     """
-    last = _lexicon.cut(a[-6:])[-1]
+    toks = _lexicon.cut(a[-6:])
+    last = toks[-1]
+    if len(toks) >= 2 and toks[-2] in _DANGLING_WORDS and len(last) == 1 and _lexicon.tag(last).startswith("a"):
+        return True  # a quantity phrase and a lone adjective wait for their noun (是一个好|习惯)
     return (a[-1] in _DANGLING and last == a[-1]) or last in _DANGLING_WORDS
 
 
@@ -233,6 +255,8 @@ def decide(a: str, b: str, last: str | None = None):
     if closes and depth > 0:
         return "join", "A has an open “ closed in B"
     core = _core_end(a)
+    if a[-1] in ")）" and _continues_after_bracket(b):
+        return "join", f"B continues the phrase before the bracket with '{b[0]}'"
     if core != a and core and core[-1] in ")）":
         if b[0] not in _NON_INITIAL:
             return "refuse", "A ends with a closing bracket"
@@ -242,6 +266,7 @@ def decide(a: str, b: str, last: str | None = None):
         first = _lexicon.cut(b[:6])[0]
         if len(first) == 1:
             return "join", f"B starts with particle '{b[0]}'"
+
     if a[-1] in _IN_SENTENCE:
         return "join", f"A ends with in-sentence punctuation '{a[-1]}'"
     if a[-1] in _INTRODUCING:
