@@ -195,6 +195,10 @@ def _continues_after_bracket(b: str) -> bool:
     return b[0] in _BRACKET_CONTINUERS and _lexicon.cut(b[:6])[0] == b[0]
 
 
+#: tokens before 一个/一种 that make it a pronoun phrase, complete on its own
+_ONE_OF = frozenset("上 下 另 其中 任何 同 哪".split())
+
+
 def _dangling(a: str) -> bool:
     """The block ends with a function character that needs a continuation (的, 和, 在, 对),
     as a one-character token of its own: 据 in 数据, 和 in 总和 or 的 in 目的 do not dangle.
@@ -205,11 +209,13 @@ def _dangling(a: str) -> bool:
     (True, False, False)
     >>> _dangling("权限被赋予那些"), _dangling("中有且只有"), _dangling("管理那些事")
     (True, True, False)
-    >>> _dangling("单独的分区是一个好"), _dangling("这是一个好人")
-    (True, False)
+    >>> _dangling("单独的分区是一个好"), _dangling("这是一个好人"), _dangling("查找下一个")
+    (True, False, False)
     """
     toks = _lexicon.cut(a[-6:])
     last = toks[-1]
+    if last in ("一个", "一种") and len(toks) >= 2 and toks[-2] in _ONE_OF:
+        return False  # 下一个, 另一个, 其中一个 are "the next / another / one of them"
     if len(toks) >= 2 and toks[-2] in _DANGLING_WORDS and len(last) == 1 and _lexicon.tag(last).startswith("a"):
         return True  # a quantity phrase and a lone adjective wait for their noun (是一个好|习惯)
     return (a[-1] in _DANGLING and last == a[-1]) or last in _DANGLING_WORDS
@@ -661,7 +667,20 @@ def _in_unpunctuated_run(blocks, k: int) -> bool:
     for item in (prev, blocks[k].text):
         if _visual_length(item) > _ITEM_MAX or _SENTENCE_INSIDE.search(item):
             return False
-    return unterminated(prev) and not _title_like(prev) and not _title_block(prev)
+    if not unterminated(prev):
+        return False
+    if not _title_like(prev) and not _title_block(prev):
+        return True
+    # a short item reads as a title; three of them in a row before the block are a list
+    # ("n" 查找下一个 / "N" 查找上一个 / …), not headings over a broken first paragraph
+    # (a chapter and a section title, 第三章 系统管理 / 用户和组, are two)
+    for j in (k - 2, k - 3):
+        if j < 0 or blocks[j].kind != "body" or blocks[j + 1].start - blocks[j].end > 4:
+            return False
+        item = blocks[j].text.rstrip()
+        if not item or not item[-1].isalnum() or not unterminated(item) or _visual_length(item) > _ITEM_MAX:
+            return False
+    return True
 
 
 #: longest block (visual characters) read as a list item written as a paragraph

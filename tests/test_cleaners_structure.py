@@ -48,6 +48,9 @@ UNCHANGED = {
         "张三 是网络配置主题的主要贡献者\n\n李四 对构建脚本的更正提供了帮助\n\n王五 进行了大量的校对\n\n"
         "系统中的帮助页面被用作这份文档的主要参考。\n"),
     "bracketed gloss before a sentence opening with 与": "库文件版本的兼容性（包括 libc）\n\n与之相关的程序版本也要检查。\n",
+    "key-description list of short items": (
+        "\"d\" 删除当前行\n\n\"u\" 撤销上一次修改\n\n\"p\" 粘贴到下一行\n\n\"x\" 删除光标所在的字符\n\n"
+        "这些命令在所有模式下都可用。\n"),
     "caption before a topic shift": "每次等待的时间为 0.5 秒\n\n至于其他参数，请参考手册。\n",
     "title before a when-clause with its subject": "恢复被误删除的文件\n\n当你发现文件丢失时，先不要写入磁盘。\n",
     "title before a discourse marker and comma": "配置被锁定的服务\n\n注意，修改配置前要先停止服务。\n",
@@ -92,6 +95,9 @@ REPAIRED = {
         "分隔符是一个空白字符（通常是空格或制表符）和紧随其后的若干字符。\n"),
     "quantity phrase and a lone adjective wait for their noun": ("给日志单独分配一个分区是一个好\n\n办法，可以防止磁盘被写满。\n",
                                                                   "给日志单独分配一个分区是一个好办法，可以防止磁盘被写满。\n"),
+    "broken first paragraph under a chapter and a section title": (
+        "第三章 系统管理\n\n用户和组\n\n系统管理员可以通过修改配置文件来调整用户\n\n权限，也可以使用图形工具。\n",
+        "第三章 系统管理\n\n用户和组\n\n系统管理员可以通过修改配置文件来调整用户权限，也可以使用图形工具。\n"),
     "opener inside a word across the break": ("这种情况一般还不\n\n至于造成数据丢失。\n", "这种情况一般还不至于造成数据丢失。\n"),
     "decimal split after its point": ("版本号是 2.\n\n5，已经发布。\n", "版本号是 2.5，已经发布。\n"),
     "short first half with a modal verb": ("许可证必须允许对其所属作品的修改\n\n以及衍生。\n", "许可证必须允许对其所属作品的修改以及衍生。\n"),
