@@ -49,7 +49,7 @@ UNCHANGED = {
         "系统中的帮助页面被用作这份文档的主要参考。\n"),
     "bracketed gloss before a sentence opening with 与": "库文件版本的兼容性（包括 libc）\n\n与之相关的程序版本也要检查。\n",
     "key-description list of short items": (
-        "\"d\" 删除当前行\n\n\"u\" 撤销上一次修改\n\n\"p\" 粘贴到下一行\n\n\"x\" 删除光标所在的字符\n\n"
+        "\"d\" 删除当前行\n\n\"u\" 撤销上一次修改\n\n\"p\" 粘贴到下一行\n\n\".\" 可以重复执行上一个命令\n\n"
         "这些命令在所有模式下都可用。\n"),
     "caption before a topic shift": "每次等待的时间为 0.5 秒\n\n至于其他参数，请参考手册。\n",
     "title before a when-clause with its subject": "恢复被误删除的文件\n\n当你发现文件丢失时，先不要写入磁盘。\n",
