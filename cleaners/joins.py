@@ -123,11 +123,13 @@ _COUNT_END = re.compile(r"(?:[0-9０-９][0-9０-９.]*[万亿千百]?|[一二�
 
 #: clause connectives: a segment that opens with one is part of a sentence, not a headline
 #: and openers that start a sentence of their own: a topic shift (至于), a "when" clause with
-#: its subject (当你, 当我们), a discourse marker set off by a comma (注意，, 例如，, 此外，).
+#: its subject (当你, 当我们), a discourse marker or a "in … case" adverbial set off by a
+#: comma (注意，, 例如，, 此外，, 默认情况下，).
 #: Words that contain them (不至于, 应当, 相当) are words across the break and join first.
 _CONNECTIVE = re.compile(r"(?:^|[，,、：:])[ \u3000]*(?:如果|假如|要是|虽然|尽管|因为|所以|但是|而且|并且|即使|只要|除非|然而|不过|因此|否则"
                          r"|至于|当(?=[你您我他她它咱])"
-                         r"|(?:注意|例如|比如|首先|其次|另外|此外|然后|最后|总之|其实|当然|同时|通常|一般来说|事实上)[，,：:])")
+                         r"|(?:注意|例如|比如|首先|其次|另外|此外|然后|最后|总之|其实|当然|同时|通常|一般来说|事实上"
+                         r"|(?:默认|一般|通常|正常|这种|某些|多数|大多数|很多)情况下)[，,：:])")
 
 
 def _running_text(a: str) -> bool:

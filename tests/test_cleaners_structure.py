@@ -51,6 +51,7 @@ UNCHANGED = {
     "key-description list of short items": (
         "\"d\" 删除当前行\n\n\"u\" 撤销上一次修改\n\n\"p\" 粘贴到下一行\n\n\".\" 可以重复执行上一个命令\n\n"
         "这些命令在所有模式下都可用。\n"),
+    "title before an in-case adverbial": "查看已被其他进程打开的文件\n\n默认情况下，lsof 会列出所有打开的文件。\n",
     "caption before a topic shift": "每次等待的时间为 0.5 秒\n\n至于其他参数，请参考手册。\n",
     "title before a when-clause with its subject": "恢复被误删除的文件\n\n当你发现文件丢失时，先不要写入磁盘。\n",
     "title before a discourse marker and comma": "配置被锁定的服务\n\n注意，修改配置前要先停止服务。\n",
