@@ -197,6 +197,24 @@ def _continues_after_bracket(b: str) -> bool:
     return b[0] in _BRACKET_CONTINUERS and _lexicon.cut(b[:6])[0] == b[0]
 
 
+def _word_closing_b_clause(a: str, b: str) -> str | None:
+    """A word across the break whose second part is all of B's first clause (伪文件 /
+    系统，分别加载于…): a paragraph under a title never opens with a bare word fragment set
+    off by a comma, so even a rarer word (frequency >= 10) is evidence against the title.
+
+    >>> _word_closing_b_clause("两个伪文件", "系统，分别加载于"), _word_closing_b_clause("安装", "系统，然后重启")
+    ('文件系统', None)
+    """
+    word = _spanning_word(a, b, 10)
+    if not word:
+        return None
+    for n in range(1, len(word)):
+        if a.endswith(word[:n]) and b.startswith(word[n:]):
+            rest = b[len(word) - n:len(word) - n + 1]
+            return word if rest and rest in "，,、；;" else None
+    return None
+
+
 #: tokens before 一个/一种 that make it a pronoun phrase, complete on its own
 _ONE_OF = frozenset("上 下 另 其中 任何 同 哪".split())
 
@@ -285,6 +303,10 @@ def decide(a: str, b: str, last: str | None = None):
     word = _spanning_word(a, b, 100 if title else 10)
     if word:
         return "join", f"word across break: {word}"
+    if title:
+        word = _word_closing_b_clause(a, b)
+        if word:
+            return "join", f"word across break: {word}, and B's first clause is its rest"
     dbl = _boundary_double(a, b)
     if dbl is not None and dbl[1].action == "drop" and not (title and _whole_word_repeat(a, b, dbl[0])):
         return "join", "unit doubled at the break"
