@@ -99,8 +99,8 @@ REPAIRED = {
     "broken first paragraph under a chapter and a section title": (
         "第三章 系统管理\n\n用户和组\n\n系统管理员可以通过修改配置文件来调整用户\n\n权限，也可以使用图形工具。\n",
         "第三章 系统管理\n\n用户和组\n\n系统管理员可以通过修改配置文件来调整用户权限，也可以使用图形工具。\n"),
-    "short first half whose word ends at B's first comma": ("内核提供了两个虚拟文件\n\n系统，分别挂载在不同的目录下。\n",
-                                                           "内核提供了两个虚拟文件系统，分别挂载在不同的目录下。\n"),
+    "short first half whose word ends at B's first comma": ("proc 与 sys 两种虚拟文件\n\n系统，分别挂载在不同的目录下。\n",
+                                                           "proc 与 sys 两种虚拟文件系统，分别挂载在不同的目录下。\n"),
     "opener inside a word across the break": ("这种情况一般还不\n\n至于造成数据丢失。\n", "这种情况一般还不至于造成数据丢失。\n"),
     "decimal split after its point": ("版本号是 2.\n\n5，已经发布。\n", "版本号是 2.5，已经发布。\n"),
     "short first half with a modal verb": ("许可证必须允许对其所属作品的修改\n\n以及衍生。\n", "许可证必须允许对其所属作品的修改以及衍生。\n"),
