@@ -205,6 +205,8 @@ def _word_closing_b_clause(a: str, b: str) -> str | None:
     >>> _word_closing_b_clause("两个伪文件", "系统，分别加载于"), _word_closing_b_clause("安装", "系统，然后重启")
     ('文件系统', None)
     """
+    if not any(c in "，,、；;" for c in b[1:5]):
+        return None  # B's first clause is longer than any word's second part
     word = _spanning_word(a, b, 10)
     if not word:
         return None
