@@ -122,7 +122,14 @@ _COUNT_END = re.compile(r"(?:[0-9０-９][0-9０-９.]*[万亿千百]?|[一二�
 
 
 #: clause connectives: a segment that opens with one is part of a sentence, not a headline
-_CONNECTIVE = re.compile(r"(?:^|[，,、：:])[ \u3000]*(?:如果|假如|要是|虽然|尽管|因为|所以|但是|而且|并且|即使|只要|除非|然而|不过|因此|否则)")
+#: and openers that start a sentence of their own: a topic shift (至于), a "when" clause with
+#: its subject (当你, 当我们), a discourse marker or a "in … case" adverbial set off by a
+#: comma (注意，, 例如，, 此外，, 默认情况下，).
+#: Words that contain them (不至于, 应当, 相当) are words across the break and join first.
+_CONNECTIVE = re.compile(r"(?:^|[，,、：:])[ \u3000]*(?:如果|假如|要是|虽然|尽管|因为|所以|但是|而且|并且|即使|只要|除非|然而|不过|因此|否则"
+                         r"|至于|当(?=[你您我他她它咱])"
+                         r"|(?:注意|例如|比如|首先|其次|另外|此外|然后|最后|总之|其实|当然|同时|通常|一般来说|事实上"
+                         r"|(?:默认|一般|通常|正常|这种|某些|多数|大多数|很多)情况下)[，,：:])")
 
 
 def _running_text(a: str) -> bool:
@@ -173,6 +180,47 @@ def _title_like(a: str) -> bool:
     return False
 
 
+#: one-character tokens that join what stands before them to what follows: after a bracketed
+#: gloss ``（通常是空格）`` they continue the phrase. Not 与 or 或: 与 shell 不同, 或 between
+#: two commands open a block of their own; nor 等 (jieba misses 等号 in 等号后面…).
+_BRACKET_CONTINUERS = set("和及的了")
+
+
+def _continues_after_bracket(b: str) -> bool:
+    """Whether ``b`` opens with a conjunction or particle token of its own (和紧随的…,
+    及其他…, 的用法), which continues a phrase a bracketed gloss ended; a word that
+    merely starts with such a character (和平, 等待) opens a sentence as usual.
+
+    >>> _continues_after_bracket("和紧随的非空字符组成的序列。"), _continues_after_bracket("和平是人类的愿望。")
+    (True, False)
+    """
+    return b[0] in _BRACKET_CONTINUERS and _lexicon.cut(b[:6])[0] == b[0]
+
+
+def _word_closing_b_clause(a: str, b: str) -> str | None:
+    """A word across the break whose second part is all of B's first clause (伪文件 /
+    系统，分别加载于…): a paragraph under a title never opens with a bare word fragment set
+    off by a comma, so even a rarer word (frequency >= 10) is evidence against the title.
+
+    >>> _word_closing_b_clause("两个伪文件", "系统，分别加载于"), _word_closing_b_clause("安装", "系统，然后重启")
+    ('文件系统', None)
+    """
+    if not any(c in "，,、；;" for c in b[1:5]):
+        return None  # B's first clause is longer than any word's second part
+    word = _spanning_word(a, b, 10)
+    if not word:
+        return None
+    for n in range(1, len(word)):
+        if a.endswith(word[:n]) and b.startswith(word[n:]):
+            rest = b[len(word) - n:len(word) - n + 1]
+            return word if rest and rest in "，,、；;" else None
+    return None
+
+
+#: tokens before 一个/一种 that make it a pronoun phrase, complete on its own
+_ONE_OF = frozenset("上 下 另 其中 任何 同 哪".split())
+
+
 def _dangling(a: str) -> bool:
     """The block ends with a function character that needs a continuation (的, 和, 在, 对),
     as a one-character token of its own: 据 in 数据, 和 in 总和 or 的 in 目的 do not dangle.
@@ -183,8 +231,15 @@ def _dangling(a: str) -> bool:
     (True, False, False)
     >>> _dangling("权限被赋予那些"), _dangling("中有且只有"), _dangling("管理那些事")
     (True, True, False)
+    >>> _dangling("单独的分区是一个好"), _dangling("这是一个好人"), _dangling("查找下一个")
+    (True, False, False)
     """
-    last = _lexicon.cut(a[-6:])[-1]
+    toks = _lexicon.cut(a[-6:])
+    last = toks[-1]
+    if last in ("一个", "一种") and len(toks) >= 2 and toks[-2] in _ONE_OF:
+        return False  # 下一个, 另一个, 其中一个 are "the next / another / one of them"
+    if len(toks) >= 2 and toks[-2] in _DANGLING_WORDS and len(last) == 1 and _lexicon.tag(last).startswith("a"):
+        return True  # a quantity phrase and a lone adjective wait for their noun (是一个好|习惯)
     return (a[-1] in _DANGLING and last == a[-1]) or last in _DANGLING_WORDS
 
 
@@ -228,6 +283,8 @@ def decide(a: str, b: str, last: str | None = None):
     if closes and depth > 0:
         return "join", "A has an open “ closed in B"
     core = _core_end(a)
+    if a[-1] in ")）" and _continues_after_bracket(b):
+        return "join", f"B continues the phrase before the bracket with '{b[0]}'"
     if core != a and core and core[-1] in ")）":
         if b[0] not in _NON_INITIAL:
             return "refuse", "A ends with a closing bracket"
@@ -237,6 +294,7 @@ def decide(a: str, b: str, last: str | None = None):
         first = _lexicon.cut(b[:6])[0]
         if len(first) == 1:
             return "join", f"B starts with particle '{b[0]}'"
+
     if a[-1] in _IN_SENTENCE:
         return "join", f"A ends with in-sentence punctuation '{a[-1]}'"
     if a[-1] in _INTRODUCING:
@@ -247,8 +305,12 @@ def decide(a: str, b: str, last: str | None = None):
     word = _spanning_word(a, b, 100 if title else 10)
     if word:
         return "join", f"word across break: {word}"
+    if title:
+        word = _word_closing_b_clause(a, b)
+        if word:
+            return "join", f"word across break: {word}, and B's first clause is its rest"
     dbl = _boundary_double(a, b)
-    if dbl is not None and dbl[1].action == "drop":
+    if dbl is not None and dbl[1].action == "drop" and not (title and _whole_word_repeat(a, b, dbl[0])):
         return "join", "unit doubled at the break"
     if _dangling(a):
         return "join", f"A ends with dangling '{a[-1]}'"
@@ -426,6 +488,21 @@ def _recheck_kept_double(joined: str, i: int, size: int, v: Verdict) -> Verdict:
     return v
 
 
+def _whole_word_repeat(a: str, b: str, size: int) -> bool:
+    """Whether the unit doubled at a break is a whole word at the end of ``a`` and again at
+    the start of ``b`` (内存使用 / 使用 X 协议…). After a title-like block that is how a
+    heading and the paragraph under it often begin (a manual section "配置" opens with
+    "配置文件…"), so the repeat alone is no evidence of a broken sentence.
+
+    >>> _whole_word_repeat("内存使用", "使用 X 核心协议的远程应用", 2), _whole_word_repeat("软件包管理工具具", "具有", 1)
+    (True, False)
+    """
+    unit = b[:size]
+    tail = _lexicon.cut(a[-8:])
+    head = _lexicon.cut(b[:8])
+    return bool(tail and head) and tail[-1] == unit and head[0] == unit
+
+
 def _copy_owned_by_neighbour(joined: str, i: int, size: int) -> str | None:
     """When the doubled pair at a break is itself a word (常常, 个个, 依依), segment the joined
     text: if no token spans both copies and one copy belongs to a word on its side (非常|常,
@@ -435,6 +512,8 @@ def _copy_owned_by_neighbour(joined: str, i: int, size: int) -> str | None:
     ('the first copy belongs to 非常', 'the second copy belongs to 依旧')
     >>> _copy_owned_by_neighbour("我常常用电脑", 1, 1) is None
     True
+    >>> _copy_owned_by_neighbour("当主机机系统支持", 2, 1), _copy_owned_by_neighbour("时间间隔", 1, 1)
+    ('the second copy turns 系统 into the rarer 机系统', None)
     """
     j, end = i + size, i + 2 * size
     pos = 0
@@ -450,6 +529,11 @@ def _copy_owned_by_neighbour(joined: str, i: int, size: int) -> str | None:
         return _likelier_word(joined, i, size)
     if left and second_alone and _lexicon.freq(left) >= 20:
         return f"the first copy belongs to {left}"
+    if left and right and len(right) >= 3 and _lexicon.freq(right[size:]) > _lexicon.freq(right):
+        # 主机|机系统: the second copy opens a rare word whose remainder is a commoner
+        # word (系统); without the copy both words are whole. Cross-word doubles whose
+        # second word loses a syllable (时间|间隔, 北京大学|学生会) are kept.
+        return f"the second copy turns {right[size:]} into the rarer {right}"
     if right and first_alone and _lexicon.freq(right) >= 20:
         return f"the second copy belongs to {right}"
     return None
@@ -557,6 +641,8 @@ def find_joins(text: str):
                     continue
             else:
                 action, reason = decide(acc[0], b.text, last.text)
+                if action == "join" and reason == _WEAK and acc[0] == last.text and _in_unpunctuated_run(blocks, k - 1):
+                    action, reason = "refuse", "A is one of a run of items without full stops"
             _remember(history, blocks, k)
             if action == "join":
                 acc = do_join(acc, last.end, b, reason)
@@ -581,6 +667,51 @@ def find_joins(text: str):
     close(acc)
     edits.sort(key=lambda e: (e.start, e.end))
     return edits, flags
+
+
+def _in_unpunctuated_run(blocks, k: int) -> bool:
+    """Whether block ``k`` follows a body block of running text that also ends without a full
+    stop and was not joined to it: a list of items written as paragraphs (credits, steps,
+    table cells in a manual). There the missing full stop is the list's style, not a break,
+    and the last item must not be glued to the paragraph after the list. A title before the
+    block does not count: a heading is often followed by a broken first paragraph.
+
+    >>> from seedsift.cleaners.blocks import split_blocks
+    >>> bl = split_blocks("张三 对许多内容的更正提供了帮助\\n\\n李四 进行了大量的校对\\n\\n系统中的帮助页面被用作参考。\\n")
+    >>> _in_unpunctuated_run(bl, 1), _in_unpunctuated_run(split_blocks("安装步骤\\n\\n首先下载镜像并\\n\\n写入 U 盘。\\n"), 1)
+    (True, False)
+    """
+    if k < 1 or blocks[k - 1].kind != "body" or blocks[k].start - blocks[k - 1].end > 4:
+        return False
+    prev = blocks[k - 1].text.rstrip()
+    # the item ends in a word, without any mark: a block ending in ：/；/， is punctuated
+    # (a list introduced, a clause continued), not an item of such a list
+    if not prev or not prev[-1].isalnum():
+        return False
+    # items are short single phrases; a long block or one that ends a sentence inside is
+    # a fragment of running text (narrow newspaper columns, already partly rejoined)
+    for item in (prev, blocks[k].text):
+        if _visual_length(item) > _ITEM_MAX or _SENTENCE_INSIDE.search(item):
+            return False
+    if not unterminated(prev):
+        return False
+    if not _title_like(prev) and not _title_block(prev):
+        return True
+    # a short item reads as a title; three of them in a row before the block are a list
+    # ("n" 查找下一个 / "N" 查找上一个 / …), not headings over a broken first paragraph
+    # (a chapter and a section title, 第三章 系统管理 / 用户和组, are two)
+    for j in (k - 2, k - 3):
+        if j < 0 or blocks[j].kind != "body" or blocks[j + 1].start - blocks[j].end > 4:
+            return False
+        item = blocks[j].text.rstrip()
+        if not item or not item[-1].isalnum() or not unterminated(item) or _visual_length(item) > _ITEM_MAX:
+            return False
+    return True
+
+
+#: longest block (visual characters) read as a list item written as a paragraph
+_ITEM_MAX = 50
+_SENTENCE_INSIDE = re.compile("[。！？；!?;]")
 
 
 def _remember(history, blocks, k):

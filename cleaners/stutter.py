@@ -45,6 +45,10 @@ _PARTICLE_TAGS = ("y", "e")
 #: (不管怎|管怎|么样). Measured on People's Daily and Debian text: legitimate text
 #: reaching this rule stays below it.
 _GAIN = {2: 12.0, 3: 10.0, 4: 10.0}
+#: the same gain for a repeat of 2-4 characters whose junction is covered by a short word
+#: of its own (去年|一年|一些 8.9, 的|目的|目录 8.8 on undamaged text; echoes such as
+#: 用户账|户账|号, 自动更|动更|新 gain 11.7-25)
+_GAIN_STEP = 10.5
 
 
 class Verdict(NamedTuple):
@@ -116,6 +120,40 @@ def _may_end_left_word(text: str, i: int) -> bool:
     return _lexicon.free_ratio(text[i - 1]) < _FREE and _lexicon.end_ratio(text[i]) >= 0.5
 
 
+#: free-ness below which a content character is seldom a word of its own (传 0.15, 详 0.16);
+#: adjectives that are (难 0.27 in 蜀道之难|难于上青天) lie above it
+_LONE = 0.2
+#: jieba tags of content characters that are rarely words on their own: nouns, adjectives
+#: and their bound morphemes (传, 详, 稀); verbs are left out (该包|包含, 使|使用者)
+_CONTENT_TAGS = ("n", "a", "ag", "ng", "vg", "an")
+#: tags of function characters that close nothing on their right: particles, prepositions,
+#: pronouns, conjunctions, adverbs
+_FUNCTION_TAGS = ("u", "p", "r", "c", "d")
+
+
+def _lone_content_after_function(text: str, i: int) -> bool:
+    """A lone copy of a content character right after a function character, before a word
+    that starts with it (而是传|传递, 我详|详细, 的稀|稀疏): nothing on the left can own the
+    copy, and a noun or adjective character is seldom a word of its own, so the copy is an
+    echo. A character a word on the left may end (两国|国内, 命令列|列出) or a verb (该包|包含)
+    stays flagged.
+
+    >>> _lone_content_after_function("而是传传递", 2), _lone_content_after_function("展示该包包含的", 3)
+    (True, False)
+    >>> _lone_content_after_function("两国国内", 1), _lone_content_after_function("其营营地叫", 1)
+    (False, False)
+    """
+    unit = text[i]
+    if i == 0 or _lexicon.free_ratio(unit) >= _LONE or _lexicon.tag(unit) not in _CONTENT_TAGS:
+        return False
+    if i + 2 < len(text) and text[i + 2] in _PHRASE_STOP:
+        return False  # AA + 地/的 is an adverbial reduplication (营营地叫)
+    left = text[i - 1]
+    if not ("\u3400" <= left <= "\u9fff") or _may_end_left_word(text, i):
+        return False
+    return _lexicon.tag(left).startswith(_FUNCTION_TAGS) or left in "是有"
+
+
 def _suffix_echo_one(text: str, word: str, unit: str, following: str = "", *,
                      closes_clause: bool = False, overlapped: bool = False) -> Verdict:
     """A word followed by one copy of its last character (针对|对, 可以|以, 它们|们);
@@ -130,24 +168,71 @@ def _suffix_echo_one(text: str, word: str, unit: str, following: str = "", *,
     verse: 烝徒增增。, 信手续续弹); a preposition
     after a preposition (针对|对) is ungrammatical but the lexicon cannot be sure -> flag; a
     free character that is no noun starts the next phrase in correct Chinese (可以|以任何顺序,
-    现在|在 Debian 上, 但是|是) -> keep; anything else (从严治党|党) -> flag.
+    现在|在 Debian 上, 但是|是) -> keep, unless punctuation follows it, when it starts no
+    phrase at all (最后|后，); anything else (从严治党|党) -> flag.
 
     >>> _suffix_echo_one("", "建议", "议", "你").action, _suffix_echo_one("", "代表", "表", "中").action
     ('drop', 'flag')
+    >>> _suffix_echo_one("", "可以", "以", "任何").action, _suffix_echo_one("", "最后", "后", closes_clause=True).action
+    ('keep', 'flag')
     """
     if _lexicon.tag(unit) == "k":
         return Verdict("drop", f"suffix echo {word}|{unit} (a suffix cannot stand alone)")
     if _lexicon.free_ratio(unit) < _ECHO_BOUND and not _lexicon.tag(following).startswith("f") \
             and not closes_clause and not overlapped:
         return Verdict("drop", f"suffix echo {word}|{unit} ({unit} is almost never a word alone)")
+    if _lexicon.free_ratio(unit) < _FREE and (following == "的" or following in _PARTICLES
+                                              and not _lexicon.tag(unit).startswith("v")) and not overlapped:
+        # a bound character standing alone would have to be a word of its own that takes
+        # 的 (描述|述的, 单独|独的); before 了 a verb character may be one (工作|作了部署)
+        return Verdict("drop", f"suffix echo {word}|{unit}: the bound {unit} cannot take {following}")
     if _lexicon.tag(word) == "p" and _lexicon.tag(unit) == "p":
         return Verdict("flag", f"suffix echo {word}|{unit}: preposition after preposition")
-    if _lexicon.free_ratio(unit) >= _FREE and not _lexicon.tag(unit).startswith("n"):
+    if _lexicon.free_ratio(unit) >= _FREE and not _lexicon.tag(unit).startswith("n") and not closes_clause:
         return Verdict("keep", f"{unit} after {word} is a free word starting the next phrase")
     return Verdict("flag", f"suffix echo {word}|{unit}, or {unit} starts the next phrase")
 
 
-def classify_double(text: str, i: int, size: int, *, in_text: bool = False) -> Verdict:
+def _pair_out_of_step(text: str, i: int) -> str:
+    """Whether a doubled character that is a word (统统, 软软, 远远) is out of step with the
+    words around it, so that the lexicon's "word" is no evidence the pair was meant. jieba's
+    own segmentation of the window decides, as it weighs the pair word against its neighbours:
+
+    ``"left"``: the first copy ends a word on its left and the second copy is left alone
+    (系统|统|重新): a word plus an echo of its last character, the pair word a coincidence.
+    ``"right"``: the first copy is left alone and the second opens a longer word on its right
+    (软|软件包, 远|远程), and the pair is an adverb or adjective (远远, 软软): such a character
+    is rarely a word of its own, so the text is only flagged. A verb or noun character alone
+    before a word it starts is ordinary text (问|问题, 非字|字符) and stays.
+    ``""``: jieba keeps the pair (他们|统统|走了, 来|看看), or ``一`` opens a classifier
+    reduplication (一头头, 一个个).
+
+    >>> _pair_out_of_step("每次系统统重新启动", 3), _pair_out_of_step("替软软件包", 1)
+    ('left', 'right')
+    >>> _pair_out_of_step("他们统统走了", 2), _pair_out_of_step("在问问题前", 1), _pair_out_of_step("来看看更传统", 1)
+    ('', '', '')
+    """
+    freq = _lexicon.freq
+    left = any(freq(text[a:i + 1]) for a in range(max(0, i - 3), i))
+    right = any(freq(text[i + 1:b]) for b in range(i + 3, min(len(text), i + 9) + 1))
+    if not (left or right):
+        return ""  # no word can take either copy: jieba keeps the pair
+    lo = max(0, i - 6)
+    ci, cj = i - lo, i + 1 - lo
+    spans = {}
+    pos = 0
+    for tok in _lexicon.cut(text[lo:i + 8]):
+        spans[pos] = pos + len(tok)
+        pos += len(tok)
+    starts = {e: s for s, e in spans.items()}
+    if starts.get(cj, ci) < ci and spans.get(cj) == cj + 1 and text[i - 1] != "一":
+        return "left"
+    if spans.get(ci) == cj and spans.get(cj, cj) > cj + 1 and _lexicon.tag(text[i] * 2)[:1] in ("d", "a"):
+        return "right"
+    return ""
+
+
+def classify_double(text: str, i: int, size: int, *, in_text: bool = False, _pair_ok: bool = True) -> Verdict:
     """Classify the doubled unit ``text[i:i+size] == text[i+size:i+2*size]`` (simplified script).
 
     ``in_text`` (the stutter fixer) weighs a word followed by a copy of its last character
@@ -176,7 +261,17 @@ def classify_double(text: str, i: int, size: int, *, in_text: bool = False) -> V
             w = text[a:b]
             f = freq(w)
             if f and (len(w) > 2 * size or f >= 50) and (size == 1 or a <= i or b >= end):
-                return Verdict("keep", f"lexicon: {w}({f})")
+                side = _pair_out_of_step(text, i) if _pair_ok and in_text and size == 1 and w == unit * 2 else ""
+                if side == "right":
+                    return Verdict("flag", f"{w} is a word, but the second {unit} starts the word after it")
+                if side == "left":
+                    v = classify_double(text, i, 1, in_text=True, _pair_ok=False)
+                    if v.action == "drop" or (v.action == "flag" and not _lexicon.tag(unit).startswith("n")):
+                        return Verdict(v.action, f"{w} is a word, but the first {unit} ends the word before it; {v.reason}")
+                    # a noun after a word ending in it often opens a compound the lexicon
+                    # lacks (數字|字元 in Taiwan usage, 每天|天不亮): the pair word stands
+                if _pair_ok or w != unit * 2:
+                    return Verdict("keep", f"lexicon: {w}({f})")
     if size == 1 and end + 1 < len(text) and text[end] == text[end + 1] != unit:
         return Verdict("keep", f"AABB reduplication {text[i:end + 2]}")
     lo = max(0, i - 6)
@@ -186,7 +281,13 @@ def classify_double(text: str, i: int, size: int, *, in_text: bool = False) -> V
     tok_at = {s: (s, e, t) for s, e, t in toks}
     tok_end = {e: (s, e, t) for s, e, t in toks}
     for s, e, t in toks:
-        if s < cj < e:  # one token covers both copies
+        # one token covers both copies. A short token across the junction of longer copies
+        # covers neither (用户账|户账|号 cut as 用户|账户|账号): it is evidence only while
+        # the copy is cheap to keep (去年|一年|一些, 的|目的|目录); dropping a copy that
+        # restores whole words (用户账号) gains more, and is left to the rules below, unless
+        # the repeat closes its clause, as repeats in verse do (乐国乐国，爰得我直)
+        if s < cj < e and (size == 1 or s <= ci or e >= ce or ce >= len(window) or window[ce] in _CLAUSE_END
+                           or _drop_gain(text, i, size) < _GAIN_STEP):
             if freq(t) >= 10:
                 return Verdict("keep", f"token spans both copies: {t}")
             return Verdict("flag", f"rare token spans both copies: {t}")
@@ -237,6 +338,8 @@ def classify_double(text: str, i: int, size: int, *, in_text: bool = False) -> V
         # a lone first copy before a word that starts with it (的方|方法)
         if _lexicon.free_ratio(unit) < _BOUND and not _may_end_left_word(text, i):
             return Verdict("drop", f"lone copy of the bound {unit} before {second[2]}")
+        if _lone_content_after_function(text, i):
+            return Verdict("drop", f"lone {unit} after a function word, before {second[2]}")
         return Verdict("flag", f"lone {unit} before {second[2]} (or a word {unit}?)")
     bound_single = any(e - s == 1 and ci <= s and e <= ce and _lexicon.free_ratio(t) < _FREE for s, e, t in toks)
     if size >= 2 and not (ci in cuts and ce in cuts) and bound_single:

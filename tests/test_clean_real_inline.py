@@ -43,8 +43,8 @@ def scores(request, articles):
 
 def test_stutters_on_damaged_real_text(scores):
     d = scores["d"]
-    assert d["recall"] >= 0.50, d  # measured 0.55 (main: 0.18)
-    assert d["fixed_or_flagged"] >= 0.85, d  # measured 0.88-0.89
+    assert d["recall"] >= 0.55, d  # measured 0.584-0.587 (0.55 before the context rules; main: 0.18)
+    assert d["fixed_or_flagged"] >= 0.89, d  # measured 0.912-0.917 (0.88-0.89 before)
     assert d["unwanted"].get("stutter", 0) <= 1, d
 
 
@@ -108,6 +108,12 @@ def test_ascii_punctuation_repaired(src, want):
     # reduplications: AA, AABB, ABAB phrase repeats, 一AA
     "大家纷纷响应，处处春意。\n", "方方面面的工作都要抓得很紧很紧。\n", "读着读着，他笑了。\n",
     "也要跟家人商量商量。\n", "一批批新人走上岗位。\n", "佩玉将将，彼美孟姜。\n",
+    # a pair word (统统, 看看) that jieba keeps, or a 2-character repeat whose junction is a
+    # common short word (去年|一年|一些, 的|目的|目录): the copy is cheap to keep
+    "重启后操作系统统一加载配置。\n", "他们统统走了。\n", "在问问题前先读文档。\n",
+    "来看看更多例子。\n", "像一头头小牛。\n", "把文件复制到目的目录中。\n", "去年一年一些地方受了灾。\n",
+    # a 2-character repeat closing its clause, as in verse (诗经: 乐土乐土，爰得我所)
+    "逝将去女，适彼乐国。乐国乐国，爰得我直。\n",
 ])
 def test_legitimate_doubles_kept(text):
     assert unchanged(text)
@@ -128,6 +134,17 @@ def test_legitimate_doubles_kept(text):
     ("他们的实验取得了得了很好的结果。", "他们的实验取得了很好的结果。"),
     # a plain adjective repeated ABAB inside its clause (adjectives reduplicate AABB)
     ("我们采用不同不同方法处理数据。", "我们采用不同方法处理数据。"),
+    # a pair word (统统) whose first copy ends the word on its left, the second left alone
+    ("请把文件系统统挂载到新分区。", "请把文件系统挂载到新分区。"),
+    # a 2-character repeat across whose junction jieba finds a short word (网站|首站|首页)
+    ("请输入网站首站首页地址。", "请输入网站首页地址。"),
+    ("这是数据证据证书的位置。", "这是数据证书的位置。"),
+    # a bound character echoed after the word it ends, before 的: it cannot be a word of its own
+    ("这是我们保护护的对象。", "这是我们保护的对象。"),
+    ("他们公布了选举举的结果。", "他们公布了选举的结果。"),
+    # a lone noun/adjective character after a function word, before the word it starts
+    ("请查看我们的详详情页面。", "请查看我们的详情页面。"),
+    ("他们的传传统很深厚。", "他们的传统很深厚。"),
 ])
 def test_stutters_dropped(bad, good):
     r = clean(bad + "\n")
@@ -148,6 +165,13 @@ def test_stutters_dropped(bad, good):
     ("很久很久以前，有个国王。\n", "很久很久"),
     # an adjective used as a verb, closing its clause or taking a particle
     ("让大家热闹热闹。\n", "热闹热闹"), ("周末让孩子们热闹热闹吧。\n", "热闹热闹"),
+    # an adverb/adjective pair word (软软) whose second copy opens a longer word (软件)
+    ("这台机器上的软软件很多。\n", "软软"),
+    # a free character echoed after the word it ends, then punctuation: it starts no phrase
+    ("最后后，我们来看一个例子。\n", "后后"),
+    # a verb character may take 了 on its own (工作|作了部署); an adjective that is a word of
+    # its own (之难|难于); AA + 地 is an adverbial reduplication (营营地)
+    ("这一年双拥工作作了部署。\n", "作作"), ("蜀道之难难于上青天。\n", "难难"), ("苍蝇们营营地叫。\n", "营营"),
 ])
 def test_undecided_repeats_flagged_not_dropped(text, bad):
     r = clean(text)

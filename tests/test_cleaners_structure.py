@@ -44,6 +44,18 @@ UNCHANGED = {
     "bracketed credit after the full stop": "安置人员２５００人。（王国平）\n\n安徽的贫困人口相对集中。\n",
     "code token after a title": "IBus 支持的输入法\n\n::html::init 命令应当最早调用，从而初始化。\n",
     "question heading without its mark": "Where we're at so far...到现在为止我们学了些什么\n\n那大概是您忘了复制程式库。\n",
+    "credits written as paragraphs without full stops": (
+        "张三 是网络配置主题的主要贡献者\n\n李四 对构建脚本的更正提供了帮助\n\n王五 进行了大量的校对\n\n"
+        "系统中的帮助页面被用作这份文档的主要参考。\n"),
+    "bracketed gloss before a sentence opening with 与": "库文件版本的兼容性（包括 libc）\n\n与之相关的程序版本也要检查。\n",
+    "key-description list of short items": (
+        "\"d\" 删除当前行\n\n\"u\" 撤销上一次修改\n\n\"p\" 粘贴到下一行\n\n\".\" 可以重复执行上一个命令\n\n"
+        "这些命令在所有模式下都可用。\n"),
+    "title before an in-case adverbial": "查看已被其他进程打开的文件\n\n默认情况下，lsof 会列出所有打开的文件。\n",
+    "caption before a topic shift": "每次等待的时间为 0.5 秒\n\n至于其他参数，请参考手册。\n",
+    "title before a when-clause with its subject": "恢复被误删除的文件\n\n当你发现文件丢失时，先不要写入磁盘。\n",
+    "title before a discourse marker and comma": "配置被锁定的服务\n\n注意，修改配置前要先停止服务。\n",
+    "heading whose last word opens the paragraph": "磁盘配额\n\n配额 用于限制每个用户能使用的磁盘空间。\n",
     "dash-led list item of news stays text": "——制定指导意见，面向货车司机、网约车司机。\n\n——推进百强企业建会。\n",
 }
 
@@ -68,6 +80,28 @@ REPAIRED = {
     "unit three times in a row": ("河水泛滥，泛区居民纷\n\n纷纷迁移到附近的高地。\n", "河水泛滥，泛区居民纷纷迁移到附近的高地。\n"),
     "unit closing a number": ("新华社福州１月１４日\n\n日电福建省人民代表大会开幕。\n", "新华社福州１月１４日电福建省人民代表大会开幕。\n"),
     "one copy leaves a longer word": ("如果输出是大写字\n\n字母，则表示执行位未设置。\n", "如果输出是大写字母，则表示执行位未设置。\n"),
+    "second copy turns a common word into a rarer one": ("这一步很慢，当主机\n\n机系统支持虚拟化时会快得多。\n",
+                                                          "这一步很慢，当主机系统支持虚拟化时会快得多。\n"),
+    "broken paragraph after a block ending in a colon": ("他列出了参加演出的团体：\n\n广州老干部太极拳队、少儿剧团、灯谜\n\n协会等十多个团体。\n",
+                                                         "他列出了参加演出的团体：\n\n广州老干部太极拳队、少儿剧团、灯谜协会等十多个团体。\n"),
+    "narrow newspaper column: every block a fragment": (
+        "二是加强干部队伍建设。\n\n树立正确选人用人导向，强化政治素质\n\n考察和政治把关，加大教育培训和基\n\n"
+        "层干部挂职工作力度，抓好工\n\n会干部理想信念教育、作风转变、\n\n专业素质和专业能力提高，发扬为民服\n\n"
+        "务孺子牛、创新发展拓荒牛、艰苦奋斗\n\n老黄牛的精神，不断增强解决实际问\n\n题的本领。\n",
+        "二是加强干部队伍建设。\n\n树立正确选人用人导向，强化政治素质考察和政治把关，加大教育培训和基层干部挂职工作力度，"
+        "抓好工会干部理想信念教育、作风转变、专业素质和专业能力提高，发扬为民服务孺子牛、创新发展拓荒牛、"
+        "艰苦奋斗老黄牛的精神，不断增强解决实际问题的本领。\n"),
+    "conjunction continuing the phrase a bracketed gloss ended": (
+        "分隔符是一个空白字符（通常是空格或制表符）\n\n和紧随其后的若干字符。\n",
+        "分隔符是一个空白字符（通常是空格或制表符）和紧随其后的若干字符。\n"),
+    "quantity phrase and a lone adjective wait for their noun": ("给日志单独分配一个分区是一个好\n\n办法，可以防止磁盘被写满。\n",
+                                                                  "给日志单独分配一个分区是一个好办法，可以防止磁盘被写满。\n"),
+    "broken first paragraph under a chapter and a section title": (
+        "第三章 系统管理\n\n用户和组\n\n系统管理员可以通过修改配置文件来调整用户\n\n权限，也可以使用图形工具。\n",
+        "第三章 系统管理\n\n用户和组\n\n系统管理员可以通过修改配置文件来调整用户权限，也可以使用图形工具。\n"),
+    "short first half whose word ends at B's first comma": ("proc 与 sys 两种虚拟文件\n\n系统，分别挂载在不同的目录下。\n",
+                                                           "proc 与 sys 两种虚拟文件系统，分别挂载在不同的目录下。\n"),
+    "opener inside a word across the break": ("这种情况一般还不\n\n至于造成数据丢失。\n", "这种情况一般还不至于造成数据丢失。\n"),
     "decimal split after its point": ("版本号是 2.\n\n5，已经发布。\n", "版本号是 2.5，已经发布。\n"),
     "short first half with a modal verb": ("许可证必须允许对其所属作品的修改\n\n以及衍生。\n", "许可证必须允许对其所属作品的修改以及衍生。\n"),
 }
