@@ -14,7 +14,7 @@ import pytest
 from conftest import wait_for_index_rows
 
 from seedsift import cleaners
-from seedsift.check import CheckOptions, check_files, format_finding, line_range
+from seedsift.check.findings import CheckOptions, check_files, format_finding, line_range
 from seedsift.dedupe import DedupeConfig, find_duplicates
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -268,7 +268,7 @@ def test_line_range_matches_a_naive_count(text, data):
 
 @given(st.text(max_size=60))
 def test_show_is_one_line(s):
-    from seedsift.check import show
+    from seedsift.check.findings import show
 
     out = show(s)
     assert "\n" not in out and "\r" not in out and out.startswith('"') and out.endswith('"')

@@ -1,6 +1,6 @@
 """What a committer and a corpus maintainer expect from the commands (issue 13), through ``main(argv)``.
 
-Each test calls the real entry point :func:`seedsift.cli.main` inside click's
+Each test calls the real entry point :func:`seedsift.cli.app.main` inside click's
 CliRunner isolation (stdout, stderr and stdin captured, the environment set),
 so the exit code is the one the console script exits with.
 """
@@ -20,8 +20,8 @@ import pytest
 from click.testing import CliRunner
 from test_check import CLEAN, SOURCE  # the clean page and the seed page the check tests use
 
-from seedsift.cli import main
-from seedsift.cli_options import exit_code_for
+from seedsift.cli.app import main
+from seedsift.cli.options import exit_code_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -161,14 +161,14 @@ def test_run_without_input_outside_a_checkout_processes_the_demo_pages(tmp_path)
 
 
 def test_demo_pages_are_the_shipped_seeds():
-    from seedsift.cli_options import DEMO_DIR
+    from seedsift.cli.options import DEMO_DIR
 
     demo = {p.name: p.read_bytes() for p in DEMO_DIR.glob("*.txt")}
     assert demo == {p.name: p.read_bytes() for p in SEEDS.glob("*.txt")}
 
 
 def test_per_document_summary_lines_are_capped(tmp_path):
-    from seedsift.cli import MAX_DOC_LINES
+    from seedsift.cli.app import MAX_DOC_LINES
 
     src = tmp_path / "in"
     src.mkdir()
@@ -391,7 +391,7 @@ def test_gzipped_jsonl_in_gives_gzipped_jsonl_out_and_the_report_reads_it(tmp_pa
     assert out[0] == {"id": "a", "text": "会议指出，要加强服务。", "src": "报"}
     dedup = gzip.decompress((tmp_path / "o" / "dedup.jsonl.gz").read_bytes()).decode()
     assert "会议指出，要加强服务。" in dedup
-    from seedsift.review import load_run
+    from seedsift.review.report import load_run
 
     run = load_run(tmp_path / "o")  # what report, apply and restore read
     assert run.cleaned["a"] == "会议指出，要加强服务。" and run.has_dedupe
@@ -485,14 +485,16 @@ def test_no_stale_progress_bar_after_an_interrupt(tmp_path):
 
 
 def test_command_modules_do_not_import_cli():
-    """cli.py adds the commands of cli_check/cli_review; they share cli_options, never cli (no import circle)."""
+    """cli/app.py adds the commands of cli/check.py and cli/review.py; they share cli/options.py, never app
+    (no import circle; tests/test_layering.py checks every circle)."""
     import ast
 
-    for name in ("cli_check", "cli_review", "cli_options"):
-        tree_ = ast.parse((ROOT / "seedsift" / f"{name}.py").read_text(encoding="utf-8"))
-        imported = {n.module for n in ast.walk(tree_) if isinstance(n, ast.ImportFrom) and n.level == 1}
+    for name in ("check", "review", "options"):
+        tree_ = ast.parse((ROOT / "seedsift" / "cli" / f"{name}.py").read_text(encoding="utf-8"))
+        imported = {n.module for n in ast.walk(tree_) if isinstance(n, ast.ImportFrom)}
+        imported |= {f"{n.module}.{a.name}" for n in ast.walk(tree_) if isinstance(n, ast.ImportFrom) for a in n.names}
         imported |= {a.name for n in ast.walk(tree_) if isinstance(n, ast.Import) for a in n.names}
-        assert "cli" not in imported and "seedsift.cli" not in imported, (name, imported)
+        assert "seedsift.cli.app" not in imported and "seedsift.cli" not in imported, (name, imported)
 
 
 def test_main_returns_the_exit_code_and_usage_errors_are_2():

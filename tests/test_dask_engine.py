@@ -49,7 +49,7 @@ def seeds():
 
 @pytest.fixture(scope="module")
 def synth():
-    from seedsift.synth import make_corpus
+    from synth import make_corpus
 
     return make_corpus(2000, seed=7).docs
 
@@ -196,7 +196,7 @@ def test_cli_outputs_identical_on_seeds(client, seeds, tmp_path):
 def test_missing_dask_is_one_line(tmp_path):
     """Without Dask installed, ``--engine dask`` fails with one line naming the extra, exit 2."""
     code = ("import sys; sys.modules['distributed'] = None; sys.argv = ['seedsift', 'dedupe', %r, '--out', %r, "
-            "'--engine', 'dask', '-q']; from seedsift.cli import main; sys.exit(main())") % (str(SEEDS), str(tmp_path / "o"))
+            "'--engine', 'dask', '-q']; from seedsift.cli.app import main; sys.exit(main())") % (str(SEEDS), str(tmp_path / "o"))
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == 2
     assert r.stderr.strip().count("\n") == 0 and "seedsift[dask]" in r.stderr

@@ -42,7 +42,7 @@ def layer_of(module: str) -> str:
     ``seedsift.cleaners`` / ``seedsift.dedupe`` / ``seedsift.reports`` (collision-free
     names on PyPI), everything else under ``seedsift`` is the app layer.
 
-    >>> [layer_of(m) for m in ("seedsift.dedupe.keys", "seedsift.cli", "seedsift", "click.core")]
+    >>> [layer_of(m) for m in ("seedsift.dedupe.keys", "seedsift.cli.app", "seedsift", "click.core")]
     ['dedupe', 'seedsift', 'seedsift', 'click']
     """
     parts = module.split(".")

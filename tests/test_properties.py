@@ -25,14 +25,15 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from synth import common_chars
 
-from seedsift import cleaners, pipeline
+from seedsift import cleaners
 from seedsift.cleaners import CleanConfig, Repair
-from seedsift.corpus import Doc
 from seedsift.dedupe import DedupeConfig, find_duplicates
+from seedsift.pipeline import stages as pipeline
+from seedsift.pipeline.corpus import Doc
 from seedsift.reports.dedup_output import KEEP, REMOVE, build_dedup_output, document_key, restore, span_key
-from seedsift.review import load_run, restore_dir, write_report
-from seedsift.synth import common_chars
+from seedsift.review.report import load_run, restore_dir, write_report
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_LINES = [l for p in sorted((ROOT / "seeds").glob("*.txt"))

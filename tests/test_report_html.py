@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from test_review_support import HOSTILE_DOC, PAYLOADS, SEED_003, make_run, read_jsonl, removed_003_span
 
 from seedsift.reports.html import CSP, render_report
-from seedsift.review import ELIDE_OVER, build_report_data, load_run, reconstruct_original, segment_texts
+from seedsift.review.report import ELIDE_OVER, build_report_data, load_run, reconstruct_original, segment_texts
 
 DATA_OPEN = '<script type="application/json" id="report-data">'
 

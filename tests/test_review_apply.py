@@ -185,7 +185,7 @@ PUNCT = set("。，、；：！？,.;:!?")
 
 def assert_clean_seams(out: Path) -> int:
     """Every cut joins text without doubled punctuation or an empty paragraph (cut_range's job)."""
-    from seedsift.review import load_run
+    from seedsift.review.report import load_run
 
     run = load_run(out)
     texts = run.dedupe_input()

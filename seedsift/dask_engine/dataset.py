@@ -152,7 +152,7 @@ def _plain(v):
 
 
 def _write_jsonl(path: str, records) -> None:
-    """One JSON object per line, as ``seedsift.atomic.write_jsonl`` formats them, via fsspec (any filesystem)."""
+    """One JSON object per line, as ``seedsift.pipeline.atomic.write_jsonl`` formats them, via fsspec (any filesystem)."""
     import fsspec
 
     with fsspec.open(path, "wt", encoding="utf-8", compression="infer", auto_mkdir=True) as f:

@@ -1,8 +1,8 @@
 """The worker behind ``seedsift check``: is a new page clean, and is it already in the corpus?
 
-Pure-ish: functions over texts and an open :class:`seedsift.index.Index`,
+Pure-ish: functions over texts and an open :class:`seedsift.check.index.Index`,
 returning :class:`Finding` records; the only writes are ``--fix`` rewriting a
-checked file (atomically) and the index update. :mod:`seedsift.cli_check`
+checked file (atomically) and the index update. :mod:`seedsift.cli.check`
 parses options and prints.
 
 Duplicates are found the way :func:`dedupe.find_duplicates` finds them, but
@@ -32,14 +32,21 @@ from typing import NamedTuple
 import numpy as np
 
 from seedsift import cleaners
+from seedsift.check.baseline import Baseline
+from seedsift.check.index import (
+    Index,
+    _warn_default,
+    doc_keys,
+    fingerprints,
+    list_pages,
+    open_corpus_index,
+    sha256_text,
+)
 from seedsift.cleaners import CleanConfig
-
-from . import atomic
-from .baseline import Baseline
-from .corpus import _read_text_file, shown
-from .errors import InputError
-from .index import Index, _warn_default, doc_keys, fingerprints, list_pages, open_corpus_index, sha256_text
-from .lexicon_cache import warm_lexicon
+from seedsift.errors import InputError
+from seedsift.pipeline import atomic
+from seedsift.pipeline.corpus import _read_text_file, shown
+from seedsift.pipeline.lexicon_cache import warm_lexicon
 
 #: Most candidate pages verified per checked page (most shared band keys first).
 MAX_CANDIDATES = 200

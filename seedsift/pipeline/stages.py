@@ -2,8 +2,8 @@
 
 Each ``*_stage`` function takes documents, calls one library and writes that
 stage's outputs into a directory (normally a staging directory that
-:func:`seedsift.atomic.staged_directory` swaps into place), returning a
-summary dict. Stages never call each other; :mod:`seedsift.cli` composes them.
+:func:`seedsift.pipeline.atomic.staged_directory` swaps into place), returning a
+summary dict. Stages never call each other; :mod:`seedsift.cli.app` composes them.
 """
 
 from __future__ import annotations
@@ -17,12 +17,11 @@ from pathlib import Path
 
 from seedsift import cleaners
 from seedsift.cleaners import CleanConfig, Cleaned
+from seedsift.pipeline import atomic
+from seedsift.pipeline.corpus import Doc
+from seedsift.pipeline.lexicon_cache import warm_lexicon
 from seedsift.reports.dedup_output import DedupOutput, build_dedup_output
 from seedsift.reports.diff import unified_diff
-
-from . import atomic
-from .corpus import Doc
-from .lexicon_cache import warm_lexicon
 
 #: ``progress(iterable, desc=..., total=...)`` yields the items, drawing a bar (the CLI's) or nothing.
 Progress = Callable[..., Iterable]

@@ -40,13 +40,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from types import SimpleNamespace
 
+from seedsift import __version__
 from seedsift.dedupe.core import cut_range
 from seedsift.dedupe.records import Span
+from seedsift.errors import InputError, UsageProblem
+from seedsift.pipeline import atomic
+from seedsift.pipeline.corpus import parse_json
 from seedsift.reports.dedup_output import KEEP, REMOVE, document_key, restore, span_key
-
-from . import __version__, atomic
-from .corpus import parse_json
-from .errors import InputError, UsageProblem
 
 DECISIONS_FORMAT = 1
 #: Characters of surrounding text shown on each side of a passage or a repair
@@ -420,7 +420,7 @@ def _document_cards(run: Run, builder: _CardBuilder) -> list[dict]:
 
 def _passage_cards(run: Run, builder: _CardBuilder) -> list[dict]:
     """One card per repeated passage, most characters removed first (the page's default order)."""
-    from .pipeline import passage_groups
+    from seedsift.pipeline.stages import passage_groups
 
     cards = [builder.passage(spans) for spans in passage_groups(run.spans).values()]
     return sorted(cards, key=lambda c: -c["removed"])
@@ -480,10 +480,10 @@ def _doc_shares(run: Run, texts: dict[str, str], builder: _CardBuilder) -> list[
 def _counts(run: Run, shares: list[dict]) -> dict:
     """The overview numbers, from the current state of the directory (after any apply).
 
-    The dedupe numbers are :func:`seedsift.pipeline.finding_counts` of spans.jsonl
+    The dedupe numbers are :func:`seedsift.pipeline.stages.finding_counts` of spans.jsonl
     and manifest.jsonl, the same function the CLI's summary line is made from.
     """
-    from .pipeline import finding_counts
+    from seedsift.pipeline.stages import finding_counts
 
     members = Counter(run.clusters.values())
     found = finding_counts(run.spans, run.manifest)
@@ -558,7 +558,7 @@ def write_report(d: Path) -> Path:
 
 def read_decisions(path: Path) -> dict[str, str]:
     """Parse and check a decisions file's shape (keys are checked against the run later)."""
-    from .corpus import MAX_DOC_BYTES, parse_json
+    from seedsift.pipeline.corpus import MAX_DOC_BYTES, parse_json
 
     path = Path(path)
     try:
@@ -597,7 +597,7 @@ def _doc_matches(run: Run) -> dict[str, tuple[str, float]]:
 
 def _corpus_docs(run: Run, texts: dict[str, str]) -> list:
     """Doc objects as the reader made them, so pipeline.dedupe_stage writes the same paths and records."""
-    from .corpus import Doc
+    from seedsift.pipeline.corpus import Doc
 
     docs = []
     for d in run.docs:
@@ -626,8 +626,7 @@ def apply_decisions(decisions_path: Path, d: Path) -> dict:
     InputError, directory untouched); the new outputs replace the old ones in
     one swap. Returns the "apply" summary also stored in run.json.
     """
-    from . import pipeline
-
+    from seedsift.pipeline import stages as pipeline
     d = Path(d)
     new = read_decisions(decisions_path)
     run = load_run(d)

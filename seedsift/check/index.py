@@ -39,8 +39,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .corpus import TEXT_SUFFIXES, _read_text_file
-from .errors import InputError, WriteFailed
+from seedsift.errors import InputError, WriteFailed
+from seedsift.pipeline.corpus import TEXT_SUFFIXES, _read_text_file
 
 FORMAT_VERSION = 3
 INDEX_DIR = ".seedsift"
@@ -235,7 +235,7 @@ def list_pages(root: Path, *, tracked_only: bool | None = None) -> list[Page]:
 
 
 def _leaves(path: str, base: str) -> bool:
-    """A linked page whose target is outside the corpus is not indexed (the rule of seedsift.corpus.link_outside)."""
+    """A linked page whose target is outside the corpus is not indexed (the rule of seedsift.pipeline.corpus.link_outside)."""
     top = os.path.realpath(base)
     return os.path.commonpath([os.path.realpath(path), top]) != top
 
@@ -245,7 +245,7 @@ def _utf8_name(path: str) -> bool:
     try:
         path.encode("utf-8")
     except UnicodeEncodeError:
-        from .corpus import shown
+        from seedsift.pipeline.corpus import shown
 
         _warn_default(f"{shown(path)}: file name is not valid UTF-8; not indexed (rename it, e.g. with convmv)")
         return False
@@ -647,8 +647,7 @@ def _written_by_newer(path: Path, header: dict) -> str | None:
         return None
     if fmt > FORMAT_VERSION:
         return f"index format {fmt}, this seedsift reads format {FORMAT_VERSION}"
-    from . import __version__
-
+    from seedsift import __version__
     other = meta.get("seedsift_version")
     if (fmt == FORMAT_VERSION and other and meta.get("stages") != header["stages"]
             and _version_tuple(other) > _version_tuple(__version__)):
@@ -668,8 +667,7 @@ def _init(conn: sqlite3.Connection, header: dict) -> None:
                 conn.execute(stmt)
         meta = dict(conn.execute("SELECT key, value FROM meta"))
         if meta.get("complete") != "1":
-            from . import __version__
-
+            from seedsift import __version__
             conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [
                 ("format_version", str(FORMAT_VERSION)), ("seedsift_version", __version__), ("config", header["config"]),
                 ("stages", header["stages"]), ("created", str(time.time())), ("generation", "0"),
