@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import wait_for_index_rows
+from conftest import seedsift, wait_for_index_rows
 
 from seedsift import cleaners
 from seedsift.check.findings import CheckOptions, check_files, format_finding, line_range
@@ -27,11 +27,6 @@ CLEAN = ("港口货运量创新高\n\n"
 OTHER = ("社区食堂开门迎客\n\n"
          "街道新开的社区食堂昨天正式营业，老年人凭卡就餐可以享受八折优惠，午饭时间座无虚席。"
          "食堂负责人说，菜单每周更新，兼顾老人口味清淡和营养均衡的需要。\n")
-
-
-def seedsift(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "seedsift", *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, timeout=300, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
 
 
 @pytest.fixture
@@ -272,3 +267,4 @@ def test_show_is_one_line(s):
 
     out = show(s)
     assert "\n" not in out and "\r" not in out and out.startswith('"') and out.endswith('"')
+

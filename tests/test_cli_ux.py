@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import tree
 from test_check import CLEAN, SOURCE  # the clean page and the seed page the check tests use
 
 from seedsift.cli.app import main
@@ -338,10 +339,6 @@ def test_hooks_file_offers_fix_and_accept_hooks():
 
 
 # --------------------------------------------------------------------------- dry run, formats, stdin and stdout
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def test_dry_run_prints_what_would_change_and_writes_nothing(repo, tmp_path):

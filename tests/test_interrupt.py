@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import snapshot
 from synth import make_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,12 +51,6 @@ def wait_for_staging(proc: subprocess.Popen, parent: Path, name: str, timeout: f
             return False
         time.sleep(0.005)
     return False
-
-
-def snapshot(d: Path) -> dict[str, bytes] | None:
-    if not d.exists():
-        return None
-    return {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
 
 
 def leftovers(parent: Path) -> list[str]:

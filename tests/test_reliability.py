@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import seedsift, snapshot
 from synth import make_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,11 +26,6 @@ pytestmark = pytest.mark.slow
 
 
 # ------------------------------------------------------------------ helpers
-
-
-def seedsift(*args: str, timeout: float = 600, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "seedsift", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, env=ENV)
 
 
 def start(*args: str) -> subprocess.Popen:
@@ -88,12 +84,6 @@ def staging(parent: Path, name: str = "out") -> list[str]:
 
 def leftovers(parent: Path) -> list[str]:
     return [p.name for p in parent.iterdir() if ".staging-" in p.name or ".old-" in p.name or p.name.endswith(".lock")]
-
-
-def snapshot(d: Path) -> dict[str, bytes] | None:
-    if not d.exists():
-        return None
-    return {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
 
 
 def finish(proc: subprocess.Popen, timeout: float) -> tuple[int | None, str]:
