@@ -676,9 +676,7 @@ def _init(conn: sqlite3.Connection, header: dict) -> None:
 
 # --------------------------------------------------------------------------- fingerprints (dedupe stages)
 
-_TAG_DOC = np.uint64(0xD0C0D0C0D0C0D0C1)
-_TAG_WIN = np.uint64(0x5A55A6E5A55A6E51)
-_STAGE_MODULES = ("keys.py", "minhash.py", "passages.py", "config.py")
+_STAGE_MODULES = ("keys.py", "minhash.py", "passages.py", "config.py", "incremental.py")
 
 
 def config_header(config) -> dict:
@@ -707,42 +705,17 @@ def config_header(config) -> dict:
 
 
 def fingerprints(texts: Sequence[str], config) -> list[Fingerprint]:
-    """Document signature and LSH band keys (document + passage windows) of each text.
+    """Document signature and lookup keys (document + passage window band keys) of each text.
 
-    Computed with the deduplicator's own stage functions (``match_key``,
-    ``shingle_hashes``, ``signatures``, ``band_keys``, ``passage_units``), so a
-    page shares a key in the index exactly when :func:`dedupe.find_duplicates`
-    would make it a document candidate (same document band) or a passage
-    candidate (same window band) of the page being checked.
+    Asked of :func:`dedupe.lookup_keys` (the deduplicator's own stage
+    functions), so a page shares a key in the index exactly when
+    :func:`dedupe.find_duplicates` would make it a document candidate (same
+    document band) or a passage candidate (same window band) of the page
+    being checked.
     """
-    from seedsift.dedupe.keys import match_key, shingle_hashes
-    from seedsift.dedupe.minhash import band_keys, signatures
-    from seedsift.dedupe.passages import passage_units
+    from seedsift.dedupe import lookup_keys
 
-    bands, rows = config.doc_bands
-    keys = [match_key(t)[0] for t in texts]
-    shingles = [shingle_hashes(k, config.ngram) for k in keys]
-    sigs = signatures(shingles, config.num_perm, config.seed)
-    out = []
-    with np.errstate(over="ignore"):
-        for key, sh, sig in zip(keys, shingles, sigs):
-            parts = []
-            if sh.size:
-                parts.append(band_keys(sig[None, :], bands, rows).ravel() ^ _TAG_DOC)
-            if getattr(config, "passages", True):
-                parts.append(passage_units(key, config).bands.ravel() ^ _TAG_WIN)
-            found = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.uint64)
-            out.append(Fingerprint(sig, found.astype(np.uint64).view(np.int64)))
-    return out
-
-
-def doc_keys(sig: np.ndarray, config) -> np.ndarray:
-    """The tagged document band keys of a signature (as stored in the index)."""
-    from seedsift.dedupe.minhash import band_keys
-
-    bands, rows = config.doc_bands
-    with np.errstate(over="ignore"):
-        return (band_keys(np.asarray(sig, dtype=np.uint32)[None, :], bands, rows).ravel() ^ _TAG_DOC).view(np.int64)
+    return [Fingerprint(sig, keys) for sig, keys in lookup_keys(texts, config)]
 
 
 def index_path_for(corpus: Path, config) -> Path:
