@@ -112,7 +112,7 @@ def test_repair_context_comes_from_the_reconstructed_original(run_dir):
     """Undoing the applied repairs on cleaned/ gives back the input page exactly."""
     run = load_run(run_dir)
     for doc_id, cleaned in run.cleaned.items():
-        applied = [r for r in run.repairs if r["doc"] == doc_id and r["applied"]]
+        applied = [r for doc, r in run.repairs if doc == doc_id and r.applied]
         original = (run_dir.parent / "in" / doc_id).read_text(encoding="utf-8")
         assert reconstruct_original(cleaned, applied) == original, doc_id
 

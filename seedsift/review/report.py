@@ -38,14 +38,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from types import SimpleNamespace
 
 from seedsift import __version__
+from seedsift.cleaners import Repair
+from seedsift.dedupe import DedupeResult
 from seedsift.dedupe.core import cut_range
 from seedsift.dedupe.records import Span
 from seedsift.errors import InputError, UsageProblem
 from seedsift.pipeline import atomic
 from seedsift.pipeline.corpus import parse_json
+from seedsift.pipeline.rundir import read_repair, read_span
 from seedsift.reports.dedup_output import KEEP, REMOVE, document_key, restore, span_key
 
 DECISIONS_FORMAT = 1
@@ -58,7 +60,6 @@ ELIDE_OVER = 600
 ELIDE_KEEP = 120
 #: Shared phrases / boilerplate rows shown (the most widespread; phrases.jsonl has them all).
 PHRASE_ROWS = 200
-SPAN_FIELDS = Span._fields
 MANIFEST_FIELDS = ("type", "doc_id", "start", "end", "text")
 
 
@@ -70,7 +71,7 @@ class Run:
     docs: list[dict]
     cleaned: dict[str, str] = field(default_factory=dict)
     dedup: dict[str, str] = field(default_factory=dict)
-    repairs: list[dict] = field(default_factory=list)
+    repairs: list[tuple[str, Repair]] = field(default_factory=list)
     clusters: dict[str, str] = field(default_factory=dict)
     spans: list[Span] = field(default_factory=list)
     manifest: list[dict] = field(default_factory=list)
@@ -153,13 +154,12 @@ def _read_texts(d: Path, sub: str, docs: list[dict]) -> dict[str, str]:
 
 def _read_spans(path: Path) -> list[Span]:
     """spans.jsonl as Span records (the same type dedupe returned), so span_key matches exactly."""
-    spans = []
-    for i, rec in enumerate(_read_optional_jsonl(path), 1):
-        try:
-            spans.append(Span(**{k: rec[k] for k in SPAN_FIELDS if k in rec or k not in Span._field_defaults}))
-        except KeyError as err:
-            raise InputError(f"{path}:{i}", f"span has no {err.args[0]!r} field") from None
-    return spans
+    return [read_span(rec, f"{path}:{i}") for i, rec in enumerate(_read_optional_jsonl(path), 1)]
+
+
+def _read_repairs(path: Path) -> list[tuple[str, Repair]]:
+    """repairs.jsonl as (document id, Repair) records."""
+    return [read_repair(rec, f"{path}:{i}") for i, rec in enumerate(_read_optional_jsonl(path), 1)]
 
 
 def _check_manifest(path: Path, manifest: list[dict]) -> None:
@@ -188,7 +188,7 @@ def load_run(d: Path) -> Run:
     run = Run(d, docs, summary=summary if isinstance(summary, dict) else {})
     run.cleaned = _read_texts(d, "cleaned", docs)
     run.dedup = _read_texts(d, "dedup", docs)
-    run.repairs = _read_optional_jsonl(d / "repairs.jsonl")
+    run.repairs = _read_repairs(d / "repairs.jsonl")
     run.clusters = {str(r["id"]): str(r["cluster"]) for r in _read_optional_jsonl(d / "clusters.jsonl") if "id" in r and "cluster" in r}
     run.spans = _read_spans(d / "spans.jsonl")
     run.manifest = _read_optional_jsonl(d / "manifest.jsonl")
@@ -201,22 +201,21 @@ def load_run(d: Path) -> Run:
 # ---------------------------------------------------------------- report data
 
 
-def reconstruct_original(cleaned: str, applied: list[dict]) -> str | None:
+def reconstruct_original(cleaned: str, applied: list[Repair]) -> str | None:
     """Undo applied repairs on the cleaned text; None when they do not fit (then no context is shown).
 
-    >>> reconstruct_original("甲，乙", [{"start": 1, "end": 2, "before": ",", "after": "，"}])
+    >>> reconstruct_original("甲，乙", [Repair("punctuation", 1, 2, ",", "，", True, "")])
     '甲,乙'
     """
     out, pos_c, pos_o = [], 0, 0
-    for r in sorted(applied, key=lambda r: r["start"]):
-        n = r["start"] - pos_o
-        after, before = r.get("after", ""), r.get("before", "")
-        if n < 0 or len(before) != r["end"] - r["start"] or cleaned[pos_c + n: pos_c + n + len(after)] != after:
+    for r in sorted(applied, key=lambda r: r.start):
+        n = r.start - pos_o
+        if n < 0 or len(r.before) != r.end - r.start or cleaned[pos_c + n: pos_c + n + len(r.after)] != r.after:
             return None
         out.append(cleaned[pos_c: pos_c + n])
-        out.append(before)
-        pos_c += n + len(after)
-        pos_o = r["end"]
+        out.append(r.before)
+        pos_c += n + len(r.after)
+        pos_o = r.end
     out.append(cleaned[pos_c:])
     return "".join(out)
 
@@ -441,21 +440,20 @@ def _phrase_rows(phrases: list[dict], doc_index: dict[str, int], limit: int = PH
 
 def _repair_records(run: Run, doc_index: dict[str, int]) -> list[dict]:
     """Repairs and flags with surrounding original text, so a reviewer can judge each one."""
-    by_doc: dict[str, list[dict]] = {}
-    for r in run.repairs:
-        by_doc.setdefault(str(r.get("doc")), []).append(r)
+    by_doc: dict[str, list[Repair]] = {}
+    for doc_id, r in run.repairs:
+        by_doc.setdefault(doc_id, []).append(r)
     out = []
     for doc_id, recs in by_doc.items():
-        applied = [r for r in recs if r.get("applied")]
+        applied = [r for r in recs if r.applied]
         original = reconstruct_original(run.cleaned[doc_id], applied) if doc_id in run.cleaned else None
         for r in recs:
-            s, e = int(r.get("start", 0)), int(r.get("end", 0))
+            s, e = int(r.start), int(r.end)
             pre = original[max(0, s - CONTEXT_CHARS):s] if original is not None else ""
             post = original[e:e + CONTEXT_CHARS] if original is not None else ""
-            out.append({"doc": doc_index.get(doc_id, -1), "kind": str(r.get("kind", "")), "line": r.get("line", 0),
-                        "before": str(r.get("before", "")), "after": str(r.get("after", "")),
-                        "applied": bool(r.get("applied")), "reason": str(r.get("reason", "")),
-                        "pre": pre, "post": post})
+            out.append({"doc": doc_index.get(doc_id, -1), "kind": str(r.kind), "line": r.line,
+                        "before": str(r.before), "after": str(r.after), "applied": bool(r.applied),
+                        "reason": str(r.reason), "pre": pre, "post": post})
     return out
 
 
@@ -496,8 +494,8 @@ def _counts(run: Run, shares: list[dict]) -> dict:
         "passages_removed": found["passages_removed"],
         "characters_in": sum(r["chars"] for r in shares),
         "characters_removed": found["characters_removed"],
-        "repairs": sum(1 for r in run.repairs if r.get("applied")),
-        "flags": sum(1 for r in run.repairs if not r.get("applied")),
+        "repairs": sum(1 for _, r in run.repairs if r.applied),
+        "flags": sum(1 for _, r in run.repairs if not r.applied),
     }
 
 
@@ -522,7 +520,7 @@ def build_report_data(run: Run) -> dict:
     builder = _CardBuilder(run, texts, doc_index)
     cards = _document_cards(run, builder) + _passage_cards(run, builder)
     shares = _doc_shares(run, texts, builder)
-    kinds = Counter((str(r.get("kind", "")), bool(r.get("applied"))) for r in run.repairs)
+    kinds = Counter((str(r.kind), bool(r.applied)) for _, r in run.repairs)
     edges = [round(0.5 + 0.05 * i, 2) for i in range(11)]
     return {
         "title": display_name(run.path),
@@ -646,7 +644,7 @@ def apply_decisions(decisions_path: Path, d: Path) -> dict:
     merged = {**prev.get("decisions", {}), **new}
     _check_honoured(decisions_path, run, texts, merged)
     matches = _doc_matches(run)
-    result = SimpleNamespace(clusters=run.clusters, doc_matches=matches, spans=run.spans)
+    result = DedupeResult(clusters=run.clusters, doc_matches=matches, spans=run.spans)
     docs = _corpus_docs(run, texts)
     with atomic.staged_directory(d) as stage:
         _, dedupe_summary = pipeline.dedupe_stage(stage, docs, [texts[x.id] for x in docs], result, merged)

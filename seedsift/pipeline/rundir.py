@@ -1,0 +1,62 @@
+"""The run directory's records, written and read back in one place.
+
+A line of ``repairs.jsonl`` is a :class:`cleaners.Repair` plus the document
+id, a line of ``spans.jsonl`` a :class:`dedupe.Span`: both are written with
+the record's own ``_asdict()`` and read back into the same record type, so a
+field added to a record is written and read without a second list of names
+to keep in step. A line that lacks a field without a default is an
+``InputError`` naming the file and line.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from seedsift.cleaners import Repair
+from seedsift.errors import InputError
+
+if TYPE_CHECKING:  # the dedupe library is loaded by the stages that use it, not by `seedsift clean`
+    from seedsift.dedupe.records import Span
+
+R = TypeVar("R")
+
+
+def repair_row(doc_id: str, repair: Repair) -> dict:
+    """The repairs.jsonl line for one repair or flag of document ``doc_id``.
+
+    >>> repair_row("a.txt", Repair("punctuation", 3, 4, ",", "，", True, "full width", 1))["doc"]
+    'a.txt'
+    """
+    return {"doc": doc_id, **repair._asdict()}
+
+
+def span_row(span: Span) -> dict:
+    """The spans.jsonl line for one copy of a repeated passage."""
+    return span._asdict()
+
+
+def _record(cls: type[R], rec: dict, where: str, what: str) -> R:
+    """``cls`` (a NamedTuple) from a JSON object: every field without a default must be there."""
+    fields: Any = cls
+    try:
+        return cls(**{k: rec[k] for k in fields._fields if k in rec or k not in fields._field_defaults})
+    except KeyError as err:
+        raise InputError(where, f"{what} has no {err.args[0]!r} field") from None
+
+
+def read_repair(rec: dict, where: str) -> tuple[str, Repair]:
+    """``(document id, Repair)`` from a repairs.jsonl line (``where`` names it in errors).
+
+    >>> read_repair(repair_row("a.txt", Repair("punctuation", 3, 4, ",", "，", True, "full width", 1)), "x:1")
+    ('a.txt', Repair(kind='punctuation', start=3, end=4, before=',', after='，', applied=True, reason='full width', line=1))
+    """
+    if "doc" not in rec:
+        raise InputError(where, "repair has no 'doc' field")
+    return str(rec["doc"]), _record(Repair, rec, where, "repair")
+
+
+def read_span(rec: dict, where: str) -> Span:
+    """A :class:`Span` from a spans.jsonl line (fields written before a default existed take it)."""
+    from seedsift.dedupe.records import Span
+
+    return _record(Span, rec, where, "span")
