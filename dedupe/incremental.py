@@ -111,7 +111,10 @@ def find_new_duplicates(
     >>> r.clusters, r.doc_matches["new"][0]
     ({'new': 'old'}, 'old')
     """
-    result = find_duplicates([*corpus, *new], dataclasses.replace(config, keep="first"), map_fn=map_fn)
+    # the numpy LSH gives the same pairs as datasketch's (tests/test_dedupe_stages.py) without loading
+    # scipy, which would cost a pre-commit check more than the search itself
+    cfg = dataclasses.replace(config, keep="first", lsh_backend="numpy")
+    result = find_duplicates([*corpus, *new], cfg, map_fn=map_fn)
     mine = {doc_id for doc_id, _ in new}
     return DedupeResult(
         clusters={d: k for d, k in result.clusters.items() if d in mine},

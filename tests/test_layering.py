@@ -104,10 +104,10 @@ APP = ROOT / "seedsift"
 #: ``seedsift/__init__.py`` for the version and ``seedsift/errors.py`` for the shared exceptions).
 ROOMS = {
     "base": set(),
-    "pipeline": set(),
+    "dask_engine": set(),
+    "pipeline": {"dask_engine"},  # engine choice
     "check": {"pipeline"},
     "review": {"pipeline"},
-    "dask_engine": {"pipeline"},
     "cli": {"pipeline", "check", "review", "dask_engine"},
     "main": {"cli"},
 }

@@ -130,25 +130,12 @@ def what_next(out: Path, clean: dict | None, dedupe: dict | None, report: bool) 
 
 def run_dedupe(ui: Ui, docs: list[Doc], texts: list[str], config, jobs: int | None, engine: str = "local",
                scheduler: str | None = None):
-    """Run the deduplicator with all cores (or a Dask cluster) and a progress bar per stage."""
-    from seedsift.dedupe import find_duplicates
+    """Run the deduplicator (engine and processes chosen by the pipeline) with a progress bar per stage."""
+    from seedsift.pipeline.engine import run_find_duplicates
 
-    pairs = [(d.id, t) for d, t in zip(docs, texts)]
-    progress = ui.stage_progress("dedupe")
     try:
-        if engine == "dask":
-            from seedsift.dask_engine import find_duplicates_dask
-
-            return find_duplicates_dask(pairs, config, scheduler=scheduler, progress=progress)
-        jobs = jobs or os.cpu_count() or 1
-        if jobs > 1 and len(pairs) >= 64:
-            from seedsift.dedupe.keys import warm
-            from seedsift.pipeline.workers import worker_pool
-
-            warm()  # build the script-folding table once; forked workers inherit it
-            with worker_pool(jobs) as pool:
-                return find_duplicates(pairs, config, map_fn=lambda f, *its: pool.map(f, *its, chunksize=16), progress=progress)
-        return find_duplicates(pairs, config, progress=progress)
+        return run_find_duplicates([(d.id, t) for d, t in zip(docs, texts)], config, engine=engine, jobs=jobs,
+                                   scheduler=scheduler, progress=ui.stage_progress("dedupe"))
     finally:
         ui.close_bars()
 
@@ -529,12 +516,13 @@ def run_dask_dataset(ui: Ui, inputs: list[str], out: str, cfg, scheduler: str | 
 
 def update_indexes(inputs: list[Path], cfg, index_path: Path | None, jobs: int | None) -> dict:
     """Sync the check index of every directory input (incremental: only new or changed pages are hashed)."""
-    from seedsift.cli.check import sync_index
+    from seedsift.check.sync import sync_index
 
     dirs = [p for p in inputs if p.is_dir()]
     if index_path is not None and len(dirs) != 1:
         raise UsageProblem("--index PATH needs exactly one input directory")
-    return {str(d): sync_index(d, cfg, index_path, jobs=jobs) for d in dirs}
+    return {str(d): sync_index(d, cfg, index_path, jobs=jobs, warn=lambda m: click.echo(f"seedsift: {m}", err=True))
+            for d in dirs}
 
 
 class Terminated(BaseException):

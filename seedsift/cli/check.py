@@ -10,7 +10,6 @@ work where the check runs (inside pre-commit: its hook ids).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
@@ -40,35 +39,6 @@ def index_option(f):
 def corpus_option(f):
     return click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
                         help="Corpus directory (default: ./seeds).")(f)
-
-
-def sync_index(corpus: Path, config, index_path: Path | None = None, *, rebuild: bool = False,
-               progress=None, jobs: int | None = None) -> dict:
-    """Bring the index of ``corpus`` up to date (for ``seedsift dedupe --index`` and ``index build|update``).
-
-    Returns the update statistics. Fingerprints of new pages are computed on
-    ``jobs`` processes when there are many.
-    """
-    from seedsift.check.index import fingerprints, open_corpus_index
-
-    with open_corpus_index(corpus, config, index_path, check=True, rebuild=rebuild, warn=_warn) as ix:
-        fp_many = None
-        jobs = jobs or os.cpu_count() or 1
-        with contextlib.ExitStack() as stack:
-            if jobs > 1:
-                from functools import partial
-
-                from seedsift.pipeline.workers import worker_pool
-
-                pool = stack.enter_context(worker_pool(jobs))
-
-                def fp_many(texts):
-                    chunk = max(1, len(texts) // jobs + 1)
-                    parts = [texts[i:i + chunk] for i in range(0, len(texts), chunk)]
-                    return [fp for part in pool.map(partial(fingerprints, config=config), parts) for fp in part]
-
-            st = ix.update(progress=progress, fingerprint_many=fp_many)
-        return {"index": str(ix.path), **st.as_dict()}
 
 
 @click.command(short_help="Check new pages before a commit (the pre-commit hook).")
@@ -140,6 +110,8 @@ def _index_cmd(name: str, rebuild: bool, doc: str):
     @with_configs(dedupe=True, jobs=True)
     @output_options
     def cmd(corpus, index_path, dedupe_config, jobs, config_file, as_json, quiet):
+        from seedsift.check.sync import sync_index
+
         ui = Ui(quiet, as_json)
         corpus = corpus or default_corpus()
         bar = None
@@ -152,7 +124,7 @@ def _index_cmd(name: str, rebuild: bool, doc: str):
             bar.refresh()
 
         try:
-            st = sync_index(corpus, dedupe_config, index_path, rebuild=rebuild, progress=progress, jobs=jobs)
+            st = sync_index(corpus, dedupe_config, index_path, rebuild=rebuild, progress=progress, jobs=jobs, warn=_warn)
         finally:
             ui.close_bars()
         for e in st["errors"]:
