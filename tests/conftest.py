@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
 #: the child's stdout/stderr are UTF-8 whatever the locale
 ENV = {**os.environ, "PYTHONIOENCODING": "utf-8"}
 
@@ -18,6 +20,17 @@ def seedsift(*args, cwd: Path | None = None, timeout: float = 600, errors: str |
     """Run the real ``python -m seedsift ARGS`` as a user would (from the repository unless ``cwd``)."""
     return subprocess.run([sys.executable, "-m", "seedsift", *map(str, args)], cwd=cwd or ROOT, capture_output=True,
                           text=True, errors=errors, timeout=timeout, env=ENV)
+
+
+def copy_seeds(dest: Path) -> Path:
+    """A copy of the shipped seed pages only, at ``dest``.
+
+    A working tree where the README's ``seedsift check seeds/…`` example ran
+    also holds ``seeds/.seedsift/`` (that corpus's index); it must not leak
+    into a test, so nothing whose name starts with a dot is copied.
+    """
+    shutil.copytree(SEEDS, dest, ignore=shutil.ignore_patterns(".*"))
+    return dest
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import seedsift, wait_for_index_rows
+from conftest import copy_seeds, seedsift, wait_for_index_rows
 
 from seedsift import cleaners
 from seedsift.check.findings import CheckOptions, check_files, format_finding, line_range
@@ -32,9 +32,7 @@ OTHER = ("社区食堂开门迎客\n\n"
 @pytest.fixture
 def repo(tmp_path):
     """A directory with seeds/ (a copy of the shipped seeds) and no git (so the baseline lives here)."""
-    # Only the pages: a working tree where `seedsift check seeds/…` was run (the README
-    # example) also holds seeds/.seedsift/, whose index must not leak into the test.
-    shutil.copytree(SEEDS, tmp_path / "seeds", ignore=shutil.ignore_patterns(".*"))
+    copy_seeds(tmp_path / "seeds")
     return tmp_path
 
 

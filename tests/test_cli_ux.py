@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import tree
+from conftest import copy_seeds, tree
 from test_check import CLEAN, SOURCE  # the clean page and the seed page the check tests use
 
 from seedsift.cli.app import main
@@ -54,7 +54,7 @@ def invoke(*args, cwd: Path | None = None, env: dict | None = None, stdin: bytes
 @pytest.fixture
 def repo(tmp_path):
     """A directory holding a copy of the shipped seeds (no git: the baseline lives here)."""
-    shutil.copytree(SEEDS, tmp_path / "seeds")
+    copy_seeds(tmp_path / "seeds")
     return tmp_path
 
 
@@ -190,7 +190,7 @@ def test_per_document_summary_lines_are_capped(tmp_path):
 
 def test_config_file_options_are_shared_and_the_command_line_wins(tmp_path):
     corpus = tmp_path / "corpus"
-    shutil.copytree(SEEDS, corpus / "seeds")
+    copy_seeds(corpus / "seeds")
     (corpus / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.seedsift]\nmin-passage-chars = 150\n'
                                            'similarity = 0.9\nscript = "traditional"\n', encoding="utf-8")
     res = invoke("run", corpus / "seeds", "--out", tmp_path / "o", "-q")
@@ -214,7 +214,7 @@ def test_config_file_options_are_shared_and_the_command_line_wins(tmp_path):
 
 def test_config_file_index_and_check_agree(tmp_path):
     """``ngram`` from the file changes the index key; check and index use the same index."""
-    shutil.copytree(SEEDS, tmp_path / "seeds")
+    copy_seeds(tmp_path / "seeds")
     (tmp_path / ".seedsift.toml").write_text("ngram = 4\n", encoding="utf-8")
     res = invoke("index", "build", "--corpus", "seeds", "--json", cwd=tmp_path)
     assert res.code == 0, res
@@ -229,7 +229,7 @@ def test_config_file_index_and_check_agree(tmp_path):
 @pytest.mark.parametrize("body,words", [("ngarm = 4\n", "unknown option 'ngarm'"), ("ngram = 0\n", "ngram"),
                                         ("keep-punctuation = 1\n", "true or false"), ("ngram = \n", "not valid TOML")])
 def test_bad_config_file_is_a_usage_error_naming_it(tmp_path, body, words):
-    shutil.copytree(SEEDS, tmp_path / "seeds")
+    copy_seeds(tmp_path / "seeds")
     (tmp_path / ".seedsift.toml").write_text(body, encoding="utf-8")
     res = invoke("dedupe", "seeds", "--out", "o", "-q", cwd=tmp_path)
     assert res.code == 2
