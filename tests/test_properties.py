@@ -150,8 +150,8 @@ def test_dedup_output_plus_manifest_reconstructs_the_input(docs, data):
     assert restore(built.texts, built.manifest) == dict(docs)
     assert built.removed_chars == sum(len(t) for t in dict(docs).values()) - sum(len(t) for t in built.texts.values())
     for m in built.manifest:  # every removed character is accounted for where it was
-        src = dict(docs)[m["doc_id"]]
-        assert src[m["start"]:m["end"]] == m["text"]
+        src = dict(docs)[m.doc_id]
+        assert src[m.start:m.end] == m.text
 
 
 @FEW

@@ -189,11 +189,11 @@ def assert_clean_seams(out: Path) -> int:
 
     run = load_run(out)
     texts = run.dedupe_input()
-    cuts = [m for m in run.manifest if m["type"] == "passage"]
+    cuts = [m for m in run.manifest if m.type == "passage"]
     for m in cuts:
-        t = texts[m["doc_id"]]
-        left, right = t[:m["start"]], t[m["end"]:]
-        assert not (left[-1:] in PUNCT and right[:1] in PUNCT), (m["doc_id"], left[-5:], right[:5])
+        t = texts[m.doc_id]
+        left, right = t[:m.start], t[m.end:]
+        assert not (left[-1:] in PUNCT and right[:1] in PUNCT), (m.doc_id, left[-5:], right[:5])
         assert "\n\n\n" not in left[-2:] + right[:2] or "\n\n\n" in t, m["doc_id"]
     for doc_id, d in run.dedup.items():
         assert d.count("\n\n\n") <= texts[doc_id].count("\n\n\n")

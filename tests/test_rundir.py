@@ -1,4 +1,4 @@
-"""The run directory's records: repairs.jsonl and spans.jsonl come back as the records that were written."""
+"""The run directory's records: repairs.jsonl, spans.jsonl and manifest.jsonl come back as the records written."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from seedsift.dedupe import DedupeConfig, find_duplicates
 from seedsift.errors import InputError
 from seedsift.pipeline import stages
 from seedsift.pipeline.corpus import read_corpus
+from seedsift.reports.dedup_output import ManifestEntry
 from seedsift.review.report import load_run
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -29,6 +30,10 @@ def test_repairs_and_spans_are_read_back_as_the_records_written(tmp_path):
     assert run.repairs == expected and expected
     assert all(type(r) is cleaners.Repair for _, r in run.repairs)
     assert run.spans == result.spans and result.spans
+    built = stages.build_dedup_output([(d.id, t) for d, t in zip(docs, texts)], result.clusters, result.doc_matches,
+                                      result.spans)
+    assert run.manifest == built.manifest and built.manifest
+    assert all(type(m) is ManifestEntry for m in run.manifest)
 
 
 def test_a_record_without_a_field_names_its_line(tmp_path):

@@ -139,10 +139,10 @@ def write_partition(docs: pd.DataFrame, members: pd.DataFrame, spans: pd.DataFra
         _write_jsonl(f"{out}/dedup/{part}.jsonl.gz", kept_rows)
     _write_jsonl(f"{out}/clusters/{part}.jsonl.gz", ({"id": d, "cluster": clusters[d]} for d in ids))
     _write_jsonl(f"{out}/spans/{part}.jsonl.gz", (s._asdict() for s in span_list))
-    _write_jsonl(f"{out}/manifest/{part}.jsonl.gz", built.manifest)
+    _write_jsonl(f"{out}/manifest/{part}.jsonl.gz", [m.row() for m in built.manifest])
     return pd.DataFrame({"documents": [len(ids)],
-                         "dropped": [sum(1 for m in built.manifest if m["type"] == "document")],
-                         "passages": [sum(1 for m in built.manifest if m["type"] == "passage")],
+                         "dropped": [sum(1 for m in built.manifest if m.type == "document")],
+                         "passages": [sum(1 for m in built.manifest if m.type == "passage")],
                          "chars_removed": [built.removed_chars]})
 
 

@@ -1,8 +1,10 @@
 """The run directory's records, written and read back in one place.
 
 A line of ``repairs.jsonl`` is a :class:`cleaners.Repair` plus the document
-id, a line of ``spans.jsonl`` a :class:`dedupe.Span`: both are written with
-the record's own ``_asdict()`` and read back into the same record type, so a
+id, a line of ``spans.jsonl`` a :class:`dedupe.Span`, a line of
+``manifest.jsonl`` a :class:`reports.dedup_output.ManifestEntry`: each is
+written from the record (``_asdict()``, ``ManifestEntry.row()``) and read
+back into the same record type, so a
 field added to a record is written and read without a second list of names
 to keep in step. A line that lacks a field without a default is an
 ``InputError`` naming the file and line.
@@ -17,6 +19,7 @@ from seedsift.errors import InputError
 
 if TYPE_CHECKING:  # the dedupe library is loaded by the stages that use it, not by `seedsift clean`
     from seedsift.dedupe.records import Span
+    from seedsift.reports.dedup_output import ManifestEntry
 
 R = TypeVar("R")
 
@@ -53,6 +56,17 @@ def read_repair(rec: dict, where: str) -> tuple[str, Repair]:
     if "doc" not in rec:
         raise InputError(where, "repair has no 'doc' field")
     return str(rec["doc"]), _record(Repair, rec, where, "repair")
+
+
+def read_manifest_entry(rec: dict, where: str) -> ManifestEntry:
+    """A :class:`ManifestEntry` from a manifest.jsonl line: ``type``, ``doc_id``, ``start``, ``end`` and
+    ``text`` are required (restore relies on them), the rest take the record's defaults."""
+    from seedsift.reports.dedup_output import MANIFEST_REQUIRED, ManifestEntry
+
+    missing = [k for k in MANIFEST_REQUIRED if k not in rec]
+    if missing:
+        raise InputError(where, f"manifest record has no {missing[0]!r} field")
+    return _record(ManifestEntry, rec, where, "manifest record")
 
 
 def read_span(rec: dict, where: str) -> Span:

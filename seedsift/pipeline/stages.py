@@ -22,7 +22,7 @@ from seedsift.pipeline import atomic
 from seedsift.pipeline.corpus import Doc
 from seedsift.pipeline.lexicon_cache import warm_lexicon
 from seedsift.pipeline.rundir import repair_row, span_row
-from seedsift.reports.dedup_output import DedupOutput, build_dedup_output
+from seedsift.reports.dedup_output import DedupOutput, ManifestEntry, build_dedup_output
 from seedsift.reports.diff import unified_diff
 
 if TYPE_CHECKING:  # the dedupe library is imported by whoever found the result
@@ -140,7 +140,7 @@ def dedupe_stage(
     atomic.write_jsonl(out / "phrases.jsonl", (
         {"kind": p.kind, "text": p.text, "key_chars": p.key_chars, "locations": [list(loc) for loc in p.locations]}
         for p in result.phrases))
-    atomic.write_jsonl(out / "manifest.jsonl", built.manifest)
+    atomic.write_jsonl(out / "manifest.jsonl", (m.row() for m in built.manifest))
     _write_diffs(out, "diffs/dedup", [d for d, _ in kept], [t for _, t in kept], [built.texts[d.id] for d, _ in kept],
                  progress)
     summary = {
@@ -166,7 +166,7 @@ def passage_groups(spans: Iterable) -> dict[tuple, list]:
     return groups
 
 
-def finding_counts(spans: Sequence, manifest: Sequence[dict]) -> dict:
+def finding_counts(spans: Sequence, manifest: Sequence[ManifestEntry]) -> dict:
     """The dedupe numbers the CLI prints and the report shows, from spans and the manifest.
 
     One function for both so that the page and the summary line cannot disagree:
@@ -174,11 +174,11 @@ def finding_counts(spans: Sequence, manifest: Sequence[dict]) -> dict:
     (documents, cut copies, characters) from the manifest.
     """
     return {
-        "documents_removed": sum(1 for m in manifest if m["type"] == "document"),
+        "documents_removed": sum(1 for m in manifest if m.type == "document"),
         "passages_found": len(passage_groups(spans)),
         "passage_copies": len(spans),
-        "passages_removed": sum(1 for m in manifest if m["type"] == "passage"),
-        "characters_removed": sum(len(m["text"]) for m in manifest),
+        "passages_removed": sum(1 for m in manifest if m.type == "passage"),
+        "characters_removed": sum(len(m.text) for m in manifest),
     }
 
 

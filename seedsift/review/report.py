@@ -47,8 +47,8 @@ from seedsift.dedupe.records import Span
 from seedsift.errors import InputError, UsageProblem
 from seedsift.pipeline import atomic
 from seedsift.pipeline.corpus import parse_json
-from seedsift.pipeline.rundir import read_repair, read_span
-from seedsift.reports.dedup_output import KEEP, REMOVE, document_key, restore, span_key
+from seedsift.pipeline.rundir import read_manifest_entry, read_repair, read_span
+from seedsift.reports.dedup_output import KEEP, REMOVE, ManifestEntry, document_key, restore, span_key
 
 DECISIONS_FORMAT = 1
 #: Characters of surrounding text shown on each side of a passage or a repair
@@ -60,7 +60,6 @@ ELIDE_OVER = 600
 ELIDE_KEEP = 120
 #: Shared phrases / boilerplate rows shown (the most widespread; phrases.jsonl has them all).
 PHRASE_ROWS = 200
-MANIFEST_FIELDS = ("type", "doc_id", "start", "end", "text")
 
 
 @dataclass
@@ -74,7 +73,7 @@ class Run:
     repairs: list[tuple[str, Repair]] = field(default_factory=list)
     clusters: dict[str, str] = field(default_factory=dict)
     spans: list[Span] = field(default_factory=list)
-    manifest: list[dict] = field(default_factory=list)
+    manifest: list[ManifestEntry] = field(default_factory=list)
     phrases: list[dict] = field(default_factory=list)
     summary: dict = field(default_factory=dict)
     has_dedupe: bool = False
@@ -162,12 +161,9 @@ def _read_repairs(path: Path) -> list[tuple[str, Repair]]:
     return [read_repair(rec, f"{path}:{i}") for i, rec in enumerate(_read_optional_jsonl(path), 1)]
 
 
-def _check_manifest(path: Path, manifest: list[dict]) -> None:
-    """restore() trusts these fields; a damaged manifest must fail here, naming its line."""
-    for i, rec in enumerate(manifest, 1):
-        missing = [k for k in MANIFEST_FIELDS if k not in rec]
-        if missing:
-            raise InputError(f"{path}:{i}", f"manifest record has no {missing[0]!r} field")
+def _read_manifest(path: Path) -> list[ManifestEntry]:
+    """manifest.jsonl as records; restore() trusts them, so a damaged line fails here, naming it."""
+    return [read_manifest_entry(rec, f"{path}:{i}") for i, rec in enumerate(_read_optional_jsonl(path), 1)]
 
 
 def load_run(d: Path) -> Run:
@@ -191,9 +187,8 @@ def load_run(d: Path) -> Run:
     run.repairs = _read_repairs(d / "repairs.jsonl")
     run.clusters = {str(r["id"]): str(r["cluster"]) for r in _read_optional_jsonl(d / "clusters.jsonl") if "id" in r and "cluster" in r}
     run.spans = _read_spans(d / "spans.jsonl")
-    run.manifest = _read_optional_jsonl(d / "manifest.jsonl")
+    run.manifest = _read_manifest(d / "manifest.jsonl")
     run.phrases = _read_optional_jsonl(d / "phrases.jsonl")
-    _check_manifest(d / "manifest.jsonl", run.manifest)
     run.has_dedupe = (d / "manifest.jsonl").is_file() and ((d / "dedup").is_dir() or (d / "dedup.jsonl").is_file() or (d / "dedup.jsonl.gz").is_file() or bool(run.manifest))
     return run
 
@@ -327,11 +322,11 @@ class _CardBuilder:
         self.texts = texts
         self.idx = doc_index
         self.lines: dict[str, _Lines] = {}
-        self.dropped = {m["doc_id"]: m for m in run.manifest if m["type"] == "document"}
+        self.dropped = {m.doc_id: m for m in run.manifest if m.type == "document"}
         self.cut: dict[str, list[tuple[int, int]]] = {}
         for m in run.manifest:
-            if m["type"] == "passage":
-                self.cut.setdefault(m["doc_id"], []).append((m["start"], m["end"]))
+            if m.type == "passage":
+                self.cut.setdefault(m.doc_id, []).append((m.start, m.end))
         applied = run.summary.get("apply")
         self.decided = applied.get("decisions", {}) if isinstance(applied, dict) else {}
         self.removal = _removals(run, texts, self.decided)
@@ -410,7 +405,7 @@ def _document_cards(run: Run, builder: _CardBuilder) -> list[dict]:
         keeper = run.clusters.get(doc_id, doc_id)
         if doc_id in builder.dropped:
             m = builder.dropped[doc_id]
-            cards.append(builder.document(doc_id, m.get("src_doc_id") or keeper, m.get("similarity")))
+            cards.append(builder.document(doc_id, m.src_doc_id or keeper, m.similarity))
         elif keeper != doc_id:
             src, sim = known.get(doc_id, (keeper, None))
             cards.append(builder.document(doc_id, src, sim))
@@ -588,8 +583,8 @@ def _doc_matches(run: Run) -> dict[str, tuple[str, float]]:
     prev = run.summary.get("apply", {}).get("doc_matches", {}) if isinstance(run.summary.get("apply"), dict) else {}
     matches = {k: (v[0], float(v[1])) for k, v in prev.items()}
     for m in run.manifest:
-        if m["type"] == "document":
-            matches[m["doc_id"]] = (m.get("src_doc_id") or run.clusters.get(m["doc_id"], m["doc_id"]), float(m.get("similarity", 1.0)))
+        if m.type == "document":
+            matches[m.doc_id] = (m.src_doc_id or run.clusters.get(m.doc_id, m.doc_id), float(1.0 if m.similarity is None else m.similarity))
     return matches
 
 
