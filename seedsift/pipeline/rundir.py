@@ -18,7 +18,7 @@ from seedsift.cleaners import Repair
 from seedsift.errors import InputError
 
 if TYPE_CHECKING:  # the dedupe library is loaded by the stages that use it, not by `seedsift clean`
-    from seedsift.dedupe.records import Span
+    from seedsift.dedupe.records import SharedPhrase, Span
     from seedsift.reports.dedup_output import ManifestEntry
 
 R = TypeVar("R")
@@ -36,6 +36,20 @@ def repair_row(doc_id: str, repair: Repair) -> dict:
 def span_row(span: Span) -> dict:
     """The spans.jsonl line for one copy of a repeated passage."""
     return span._asdict()
+
+
+def phrase_row(phrase: SharedPhrase) -> dict:
+    """The phrases.jsonl line for one shared phrase (its locations as ``[doc_id, start, end]`` lists)."""
+    return {"kind": phrase.kind, "text": phrase.text, "key_chars": phrase.key_chars,
+            "locations": [list(loc) for loc in phrase.locations]}
+
+
+def read_phrase(rec: dict, where: str) -> SharedPhrase:
+    """A :class:`SharedPhrase` from a phrases.jsonl line (``kind`` "phrase" when absent)."""
+    from seedsift.dedupe.records import SharedPhrase
+
+    p = _record(SharedPhrase, rec, where, "phrase")
+    return p._replace(locations=tuple(tuple(loc) for loc in p.locations))
 
 
 def _record(cls: type[R], rec: dict, where: str, what: str) -> R:

@@ -21,7 +21,7 @@ from seedsift.cleaners import CleanConfig, Cleaned
 from seedsift.pipeline import atomic
 from seedsift.pipeline.corpus import Doc
 from seedsift.pipeline.lexicon_cache import warm_lexicon
-from seedsift.pipeline.rundir import repair_row, span_row
+from seedsift.pipeline.rundir import phrase_row, repair_row, span_row
 from seedsift.reports.dedup_output import DedupOutput, ManifestEntry, build_dedup_output
 from seedsift.reports.diff import unified_diff
 
@@ -137,9 +137,7 @@ def dedupe_stage(
     _write_texts(out, "dedup", "dedup.jsonl", [d for d, _ in kept], [built.texts[d.id] for d, _ in kept], progress)
     atomic.write_jsonl(out / "clusters.jsonl", ({"id": d.id, "cluster": result.clusters.get(d.id, d.id)} for d in docs))
     atomic.write_jsonl(out / "spans.jsonl", (span_row(span) for span in result.spans))
-    atomic.write_jsonl(out / "phrases.jsonl", (
-        {"kind": p.kind, "text": p.text, "key_chars": p.key_chars, "locations": [list(loc) for loc in p.locations]}
-        for p in result.phrases))
+    atomic.write_jsonl(out / "phrases.jsonl", (phrase_row(p) for p in result.phrases))
     atomic.write_jsonl(out / "manifest.jsonl", (m.row() for m in built.manifest))
     _write_diffs(out, "diffs/dedup", [d for d, _ in kept], [t for _, t in kept], [built.texts[d.id] for d, _ in kept],
                  progress)

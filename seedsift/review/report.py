@@ -47,7 +47,7 @@ from seedsift.dedupe.records import Span
 from seedsift.errors import InputError, UsageProblem
 from seedsift.pipeline import atomic
 from seedsift.pipeline.corpus import parse_json
-from seedsift.pipeline.rundir import read_manifest_entry, read_repair, read_span
+from seedsift.pipeline.rundir import read_manifest_entry, read_phrase, read_repair, read_span
 from seedsift.reports.dedup_output import KEEP, REMOVE, ManifestEntry, document_key, restore, span_key
 
 DECISIONS_FORMAT = 1
@@ -639,7 +639,9 @@ def apply_decisions(decisions_path: Path, d: Path) -> dict:
     merged = {**prev.get("decisions", {}), **new}
     _check_honoured(decisions_path, run, texts, merged)
     matches = _doc_matches(run)
-    result = DedupeResult(clusters=run.clusters, doc_matches=matches, spans=run.spans)
+    # the shared phrases do not depend on decisions: carried over as they are (else apply emptied phrases.jsonl)
+    phrases = [read_phrase(p, f"{d}/phrases.jsonl:{i}") for i, p in enumerate(run.phrases, 1)]
+    result = DedupeResult(clusters=run.clusters, doc_matches=matches, spans=run.spans, phrases=phrases)
     docs = _corpus_docs(run, texts)
     with atomic.staged_directory(d) as stage:
         _, dedupe_summary = pipeline.dedupe_stage(stage, docs, [texts[x.id] for x in docs], result, merged)
