@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_check.py                 # 30,000 pages (corpus cached in benchmarks/_data/)
     .venv/bin/python benchmarks/bench_check.py --pages 3000    # quicker
 
-The corpus comes from ``seedsift.synth.make_corpus`` (labelled synthetic news
+The corpus comes from ``synth.make_corpus`` (labelled synthetic news
 pages with exact, noisy, script-converted, re-segmented and embedded copies),
 written one page per file. Every step runs the real console command in a fresh
 process, so the times include interpreter start-up and imports, as a
@@ -36,6 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # synth.py, the labelled test-data generator
 
 DATA = ROOT / "benchmarks" / "_data"
 NEW = "zz_new_page.txt"
@@ -58,7 +59,7 @@ def seedsift(*args: str, check_rc: tuple[int, ...] = (0,)) -> tuple[float, subpr
 
 
 def write_corpus(pages: int, seed: int) -> tuple[Path, list[tuple[str, str]]]:
-    from seedsift.synth import make_corpus
+    from synth import make_corpus
 
     base = DATA / f"check-{pages}-{seed}"
     corpus = base / "corpus"
@@ -75,7 +76,7 @@ def write_corpus(pages: int, seed: int) -> tuple[Path, list[tuple[str, str]]]:
 
 def new_page(docs: list[tuple[str, str]], seed: int) -> tuple[str, str]:
     """A fresh article (from another synthetic corpus) with a paragraph block of an indexed page inserted."""
-    from seedsift.synth import make_corpus
+    from synth import make_corpus
 
     fresh = make_corpus(3, seed=seed + 1_000_003).docs[0][1]
     src_id, src = max(docs[len(docs) // 2: len(docs) // 2 + 50], key=lambda d: len(d[1]))

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_dask.py                 # 100 MB, prints a markdown table
     .venv/bin/python benchmarks/bench_dask.py --mb 10         # quicker
 
-The corpus comes from ``seedsift.synth.make_corpus`` (cached as JSONL under
+The corpus comes from ``synth.make_corpus`` (cached as JSONL under
 benchmarks/_data/). Each engine runs in a fresh child process; the parent
 samples the summed RSS of the child and all its descendants (the Dask
 scheduler and worker processes included) every 0.1 s. Engines:
@@ -31,6 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # synth.py, the labelled test-data generator
 DATA = ROOT / "benchmarks" / "_data"
 
 
@@ -39,7 +40,7 @@ def corpus_path(mb: int, seed: int) -> Path:
     path = DATA / f"dask-{mb}mb-{seed}.jsonl.gz"
     if path.exists():
         return path
-    from seedsift.synth import make_corpus
+    from synth import make_corpus
 
     n = max(100, int(mb * 1e6 / 1890))  # synthetic pages average ~1,890 bytes
     docs = make_corpus(n, seed=seed).docs

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_dedupe.py --docs 10000            # side-by-side table
     .venv/bin/python benchmarks/bench_dedupe.py --scale 10 100          # MB corpora: time and peak RSS
 
-Corpora come from ``seedsift.synth.make_corpus`` (labelled). All engines see the
+Corpora come from ``synth.make_corpus`` (labelled). All engines see the
 same match keys (``dedupe.match_key``) and the same character 5-shingles; the
 baselines compute keys and shingles inside their timed section too, insert every
 document into an LSH index, query it, keep candidates whose estimated Jaccard
@@ -23,10 +23,12 @@ from itertools import combinations
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # synth.py
+
+from synth import make_corpus  # noqa: E402
 
 from seedsift.dedupe import DedupeConfig, find_duplicates, match_key  # noqa: E402
 from seedsift.dedupe.verify import cluster  # noqa: E402
-from seedsift.synth import make_corpus  # noqa: E402
 
 THRESHOLD = 0.5
 NGRAM = 5

@@ -1,7 +1,7 @@
 """Time and peak memory of dedupe at scale: documents only vs documents + passages, and rensa.
 
     .venv/bin/python benchmarks/bench_scale.py --jsonl CORPUS.jsonl [--jsonl BIGGER.jsonl] [--jobs 2]
-    .venv/bin/python benchmarks/bench_scale.py --mb 10          # a seedsift.synth corpus of about 10 MB
+    .venv/bin/python benchmarks/bench_scale.py --mb 10          # a synth corpus of about 10 MB
 
 ``CORPUS.jsonl`` holds ``{"id", "text"}`` records (for example a labelled corpus
 made by the devkit's ``make_dup_corpus.py --mb 10``; this script never reads the
@@ -97,7 +97,8 @@ def run(mode: str, path: Path, jobs: int) -> dict:
 
 def synth_corpus(mb: int, dest: Path) -> Path:
     sys.path.insert(0, str(ROOT))
-    from seedsift.synth import make_corpus
+    sys.path.insert(0, str(ROOT / "tests"))
+    from synth import make_corpus
 
     n = max(100, int(mb * 2**20 / 1900))  # about 1.9 kB of UTF-8 per synthetic document
     corpus = make_corpus(n, seed=1)

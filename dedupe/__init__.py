@@ -77,3 +77,8 @@ __all__ = [
     "window_candidates",
     "window_pairs",
 ]
+
+# New documents against an indexed corpus (seedsift check): the same find_duplicates, no second composition.
+from .incremental import find_new_duplicates, lookup_keys  # noqa: E402
+
+__all__ += ["find_new_duplicates", "lookup_keys"]

@@ -41,13 +41,13 @@ class DedupeConfig:
     """Options of :func:`dedupe.find_duplicates`.
 
     Every default was chosen by a measurement on the labelled synthetic corpus
-    of ``seedsift.synth`` (never on the seed pages); the figures are quoted next
+    of ``tests/synth.py`` (never on the seed pages); the figures are quoted next
     to each field and reproduced by ``tests/test_dedupe_quality.py`` and
     ``benchmarks/bench_dedupe.py``.
 
     Document level
         ngram (5): characters per shingle of the match key: what the peers use
-        for Chinese (research/peers.md), so benchmarks compare like with like.
+        for Chinese, so benchmarks compare like with like.
         On 2,000 synthetic docs 4-, 5- and 6-grams gave the same quality (doc
         F1 1.0, passage recall 0.997, precision 0.998); verification, not the
         n-gram size, decides.
@@ -161,7 +161,7 @@ class DedupeConfig:
         (a block cut out of a damaged page, like the seeds' 003 block, 1,578
         key chars); shorter ones are shared phrases: the one or two sentences
         of official wording that separate reports quote (up to 85 key chars in
-        the duplication inventory of real pages, research/cleaning.md 3.8).
+        a duplication inventory of real pages).
         ragged_similarity (0.98): the similarity a ragged copy needs (a
         cut-out block is a verbatim copy: the seeds' two ragged blocks score
         0.9994 and 1.0; log or table lines that differ in a number or a name

@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 with atheris.instrument_imports():
     from seedsift import cleaners
     from seedsift.cleaners import CleanConfig, DecodeError
-    from seedsift.corpus import MAX_LINE_CHARS, check_text
     from seedsift.errors import InputError
+    from seedsift.pipeline.corpus import MAX_LINE_CHARS, check_text
 
 from fuzz_pipeline import check_clean  # noqa: E402
 

@@ -10,19 +10,19 @@ failure is reproduced with ``--seed S --only i``. Every input is one of
 and goes, in process (fast), through
 
 * ``cleaners.decode`` (a ``DecodeError`` is a clear error, anything else a crash),
-* ``seedsift.corpus.check_text`` (an ``InputError`` is a clear error),
+* ``seedsift.pipeline.corpus.check_text`` (an ``InputError`` is a clear error),
 * ``cleaners.clean`` with every invariant checked: applied repairs index the
   input, are sorted and disjoint, ``apply_repairs`` replays them exactly, and a
   second ``clean`` applies nothing (idempotence),
-* ``seedsift.check.clean_findings`` + ``format_finding`` (the pre-commit check's
+* ``seedsift.check.findings.clean_findings`` + ``format_finding`` (the pre-commit check's
   per-file work),
 
 and, batched with near-duplicate copies of each other, through
 ``dedupe.find_duplicates`` (clusters cover every id, spans lie inside their
 texts, removed spans are disjoint), ``build_dedup_output`` + ``restore``
 (reconstructs the dedupe input byte for byte), the pipeline stages writing a
-run directory, ``seedsift.review.write_report`` (corpus text must come out
-escaped) and, for every 8th batch, ``seedsift.check.check_files`` against the
+run directory, ``seedsift.review.report.write_report`` (corpus text must come out
+escaped) and, for every 8th batch, ``seedsift.check.findings.check_files`` against the
 batch directory.
 
 A sample (``--cli-sample``, default 300 inputs) is also written to directories
@@ -61,9 +61,9 @@ from seedsift import (
     pipeline,  # noqa: E402
 )
 from seedsift.cleaners import CleanConfig, DecodeError  # noqa: E402
-from seedsift.corpus import MAX_LINE_CHARS, Doc, check_text  # noqa: E402
 from seedsift.dedupe import DedupeConfig, find_duplicates  # noqa: E402
 from seedsift.errors import InputError  # noqa: E402
+from seedsift.pipeline.corpus import MAX_LINE_CHARS, Doc, check_text  # noqa: E402
 from seedsift.reports.dedup_output import build_dedup_output, restore  # noqa: E402
 
 BATCH = 12
@@ -226,7 +226,7 @@ def check_clean(text: str, cfg: CleanConfig) -> str:
 
 def check_input(kind: str, data: bytes, cfg: CleanConfig) -> tuple[str, str | None]:
     """(outcome, text to dedupe or None). Raises on a crash or an invariant failure."""
-    from seedsift.check import clean_findings, format_finding
+    from seedsift.check.findings import clean_findings, format_finding
 
     try:
         text = cleaners.decode(data).text
@@ -279,8 +279,8 @@ def _variants(rng: random.Random, texts: list[str]) -> list[str]:
 
 
 def check_dedupe_report(batch_dir: Path, texts: list[str], cfg: CleanConfig, with_check: bool) -> None:
-    from seedsift import atomic
-    from seedsift.review import write_report
+    from seedsift.pipeline import atomic
+    from seedsift.review.report import write_report
 
     docs = [Doc(id=f"f{k:03d}.txt", text=t, source=f"f{k:03d}.txt", rel=f"f{k:03d}.txt") for k, t in enumerate(texts)]
     pairs = [(d.id, d.text) for d in docs]
@@ -315,7 +315,7 @@ def check_dedupe_report(batch_dir: Path, texts: list[str], cfg: CleanConfig, wit
         if probe in html and any(probe in t for t in texts):
             raise Failure(f"report.html contains corpus text {probe!r} unescaped")
     if with_check:
-        from seedsift.check import CheckOptions, check_files
+        from seedsift.check.findings import CheckOptions, check_files
 
         corpus = batch_dir / "corpus"
         corpus.mkdir()

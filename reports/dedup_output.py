@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from seedsift.dedupe.core import cut_range
 from seedsift.dedupe.records import Span
@@ -27,12 +28,44 @@ def document_key(doc_id: str) -> str:
     return f"document:{doc_id}"
 
 
+class ManifestEntry(NamedTuple):
+    """One removed document (``type`` "document", ``src_start``/``src_end`` None) or passage of manifest.jsonl.
+
+    ``text`` is what was removed, ``doc_id[start:end]`` of the text dedupe was
+    given; ``src_*`` the copy that stays; ``decided_by`` "auto" or "reviewer".
+    """
+
+    type: str
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    src_doc_id: str | None = None
+    src_start: int | None = None
+    src_end: int | None = None
+    similarity: float | None = None
+    reason: str = ""
+    decided_by: str = "auto"
+
+    def row(self) -> dict:
+        """The manifest.jsonl line: a document's entry has no ``src_start``/``src_end``.
+
+        >>> ManifestEntry("document", "b", 0, 2, "甲乙", "a", similarity=1.0, reason="copy").row()
+        {'type': 'document', 'doc_id': 'b', 'start': 0, 'end': 2, 'text': '甲乙', 'src_doc_id': 'a', 'similarity': 1.0, 'reason': 'copy', 'decided_by': 'auto'}
+        """
+        return {k: v for k, v in self._asdict().items() if v is not None or k not in ("src_start", "src_end")}
+
+
+#: Fields a manifest.jsonl line must have (restore relies on them); the others have defaults.
+MANIFEST_REQUIRED = ("type", "doc_id", "start", "end", "text")
+
+
 @dataclass
 class DedupOutput:
     """Texts of the deduplicated corpus (dropped documents absent) and the manifest records."""
 
     texts: dict[str, str]
-    manifest: list[dict]
+    manifest: list[ManifestEntry]
     removed_chars: int
 
 
@@ -61,7 +94,7 @@ def build_dedup_output(
     """
     decisions = decisions or {}
     texts: dict[str, str] = {}
-    manifest: list[dict] = []
+    manifest: list[ManifestEntry] = []
     removed_chars = 0
     by_doc: dict[str, list[Span]] = {}
     for span in spans:
@@ -72,12 +105,11 @@ def build_dedup_output(
         decision = decisions.get(document_key(doc_id))
         if (decision or (REMOVE if auto_drop else KEEP)) == REMOVE and auto_drop:
             src, sim = doc_matches.get(doc_id, (keeper, 1.0))
-            manifest.append({
-                "type": "document", "doc_id": doc_id, "start": 0, "end": len(text), "text": text,
-                "src_doc_id": src, "similarity": round(float(sim), 4),
-                "reason": f"near-duplicate of {src} (similarity {sim:.3f})",
-                "decided_by": "reviewer" if decision else "auto",
-            })
+            manifest.append(ManifestEntry(
+                "document", doc_id, 0, len(text), text, src_doc_id=src, similarity=round(float(sim), 4),
+                reason=f"near-duplicate of {src} (similarity {sim:.3f})",
+                decided_by="reviewer" if decision else "auto",
+            ))
             removed_chars += len(text)
             continue
         chosen = []
@@ -89,16 +121,15 @@ def build_dedup_output(
         for start, end, covered in _merge(chosen):
             first = covered[0]
             pieces.append(text[pos:start])
-            manifest.append({
-                "type": "passage", "doc_id": doc_id, "start": start, "end": end, "text": text[start:end],
-                "src_doc_id": first.src_doc_id, "src_start": first.src_start, "src_end": first.src_end,
-                "similarity": round(float(first.similarity), 4),
-                "reason": (
+            manifest.append(ManifestEntry(
+                "passage", doc_id, start, end, text[start:end], src_doc_id=first.src_doc_id,
+                src_start=first.src_start, src_end=first.src_end, similarity=round(float(first.similarity), 4),
+                reason=(
                     f"repeats {first.src_doc_id}[{first.src_start}:{first.src_end}] "
                     f"(similarity {first.similarity:.3f})"
                 ),
-                "decided_by": "reviewer" if any(span_key(s) in decisions for s in covered) else "auto",
-            })
+                decided_by="reviewer" if any(span_key(s) in decisions for s in covered) else "auto",
+            ))
             removed_chars += end - start
             pos = end
         pieces.append(text[pos:])
@@ -106,7 +137,7 @@ def build_dedup_output(
     return DedupOutput(texts, manifest, removed_chars)
 
 
-def restore(texts: Mapping[str, str], manifest: Sequence[Mapping]) -> dict[str, str]:
+def restore(texts: Mapping[str, str], manifest: Sequence[ManifestEntry]) -> dict[str, str]:
     """Rebuild the texts dedupe was given from the deduplicated corpus and the manifest.
 
     >>> out = build_dedup_output([("a", "甲乙丙甲乙丙")], {"a": "a"}, {},
@@ -115,15 +146,15 @@ def restore(texts: Mapping[str, str], manifest: Sequence[Mapping]) -> dict[str, 
     ('甲乙丙', '甲乙丙甲乙丙')
     """
     restored = dict(texts)
-    passages: dict[str, list[Mapping]] = {}
+    passages: dict[str, list[ManifestEntry]] = {}
     for rec in manifest:
-        if rec["type"] == "document":
-            restored[rec["doc_id"]] = rec["text"]
+        if rec.type == "document":
+            restored[rec.doc_id] = rec.text
         else:
-            passages.setdefault(rec["doc_id"], []).append(rec)
+            passages.setdefault(rec.doc_id, []).append(rec)
     for doc_id, recs in passages.items():
         text = restored[doc_id]
-        for rec in sorted(recs, key=lambda r: r["start"]):
-            text = text[: rec["start"]] + rec["text"] + text[rec["start"]:]
+        for rec in sorted(recs, key=lambda r: r.start):
+            text = text[: rec.start] + rec.text + text[rec.start:]
         restored[doc_id] = text
     return restored

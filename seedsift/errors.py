@@ -1,6 +1,6 @@
 """Errors the app layer reports to users as one line naming the file, and their exit codes.
 
-Exit codes (README, "Hostile input"; :func:`seedsift.cli_options.exit_code_for`
+Exit codes (README, "Hostile input"; :func:`seedsift.cli.options.exit_code_for`
 maps exceptions to them): 0 done; 1 an input could not be
 processed (or ``check`` found something); 2 usage error (bad option, ``--out``
 that is, contains or lies in an input, a non-seedsift directory);
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import errno
 
-# 0, 1, 2 and the signal codes are seedsift.cli_options'; these are the failures named here.
+# 0, 1, 2 and the signal codes are seedsift.cli.options'; these are the failures named here.
 EXIT_WRITE = 3
 EXIT_WORKER = 4
 EXIT_BUSY = 5

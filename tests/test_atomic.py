@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from seedsift import atomic
+from seedsift.pipeline import atomic
 
 
 def test_write_text_replaces_atomically_and_leaves_no_temp(tmp_path):

@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import wait_for_index_rows
+from conftest import copy_seeds, seedsift, wait_for_index_rows
 
 from seedsift import cleaners
-from seedsift.check import CheckOptions, check_files, format_finding, line_range
+from seedsift.check.findings import CheckOptions, check_files, format_finding, line_range
 from seedsift.dedupe import DedupeConfig, find_duplicates
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,17 +29,10 @@ OTHER = ("社区食堂开门迎客\n\n"
          "食堂负责人说，菜单每周更新，兼顾老人口味清淡和营养均衡的需要。\n")
 
 
-def seedsift(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "seedsift", *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, timeout=300, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
-
-
 @pytest.fixture
 def repo(tmp_path):
     """A directory with seeds/ (a copy of the shipped seeds) and no git (so the baseline lives here)."""
-    # Only the pages: a working tree where `seedsift check seeds/…` was run (the README
-    # example) also holds seeds/.seedsift/, whose index must not leak into the test.
-    shutil.copytree(SEEDS, tmp_path / "seeds", ignore=shutil.ignore_patterns(".*"))
+    copy_seeds(tmp_path / "seeds")
     return tmp_path
 
 
@@ -268,7 +261,41 @@ def test_line_range_matches_a_naive_count(text, data):
 
 @given(st.text(max_size=60))
 def test_show_is_one_line(s):
-    from seedsift.check import show
+    from seedsift.check.findings import show
 
     out = show(s)
     assert "\n" not in out and "\r" not in out and out.startswith('"') and out.endswith('"')
+
+
+def _full_run_findings(corpus: Path, name: str, text: str) -> list[tuple]:
+    """What a full ``find_duplicates`` over the corpus pages, then the new page, reports about the new page."""
+    docs = [(p.name, p.read_text(encoding="utf-8")) for p in sorted(corpus.glob("*.txt")) if p.name != name]
+    result = find_duplicates(docs + [(name, text)], DedupeConfig())
+    if name in result.doc_matches:
+        src, sim = result.doc_matches[name]
+        return [("document", 0, len(text), src, sim)]
+    return [("passage", s.start, s.end, s.src_doc_id, round(s.similarity, 4))
+            for s in result.spans if s.doc_id == name and s.action == "removed"]
+
+
+@pytest.mark.parametrize("kind", ["section", "short_paragraph", "whole_page", "repeat_inside"])
+def test_check_findings_equal_a_full_runs_on_the_same_pages(repo, kind):
+    """check asks dedupe.find_new_duplicates, so its findings are a full run's: copied sections, a copy
+    too short for the passage windows (found by exact fingerprints), a whole page, a paragraph repeated
+    inside the new page."""
+    source = (SEEDS / SOURCE).read_text(encoding="utf-8")
+    paragraphs = [p for p in source.split("\n") if p.strip()]
+    short = min((p for p in paragraphs if 36 <= len(p) <= 60), key=len)  # under one passage window
+    text = {
+        "section": OTHER + "\n" + "\n".join(source.split("\n")[10:15]) + "\n",
+        "short_paragraph": OTHER + "\n" + short + "\n",
+        "whole_page": cleaners.clean(source).text,
+        "repeat_inside": CLEAN + "\n" + CLEAN.split("\n")[2] + "\n",
+    }[kind]
+    (repo / "seeds" / "new.txt").write_text(text, encoding="utf-8")
+    report = check_files([repo / "seeds" / "new.txt"], CheckOptions(dedupe_config=DedupeConfig(), clean=False),
+                         cwd=repo)
+    found = [(f.kind, f.start, f.end, Path(f.src_path).name, f.similarity) for f in report.findings
+             if f.category == "duplicate"]
+    expected = _full_run_findings(repo / "seeds", "new.txt", text)
+    assert found == expected and expected, (found, expected)

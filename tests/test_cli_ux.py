@@ -1,6 +1,6 @@
 """What a committer and a corpus maintainer expect from the commands (issue 13), through ``main(argv)``.
 
-Each test calls the real entry point :func:`seedsift.cli.main` inside click's
+Each test calls the real entry point :func:`seedsift.cli.app.main` inside click's
 CliRunner isolation (stdout, stderr and stdin captured, the environment set),
 so the exit code is the one the console script exits with.
 """
@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import copy_seeds, tree
 from test_check import CLEAN, SOURCE  # the clean page and the seed page the check tests use
 
-from seedsift.cli import main
-from seedsift.cli_options import exit_code_for
+from seedsift.cli.app import main
+from seedsift.cli.options import exit_code_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -53,7 +54,7 @@ def invoke(*args, cwd: Path | None = None, env: dict | None = None, stdin: bytes
 @pytest.fixture
 def repo(tmp_path):
     """A directory holding a copy of the shipped seeds (no git: the baseline lives here)."""
-    shutil.copytree(SEEDS, tmp_path / "seeds")
+    copy_seeds(tmp_path / "seeds")
     return tmp_path
 
 
@@ -161,14 +162,14 @@ def test_run_without_input_outside_a_checkout_processes_the_demo_pages(tmp_path)
 
 
 def test_demo_pages_are_the_shipped_seeds():
-    from seedsift.cli_options import DEMO_DIR
+    from seedsift.cli.options import DEMO_DIR
 
     demo = {p.name: p.read_bytes() for p in DEMO_DIR.glob("*.txt")}
     assert demo == {p.name: p.read_bytes() for p in SEEDS.glob("*.txt")}
 
 
 def test_per_document_summary_lines_are_capped(tmp_path):
-    from seedsift.cli import MAX_DOC_LINES
+    from seedsift.cli.app import MAX_DOC_LINES
 
     src = tmp_path / "in"
     src.mkdir()
@@ -189,7 +190,7 @@ def test_per_document_summary_lines_are_capped(tmp_path):
 
 def test_config_file_options_are_shared_and_the_command_line_wins(tmp_path):
     corpus = tmp_path / "corpus"
-    shutil.copytree(SEEDS, corpus / "seeds")
+    copy_seeds(corpus / "seeds")
     (corpus / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.seedsift]\nmin-passage-chars = 150\n'
                                            'similarity = 0.9\nscript = "traditional"\n', encoding="utf-8")
     res = invoke("run", corpus / "seeds", "--out", tmp_path / "o", "-q")
@@ -213,7 +214,7 @@ def test_config_file_options_are_shared_and_the_command_line_wins(tmp_path):
 
 def test_config_file_index_and_check_agree(tmp_path):
     """``ngram`` from the file changes the index key; check and index use the same index."""
-    shutil.copytree(SEEDS, tmp_path / "seeds")
+    copy_seeds(tmp_path / "seeds")
     (tmp_path / ".seedsift.toml").write_text("ngram = 4\n", encoding="utf-8")
     res = invoke("index", "build", "--corpus", "seeds", "--json", cwd=tmp_path)
     assert res.code == 0, res
@@ -228,7 +229,7 @@ def test_config_file_index_and_check_agree(tmp_path):
 @pytest.mark.parametrize("body,words", [("ngarm = 4\n", "unknown option 'ngarm'"), ("ngram = 0\n", "ngram"),
                                         ("keep-punctuation = 1\n", "true or false"), ("ngram = \n", "not valid TOML")])
 def test_bad_config_file_is_a_usage_error_naming_it(tmp_path, body, words):
-    shutil.copytree(SEEDS, tmp_path / "seeds")
+    copy_seeds(tmp_path / "seeds")
     (tmp_path / ".seedsift.toml").write_text(body, encoding="utf-8")
     res = invoke("dedupe", "seeds", "--out", "o", "-q", cwd=tmp_path)
     assert res.code == 2
@@ -340,10 +341,6 @@ def test_hooks_file_offers_fix_and_accept_hooks():
 # --------------------------------------------------------------------------- dry run, formats, stdin and stdout
 
 
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
 def test_dry_run_prints_what_would_change_and_writes_nothing(repo, tmp_path):
     out = tmp_path / "o"
     res = invoke("run", repo / "seeds", "--out", out, "--dry-run")
@@ -391,7 +388,7 @@ def test_gzipped_jsonl_in_gives_gzipped_jsonl_out_and_the_report_reads_it(tmp_pa
     assert out[0] == {"id": "a", "text": "会议指出，要加强服务。", "src": "报"}
     dedup = gzip.decompress((tmp_path / "o" / "dedup.jsonl.gz").read_bytes()).decode()
     assert "会议指出，要加强服务。" in dedup
-    from seedsift.review import load_run
+    from seedsift.review.report import load_run
 
     run = load_run(tmp_path / "o")  # what report, apply and restore read
     assert run.cleaned["a"] == "会议指出，要加强服务。" and run.has_dedupe
@@ -485,14 +482,16 @@ def test_no_stale_progress_bar_after_an_interrupt(tmp_path):
 
 
 def test_command_modules_do_not_import_cli():
-    """cli.py adds the commands of cli_check/cli_review; they share cli_options, never cli (no import circle)."""
+    """cli/app.py adds the commands of cli/check.py and cli/review.py; they share cli/options.py, never app
+    (no import circle; tests/test_layering.py checks every circle)."""
     import ast
 
-    for name in ("cli_check", "cli_review", "cli_options"):
-        tree_ = ast.parse((ROOT / "seedsift" / f"{name}.py").read_text(encoding="utf-8"))
-        imported = {n.module for n in ast.walk(tree_) if isinstance(n, ast.ImportFrom) and n.level == 1}
+    for name in ("check", "review", "options"):
+        tree_ = ast.parse((ROOT / "seedsift" / "cli" / f"{name}.py").read_text(encoding="utf-8"))
+        imported = {n.module for n in ast.walk(tree_) if isinstance(n, ast.ImportFrom)}
+        imported |= {f"{n.module}.{a.name}" for n in ast.walk(tree_) if isinstance(n, ast.ImportFrom) for a in n.names}
         imported |= {a.name for n in ast.walk(tree_) if isinstance(n, ast.Import) for a in n.names}
-        assert "cli" not in imported and "seedsift.cli" not in imported, (name, imported)
+        assert "seedsift.cli.app" not in imported and "seedsift.cli" not in imported, (name, imported)
 
 
 def test_main_returns_the_exit_code_and_usage_errors_are_2():

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +19,8 @@ import pytest
 
 pytest.importorskip("distributed")
 psutil = pytest.importorskip("psutil")
+
+from conftest import seedsift, tree
 
 from seedsift.dask_engine import engine, graph, stages  # noqa: E402
 from seedsift.dask_engine.cluster import dask_client, listening_addresses  # noqa: E402
@@ -49,7 +50,7 @@ def seeds():
 
 @pytest.fixture(scope="module")
 def synth():
-    from seedsift.synth import make_corpus
+    from synth import make_corpus
 
     return make_corpus(2000, seed=7).docs
 
@@ -169,15 +170,6 @@ def test_empty_and_unique_corpora(client):
     assert_same(find_duplicates(docs, cfg), engine.run(client, docs, cfg))
 
 
-def seedsift(*args):
-    return subprocess.run([sys.executable, "-m", "seedsift", *map(str, args)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
-
-
-def output_files(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-
-
 def test_cli_outputs_identical_on_seeds(client, seeds, tmp_path):
     """``seedsift dedupe --engine dask`` writes byte-identical files to ``--engine local``."""
     address = client.scheduler.address
@@ -187,7 +179,7 @@ def test_cli_outputs_identical_on_seeds(client, seeds, tmp_path):
     assert dask_run.returncode == 0, dask_run.stderr
     # the summary names the output directory, which differs
     assert dask_run.stdout.replace(str(tmp_path / "dask"), "OUT") == local.stdout.replace(str(tmp_path / "local"), "OUT")
-    a, b = output_files(tmp_path / "local"), output_files(tmp_path / "dask")
+    a, b = tree(tmp_path / "local"), tree(tmp_path / "dask")
     assert sorted(a) == sorted(b) and "manifest.jsonl" in a and "spans.jsonl" in a
     for name in a:
         assert a[name] == b[name], name
@@ -196,7 +188,7 @@ def test_cli_outputs_identical_on_seeds(client, seeds, tmp_path):
 def test_missing_dask_is_one_line(tmp_path):
     """Without Dask installed, ``--engine dask`` fails with one line naming the extra, exit 2."""
     code = ("import sys; sys.modules['distributed'] = None; sys.argv = ['seedsift', 'dedupe', %r, '--out', %r, "
-            "'--engine', 'dask', '-q']; from seedsift.cli import main; sys.exit(main())") % (str(SEEDS), str(tmp_path / "o"))
+            "'--engine', 'dask', '-q']; from seedsift.cli.app import main; sys.exit(main())") % (str(SEEDS), str(tmp_path / "o"))
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == 2
     assert r.stderr.strip().count("\n") == 0 and "seedsift[dask]" in r.stderr

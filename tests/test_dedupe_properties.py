@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from synth import common_chars
 
 from seedsift.dedupe import (
     DedupeConfig,
@@ -18,7 +19,6 @@ from seedsift.dedupe import (
     signatures,
     verify_pair,
 )
-from seedsift.synth import common_chars
 
 CHARS = common_chars()[:400] + "，。、；：？！ \n“”（）ABC123,.;"
 text_st = st.text(alphabet=CHARS, min_size=0, max_size=400)

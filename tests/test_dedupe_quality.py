@@ -1,13 +1,13 @@
-"""Quality of find_duplicates on labelled synthetic corpora (seedsift.synth, not built from the seeds)."""
+"""Quality of find_duplicates on labelled synthetic corpora (synth, not built from the seeds)."""
 
 from __future__ import annotations
 
 from itertools import combinations
 
 import pytest
+from synth import make_corpus
 
 from seedsift.dedupe import DedupeConfig, find_duplicates
-from seedsift.synth import make_corpus
 
 
 def same_cluster_pairs(labels: dict[str, str]) -> set[tuple[str, str]]:

@@ -7,6 +7,7 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import pytest
 from datasketch import LeanMinHash, MinHash, MinHashLSH
+from synth import common_chars, make_corpus
 
 from seedsift import dedupe
 from seedsift.dedupe import (
@@ -27,7 +28,6 @@ from seedsift.dedupe import (
 )
 from seedsift.dedupe.core import keep_rank
 from seedsift.dedupe.minhash import EMPTY, content_blocks, window_signatures
-from seedsift.synth import common_chars, make_corpus
 
 TEXT = "国务院新闻办公室今天举行发布会，介绍二〇二一年经济运行情况。国家统计局局长表示，全年国内生产总值比上年增长百分之八点一。"
 

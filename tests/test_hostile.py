@@ -18,11 +18,11 @@ import codecs
 import gzip
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import seedsift as run_seedsift
+from conftest import tree
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = "全国总工会今天召开会议，部署今年的职工服务工作。会议要求各级工会把服务职工放在首位。\n"
@@ -31,21 +31,8 @@ IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 def seedsift(*args, timeout=600):
-    return subprocess.run(
-        [sys.executable, "-m", "seedsift", *map(str, args)], cwd=ROOT, capture_output=True, text=True,
-        errors="replace", timeout=timeout, env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-    )
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    """Every regular file below ``root`` with its bytes (symlinks and specials by name only)."""
-    out = {}
-    for dirpath, _dirnames, filenames in os.walk(root):
-        for name in filenames:
-            p = Path(dirpath) / name
-            rel = p.relative_to(root).as_posix()
-            out[rel] = p.read_bytes() if p.is_file() and not p.is_symlink() else b"<special>"
-    return out
+    """The real command; its output may hold the hostile names' undecodable bytes."""
+    return run_seedsift(*args, timeout=timeout, errors="replace")
 
 
 def no_traceback(res):

@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 from conftest import wait_for_index_rows
 
-from seedsift import index as ix_mod
+from seedsift.check import index as ix_mod
+from seedsift.check.index import default_index_path, fingerprints, list_pages, open_corpus_index
 from seedsift.dedupe import DedupeConfig
-from seedsift.index import default_index_path, fingerprints, list_pages, open_corpus_index
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -156,7 +156,7 @@ KILL_SCRIPT = textwrap.dedent("""
     import sys, time
     from pathlib import Path
     from seedsift.dedupe import DedupeConfig
-    from seedsift import index
+    from seedsift.check import index
     index.BATCH = 5
     index.BULK = int(sys.argv[2]) if len(sys.argv) > 2 else index.BULK
     cfg = DedupeConfig()
@@ -241,6 +241,6 @@ def test_list_pages_uses_git_tracked_files_inside_a_work_tree(tmp_path):
 
 
 def test_no_pickle_anywhere():
-    for name in ("index.py", "check.py", "baseline.py", "cli_check.py"):
+    for name in ("check/index.py", "check/findings.py", "check/baseline.py", "cli/check.py"):
         src = (ROOT / "seedsift" / name).read_text(encoding="utf-8")
         assert "pickle" not in src.replace("no pickle", "").replace("No pickle", "")

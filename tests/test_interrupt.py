@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 import pytest
-
-from seedsift.synth import make_corpus
+from conftest import snapshot
+from synth import make_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
@@ -51,12 +51,6 @@ def wait_for_staging(proc: subprocess.Popen, parent: Path, name: str, timeout: f
             return False
         time.sleep(0.005)
     return False
-
-
-def snapshot(d: Path) -> dict[str, bytes] | None:
-    if not d.exists():
-        return None
-    return {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
 
 
 def leftovers(parent: Path) -> list[str]:
@@ -139,7 +133,7 @@ def test_repeated_signals_do_not_leave_staging_behind(tmp_path, corpus):
             proc.communicate()
     assert not out.exists()
     assert leftovers(tmp_path) == []
-    # 130, or killed by a later SIGINT that landed after seedsift.cli.main had caught the first one
+    # 130, or killed by a later SIGINT that landed after seedsift.cli.app.main had caught the first one
     # (main does not ignore further signals while it reports and exits; see the hardening report)
     assert proc.returncode in (130, -signal.SIGINT), stderr
     assert "Traceback" not in stderr or "KeyboardInterrupt" in stderr.splitlines()[-1], stderr
@@ -166,8 +160,7 @@ def _signal_during(monkeypatch, module, name: str, sig=signal.SIGINT, times: int
 def test_signal_while_the_stage_is_created_leaves_nothing(tmp_path, monkeypatch):
     import tempfile
 
-    from seedsift import atomic
-
+    from seedsift.pipeline import atomic
     _signal_during(monkeypatch, tempfile, "mkdtemp")
     with pytest.raises(KeyboardInterrupt):
         with atomic.staged_directory(tmp_path / "out") as stage:
@@ -176,8 +169,7 @@ def test_signal_while_the_stage_is_created_leaves_nothing(tmp_path, monkeypatch)
 
 
 def test_signal_during_the_swap_completes_the_swap_first(tmp_path, monkeypatch):
-    from seedsift import atomic
-
+    from seedsift.pipeline import atomic
     out = tmp_path / "out"
     with atomic.staged_directory(out) as stage:
         atomic.write_text(stage / atomic.MARKER, "{}")
@@ -193,8 +185,7 @@ def test_signal_during_the_swap_completes_the_swap_first(tmp_path, monkeypatch):
 
 def test_sigterm_handler_is_restored_and_acted_on(tmp_path):
     """deferred_signals acts on a held-back SIGTERM with the handler that was installed (cli's Terminated)."""
-    from seedsift import atomic
-
+    from seedsift.pipeline import atomic
     class Stop(BaseException):
         pass
 

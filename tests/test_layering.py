@@ -42,7 +42,7 @@ def layer_of(module: str) -> str:
     ``seedsift.cleaners`` / ``seedsift.dedupe`` / ``seedsift.reports`` (collision-free
     names on PyPI), everything else under ``seedsift`` is the app layer.
 
-    >>> [layer_of(m) for m in ("seedsift.dedupe.keys", "seedsift.cli", "seedsift", "click.core")]
+    >>> [layer_of(m) for m in ("seedsift.dedupe.keys", "seedsift.cli.app", "seedsift", "click.core")]
     ['dedupe', 'seedsift', 'seedsift', 'click']
     """
     parts = module.split(".")
@@ -95,3 +95,132 @@ def test_guard_detects_a_violation(tmp_path):
     tree = ast.parse("def f():\n    return open('x').read()\n")
     calls = [n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)]
     assert "open" in calls and IO_CALLS & set(calls)
+
+
+# ------------------------------------------------------------------ the app's rooms
+
+APP = ROOT / "seedsift"
+#: Each room of the app and the rooms it may import (besides itself, the libraries and the base:
+#: ``seedsift/__init__.py`` for the version and ``seedsift/errors.py`` for the shared exceptions).
+ROOMS = {
+    "base": set(),
+    "dask_engine": set(),
+    "pipeline": {"dask_engine"},  # engine choice
+    "check": {"pipeline"},
+    "review": {"pipeline"},
+    "cli": {"pipeline", "check", "review", "dask_engine"},
+    "main": {"cli"},
+}
+
+
+def module_name(path: Path) -> str:
+    rel = path.relative_to(ROOT).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def room_of(module: str) -> str | None:
+    """The room of an app module (None for the libraries and anything outside seedsift).
+
+    >>> [room_of(m) for m in ("seedsift", "seedsift.errors", "seedsift.cli.app", "seedsift.check", "seedsift.dedupe.core")]
+    ['base', 'base', 'cli', 'check', None]
+    """
+    parts = module.split(".")
+    if parts[0] != "seedsift" or (len(parts) > 1 and parts[1] in LIBRARIES):
+        return None
+    if len(parts) == 1 or parts[1] == "errors":
+        return "base"
+    if parts[1] == "__main__":
+        return "main"
+    return parts[1]
+
+
+def app_modules() -> dict[str, Path]:
+    return {module_name(p): p for p in sorted(APP.rglob("*.py"))}
+
+
+def imports_of(module: str, source: str, is_package: bool, known: set[str]) -> set[str]:
+    """Every seedsift module ``module`` imports (at the top or inside a function), resolved to module names:
+    ``from seedsift.cli import check`` is the module ``seedsift.cli.check``."""
+    found = set()
+    package = module if is_package else module.rpartition(".")[0]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - (node.level - 1)]
+                base = ".".join(anchor + ([base] if base else []))
+            subs = {f"{base}.{a.name}" for a in node.names if f"{base}.{a.name}" in known}
+            found |= subs or {base}
+    return {m for m in found if m.split(".")[0] == "seedsift"}
+
+
+def app_graph() -> dict[str, set[str]]:
+    modules = app_modules()
+    known = set(modules)
+    graph = {}
+    for name, path in modules.items():
+        deps = imports_of(name, path.read_text(encoding="utf-8"), path.name == "__init__.py", known)
+        graph[name] = {d for d in deps if d in known and room_of(d) is not None and d != name}
+    return graph
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    bad = []
+    for mod, deps in sorted(graph.items()):
+        room = room_of(mod)
+        allowed = ROOMS[room] | {room, "base"}
+        bad += [f"{mod} -> {d}" for d in sorted(deps) if room_of(d) not in allowed]
+    return bad
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Each import circle once (as found by a depth-first search from each module in order)."""
+    cycles, state = [], {}
+
+    def visit(m: str, stack: list[str]) -> None:
+        state[m] = "open"
+        stack.append(m)
+        for d in sorted(graph.get(m, ())):
+            if state.get(d) == "open":
+                cycles.append(stack[stack.index(d):] + [d])
+            elif d not in state:
+                visit(d, stack)
+        stack.pop()
+        state[m] = "done"
+
+    for m in sorted(graph):
+        if m not in state:
+            visit(m, [])
+    return cycles
+
+
+def test_every_app_module_is_in_a_room():
+    assert {m: room_of(m) for m in app_modules() if room_of(m) not in ROOMS} == {}
+    # the flat folder is gone: every module but the base and the entry point lives in a room's package
+    assert sorted(m for m in app_modules() if m.count(".") == 1 and room_of(m) in {"base", "main"}) == [
+        "seedsift.__main__", "seedsift.errors"]
+
+
+def test_rooms_import_only_the_rooms_below():
+    assert upward_imports(app_graph()) == []
+
+
+def test_no_import_circle_in_the_app():
+    assert import_cycles(app_graph()) == []
+
+
+def test_room_guards_detect_violations():
+    """Positive controls: an upward import and a circle are both reported."""
+    assert upward_imports({"seedsift.pipeline.stages": {"seedsift.review.report"}}) == [
+        "seedsift.pipeline.stages -> seedsift.review.report"]
+    assert upward_imports({"seedsift.review.report": {"seedsift.check.index"}}) == [
+        "seedsift.review.report -> seedsift.check.index"]
+    assert import_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c", "a"]]
+    assert imports_of("seedsift.cli.app", "from seedsift.cli import check as c\nfrom . import options\n", False,
+                      {"seedsift.cli.check", "seedsift.cli.options"}) == {"seedsift.cli.check", "seedsift.cli.options"}

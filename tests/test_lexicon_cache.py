@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = (
-    "import sys, time; from pathlib import Path; from seedsift.lexicon_cache import warm_lexicon; "
+    "import sys, time; from pathlib import Path; from seedsift.pipeline.lexicon_cache import warm_lexicon; "
     "import cleaners; how = warm_lexicon(Path(sys.argv[1])); "
     "print(how, cleaners.clean('发展的的工作。').text.strip())"
 )

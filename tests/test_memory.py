@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from seedsift.corpus import MAX_CORPUS_BYTES, MAX_DOC_BYTES
+from seedsift.pipeline.corpus import MAX_CORPUS_BYTES, MAX_DOC_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = "全国总工会今天召开会议，部署今年的职工服务工作。会议要求各级工会把服务职工放在首位。\n"
@@ -138,7 +138,7 @@ def test_max_corpus_mb_lowers_and_raises_the_limit(tmp_path):
 @pytest.mark.slow
 def test_moderate_run_peak_rss(tmp_path):
     """A 300-page corpus (~180k characters) through the whole pipeline stays well under 1 GB."""
-    from seedsift.synth import make_corpus
+    from synth import make_corpus
 
     src = tmp_path / "in"
     src.mkdir()

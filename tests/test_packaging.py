@@ -85,7 +85,7 @@ def test_wheel_installs_beside_pypi_dedupe_and_both_work(dists, tmp_path):
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    for src in sorted((ROOT / "seeds").iterdir())[:3]:
+    for src in sorted((ROOT / "seeds").glob("*.txt"))[:3]:  # pages only, not a seeds/.seedsift/ index
         (corpus / src.name).write_bytes(src.read_bytes())
     env = {**os.environ, "PATH": f"{env_dir / 'bin'}{os.pathsep}{os.environ['PATH']}"}
     exe = env_dir / "bin" / "seedsift"

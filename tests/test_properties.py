@@ -25,14 +25,15 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from synth import common_chars
 
-from seedsift import cleaners, pipeline
+from seedsift import cleaners
 from seedsift.cleaners import CleanConfig, Repair
-from seedsift.corpus import Doc
 from seedsift.dedupe import DedupeConfig, find_duplicates
+from seedsift.pipeline import stages as pipeline
+from seedsift.pipeline.corpus import Doc
 from seedsift.reports.dedup_output import KEEP, REMOVE, build_dedup_output, document_key, restore, span_key
-from seedsift.review import load_run, restore_dir, write_report
-from seedsift.synth import common_chars
+from seedsift.review.report import load_run, restore_dir, write_report
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_LINES = [l for p in sorted((ROOT / "seeds").glob("*.txt"))
@@ -149,8 +150,8 @@ def test_dedup_output_plus_manifest_reconstructs_the_input(docs, data):
     assert restore(built.texts, built.manifest) == dict(docs)
     assert built.removed_chars == sum(len(t) for t in dict(docs).values()) - sum(len(t) for t in built.texts.values())
     for m in built.manifest:  # every removed character is accounted for where it was
-        src = dict(docs)[m["doc_id"]]
-        assert src[m["start"]:m["end"]] == m["text"]
+        src = dict(docs)[m.doc_id]
+        assert src[m.start:m.end] == m.text
 
 
 @FEW

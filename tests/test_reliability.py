@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 import pytest
-
-from seedsift.synth import make_corpus
+from conftest import seedsift, snapshot
+from synth import make_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "PYTHONIOENCODING": "utf-8"}
@@ -26,11 +26,6 @@ pytestmark = pytest.mark.slow
 
 
 # ------------------------------------------------------------------ helpers
-
-
-def seedsift(*args: str, timeout: float = 600, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "seedsift", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, env=ENV)
 
 
 def start(*args: str) -> subprocess.Popen:
@@ -89,12 +84,6 @@ def staging(parent: Path, name: str = "out") -> list[str]:
 
 def leftovers(parent: Path) -> list[str]:
     return [p.name for p in parent.iterdir() if ".staging-" in p.name or ".old-" in p.name or p.name.endswith(".lock")]
-
-
-def snapshot(d: Path) -> dict[str, bytes] | None:
-    if not d.exists():
-        return None
-    return {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
 
 
 def finish(proc: subprocess.Popen, timeout: float) -> tuple[int | None, str]:
@@ -175,7 +164,7 @@ def test_1_sigterm_to_the_parent_ends_a_run_with_workers(tmp_path, big):
 
 def test_1_worker_pool_uses_default_sigterm_and_ignores_ctrl_c():
     """The pool initializer itself: SIGTERM at its default (what terminate() needs), SIGINT ignored."""
-    from seedsift.workers import worker_pool
+    from seedsift.pipeline.workers import worker_pool
 
     with worker_pool(1) as pool:
         got = pool.submit(_signal_dispositions).result(timeout=60)
@@ -224,8 +213,7 @@ def test_2_kill_9_of_index_build_leaves_no_process(tmp_path):
 
 
 def test_2_stale_staging_of_a_dead_process_is_removed_but_not_a_live_ones(tmp_path):
-    from seedsift import atomic
-
+    from seedsift.pipeline import atomic
     out = tmp_path / "out"
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
@@ -267,7 +255,7 @@ def test_7_second_run_on_the_same_out_is_refused_naming_the_first(tmp_path, big)
 SWAPPER = r"""
 import sys
 from pathlib import Path
-from seedsift import atomic
+from seedsift.pipeline import atomic
 from seedsift.errors import OutputBusy
 out, me, n = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 ok = busy = 0
@@ -304,8 +292,7 @@ def test_7_two_processes_swapping_one_directory_never_mix_or_fail_raw(tmp_path):
 
 
 def test_7_lock_is_released_when_its_holder_is_killed(tmp_path):
-    from seedsift import atomic
-
+    from seedsift.pipeline import atomic
     out = tmp_path / "out"
     holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; from seedsift import atomic\n"
                                "with atomic.output_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(600)",
@@ -558,7 +545,7 @@ def test_5_index_write_error_is_not_taken_for_corruption(tmp_path):
     """In process: SQLITE_FULL from a real full disk is classified as a write failure, damage is not."""
     import sqlite3
 
-    from seedsift.index import is_write_failure
+    from seedsift.check.index import is_write_failure
 
     assert is_write_failure(sqlite3.OperationalError("database or disk is full"))
     assert is_write_failure(sqlite3.OperationalError("attempt to write a readonly database"))
@@ -573,7 +560,7 @@ def test_12_newer_index_is_kept_and_a_side_by_side_one_used(tmp_path):
     import hashlib
     import sqlite3
 
-    from seedsift.index import FORMAT_VERSION
+    from seedsift.check.index import FORMAT_VERSION
 
     corpus = write_corpus(tmp_path / "corpus", 30, seed=19)
     assert seedsift("index", "build", "--corpus", str(corpus), "-q", "-j", "1").returncode == 0

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from test_review_support import HOSTILE_DOC, PAYLOADS, SEED_003, make_run, read_jsonl, removed_003_span
 
 from seedsift.reports.html import CSP, render_report
-from seedsift.review import ELIDE_OVER, build_report_data, load_run, reconstruct_original, segment_texts
+from seedsift.review.report import ELIDE_OVER, build_report_data, load_run, reconstruct_original, segment_texts
 
 DATA_OPEN = '<script type="application/json" id="report-data">'
 
@@ -112,7 +112,7 @@ def test_repair_context_comes_from_the_reconstructed_original(run_dir):
     """Undoing the applied repairs on cleaned/ gives back the input page exactly."""
     run = load_run(run_dir)
     for doc_id, cleaned in run.cleaned.items():
-        applied = [r for r in run.repairs if r["doc"] == doc_id and r["applied"]]
+        applied = [r for doc, r in run.repairs if doc == doc_id and r.applied]
         original = (run_dir.parent / "in" / doc_id).read_text(encoding="utf-8")
         assert reconstruct_original(cleaned, applied) == original, doc_id
 

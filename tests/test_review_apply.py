@@ -185,15 +185,15 @@ PUNCT = set("。，、；：！？,.;:!?")
 
 def assert_clean_seams(out: Path) -> int:
     """Every cut joins text without doubled punctuation or an empty paragraph (cut_range's job)."""
-    from seedsift.review import load_run
+    from seedsift.review.report import load_run
 
     run = load_run(out)
     texts = run.dedupe_input()
-    cuts = [m for m in run.manifest if m["type"] == "passage"]
+    cuts = [m for m in run.manifest if m.type == "passage"]
     for m in cuts:
-        t = texts[m["doc_id"]]
-        left, right = t[:m["start"]], t[m["end"]:]
-        assert not (left[-1:] in PUNCT and right[:1] in PUNCT), (m["doc_id"], left[-5:], right[:5])
+        t = texts[m.doc_id]
+        left, right = t[:m.start], t[m.end:]
+        assert not (left[-1:] in PUNCT and right[:1] in PUNCT), (m.doc_id, left[-5:], right[:5])
         assert "\n\n\n" not in left[-2:] + right[:2] or "\n\n\n" in t, m["doc_id"]
     for doc_id, d in run.dedup.items():
         assert d.count("\n\n\n") <= texts[doc_id].count("\n\n\n")
@@ -212,3 +212,18 @@ def test_removals_and_reviewer_cuts_leave_clean_seams(pristine, tmp_path):
     assert assert_clean_seams(out) == 1
     assert seedsift("apply", write_decisions(tmp_path / "r.json", {key_of(spans[0]): "remove"}), out).returncode == 0
     assert assert_clean_seams(out) == 2
+
+
+def test_apply_keeps_the_shared_phrases(run_dir, tmp_path):
+    """Decisions do not change the shared phrases: apply carries phrases.jsonl and its counts over (it used
+    to write an empty file and zero counts)."""
+    from seedsift.review.report import apply_decisions
+
+    before = (run_dir / "phrases.jsonl").read_bytes()
+    counts = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))["dedupe"]
+    decisions = tmp_path / "decisions.json"
+    decisions.write_text('{"seedsift_decisions": 1, "decisions": {}}', encoding="utf-8")
+    apply_decisions(decisions, run_dir)
+    assert before.strip() and (run_dir / "phrases.jsonl").read_bytes() == before
+    after = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))["dedupe"]
+    assert (after["shared_phrases"], after["boilerplate"]) == (counts["shared_phrases"], counts["boilerplate"])

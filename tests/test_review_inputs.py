@@ -12,8 +12,8 @@ import json
 import pytest
 from test_review_support import SEED_003, SEEDS, read_jsonl, seedsift
 
-from seedsift import review as review_module
 from seedsift.reports import html
+from seedsift.review import report as review_module
 
 
 @pytest.mark.parametrize("module", [review_module, html])

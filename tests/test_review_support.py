@@ -8,26 +8,16 @@ test sees exactly what a user would get.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
+
+from conftest import seedsift
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SEED_003 = "003_8f12c63a8ee1537d.txt"
 HOSTILE_DOC = "005_hostile.txt"
 PAYLOADS = ("<script>alert(1)</script>", "</script>", '"><img src=x onerror=alert(1)>')
-
-
-def seedsift(*args, cwd=None, timeout=600) -> subprocess.CompletedProcess:
-    """Call the real console entry point, as a user would."""
-    return subprocess.run(
-        [sys.executable, "-m", "seedsift", *map(str, args)],
-        cwd=cwd or ROOT, capture_output=True, text=True, timeout=timeout,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-    )
 
 
 def hostile_text() -> str:

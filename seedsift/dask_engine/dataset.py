@@ -140,10 +140,10 @@ def write_partition(docs: pd.DataFrame, members: pd.DataFrame, spans: pd.DataFra
         _write_jsonl(f"{out}/dedup/{part}.jsonl.gz", kept_rows)
     _write_jsonl(f"{out}/clusters/{part}.jsonl.gz", ({"id": d, "cluster": clusters[d]} for d in ids))
     _write_jsonl(f"{out}/spans/{part}.jsonl.gz", (s._asdict() for s in span_list))
-    _write_jsonl(f"{out}/manifest/{part}.jsonl.gz", built.manifest)
+    _write_jsonl(f"{out}/manifest/{part}.jsonl.gz", [m.row() for m in built.manifest])
     return pd.DataFrame({"documents": [len(ids)],
-                         "dropped": [sum(1 for m in built.manifest if m["type"] == "document")],
-                         "passages": [sum(1 for m in built.manifest if m["type"] == "passage")],
+                         "dropped": [sum(1 for m in built.manifest if m.type == "document")],
+                         "passages": [sum(1 for m in built.manifest if m.type == "passage")],
                          "chars_removed": [built.removed_chars]})
 
 
@@ -153,7 +153,7 @@ def _plain(v):
 
 
 def _write_jsonl(path: str, records) -> None:
-    """One JSON object per line, as ``seedsift.atomic.write_jsonl`` formats them, via fsspec (any filesystem)."""
+    """One JSON object per line, as ``seedsift.pipeline.atomic.write_jsonl`` formats them, via fsspec (any filesystem)."""
     import fsspec
 
     with fsspec.open(path, "wt", encoding="utf-8", compression="infer", auto_mkdir=True) as f:

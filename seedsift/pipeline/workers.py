@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from .errors import WorkerDied
+from seedsift.errors import WorkerDied
 
 PR_SET_PDEATHSIG = 1
 #: Seconds between two ``getppid()`` checks of the fallback watcher.
@@ -81,7 +81,7 @@ def worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
     before waiting for them, so the parent never waits for work nobody wants.
     Note: find_duplicates pulls results lazily, so the caller must consume them inside the block.
     """
-    from .atomic import deferred_signals
+    from seedsift.pipeline.atomic import deferred_signals
 
     pool = ProcessPoolExecutor(jobs, initializer=worker_init, initargs=(os.getpid(),))
     try:

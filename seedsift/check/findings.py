@@ -1,8 +1,8 @@
 """The worker behind ``seedsift check``: is a new page clean, and is it already in the corpus?
 
-Pure-ish: functions over texts and an open :class:`seedsift.index.Index`,
+Pure-ish: functions over texts and an open :class:`seedsift.check.index.Index`,
 returning :class:`Finding` records; the only writes are ``--fix`` rewriting a
-checked file (atomically) and the index update. :mod:`seedsift.cli_check`
+checked file (atomically) and the index update. :mod:`seedsift.cli.check`
 parses options and prints.
 
 Duplicates are found the way :func:`dedupe.find_duplicates` finds them, but
@@ -32,14 +32,20 @@ from typing import NamedTuple
 import numpy as np
 
 from seedsift import cleaners
+from seedsift.check.baseline import Baseline
+from seedsift.check.index import (
+    Index,
+    _warn_default,
+    fingerprints,
+    list_pages,
+    open_corpus_index,
+    sha256_text,
+)
 from seedsift.cleaners import CleanConfig
-
-from . import atomic
-from .baseline import Baseline
-from .corpus import _read_text_file, shown
-from .errors import InputError
-from .index import Index, _warn_default, doc_keys, fingerprints, list_pages, open_corpus_index, sha256_text
-from .lexicon_cache import warm_lexicon
+from seedsift.errors import InputError
+from seedsift.pipeline import atomic
+from seedsift.pipeline.corpus import _read_text_file, shown
+from seedsift.pipeline.lexicon_cache import warm_lexicon
 
 #: Most candidate pages verified per checked page (most shared band keys first).
 MAX_CANDIDATES = 200
@@ -302,24 +308,19 @@ def _display(path: Path, cwd: Path) -> str:
 
 def duplicate_findings(targets: Sequence[Target], ix: Index, config, cwd: Path,
                        *, max_candidates: int = MAX_CANDIDATES) -> list[Finding]:
-    """Near-duplicates of each target against the indexed corpus and the earlier targets."""
-    from seedsift.dedupe.core import keep_rank
-    from seedsift.dedupe.keys import keyed, shingle_hashes
-    from seedsift.dedupe.minhash import signatures, window_candidates
-    from seedsift.dedupe.passages import align_passages, passage_units, plan_spans
-    from seedsift.dedupe.verify import common_lines, verify_pair
+    """Near-duplicates of each target against the indexed corpus and the earlier targets.
+
+    The index only narrows the corpus down to the pages that share a lookup
+    key with the target; what is a duplicate is decided by
+    :func:`dedupe.find_new_duplicates` (a full run over those pages, in corpus
+    order, then the earlier targets, then the target), so a finding is exactly
+    what ``seedsift dedupe`` finds on the same pages.
+    """
+    from seedsift.dedupe import find_new_duplicates
 
     fps = fingerprints([t.text for t in targets], config)
     target_rels = {t.rel for t in targets if t.rel is not None}
     findings: list[Finding] = []
-    unit_cache: dict[str, tuple] = {}
-
-    def units_of(doc_id: str, text: str):
-        if doc_id not in unit_cache:
-            kd = keyed(text)
-            unit_cache[doc_id] = (kd, passage_units(kd.key, config) if config.passages else None)
-        return unit_cache[doc_id]
-
     for ti, (t, fp) in enumerate(zip(targets, fps)):
         if fp.keys.size == 0:
             continue
@@ -334,56 +335,21 @@ def duplicate_findings(targets: Sequence[Target], ix: Index, config, cwd: Path,
         for tj in range(ti):  # earlier targets: the later of two new pages is the copy
             if np.intersect1d(fp.keys, fps[tj].keys).size:
                 cands.append((f"target:{tj}", targets[tj].display, targets[tj].text))
-        me = f"target:{ti}"
-        ids = [c[0] for c in cands] + [me]
-        texts = [c[2] for c in cands] + [t.text]
+        me = f"target:{ti}"  # also alone: a passage repeated inside the page is a finding too
+        texts = {c[0]: c[2] for c in cands} | {me: t.text}
         shown = {c[0]: c[1] for c in cands} | {me: t.display}
-        kds = [units_of(i, x)[0] for i, x in zip(ids, texts)]
-        n = len(ids)
-        rank = keep_rank(texts, "first")
-
-        # document level: same document band key, then verified similarity (as find_duplicates)
-        shingles = [shingle_hashes(kd.key, config.ngram) for kd in kds]
-        sigs = signatures(shingles, config.num_perm, config.seed)
-        my_dkeys = doc_keys(sigs[-1], config)
-        # lines shared by many of the documents seen here (a template's footer) are discounted
-        common = common_lines(kds, config.boilerplate_line_chars, config.common_line_docs)
-        dup_of = None
-        for i in range(n - 1):
-            if shingles[i].size == 0 or np.intersect1d(my_dkeys, doc_keys(sigs[i], config)).size == 0:
-                continue
-            if verify_pair(kds[i], kds[-1], config.boilerplate_line_chars, 0.0, common) >= config.doc_similarity:
-                dup_of = i
-                break  # smallest rank: the copy that stays
-        if dup_of is not None:
-            sim = round(verify_pair(kds[-1], kds[dup_of], config.boilerplate_line_chars, 0.0, common), 4)
+        result = find_new_duplicates([(c[0], c[2]) for c in cands], [(me, t.text)], config)
+        if me in result.doc_matches:
+            src, sim = result.doc_matches[me]
             a, b = line_range(t.text, 0, len(t.text))
-            c, d = line_range(texts[dup_of], 0, len(texts[dup_of]))
-            findings.append(Finding(t.display, a, b, "duplicate", "document", src_path=shown[ids[dup_of]],
+            c, d = line_range(texts[src], 0, len(texts[src]))
+            findings.append(Finding(t.display, a, b, "duplicate", "document", src_path=shown[src],
                                     src_line=c, src_end_line=d, similarity=sim, start=0, end=len(t.text),
-                                    src_start=0, src_end=len(texts[dup_of]),
-                                    exact=t.text.strip() == texts[dup_of].strip()))
+                                    src_start=0, src_end=len(texts[src]),
+                                    exact=t.text.strip() == texts[src].strip()))
             continue
-        if not config.passages:
-            continue
-
-        # passage level: window candidates involving this page, aligned and planned by dedupe's stages
-        units = [units_of(i, x)[1] for i, x in zip(ids, texts)]
-        live = [i for i in range(n) if units[i].start.size]
-        if not live or live[-1] != n - 1:
-            continue
-        win_doc = np.concatenate([np.full(units[i].start.size, i, dtype=np.int64) for i in live])
-        win_idx = np.concatenate([np.arange(units[i].start.size, dtype=np.int64) for i in live])
-        bkeys = np.concatenate([units[i].bands for i in live])
-        pairs = sorted(p for p in window_candidates(win_doc, win_idx, bkeys) if p[1] == n - 1)
-        matches = []
-        for i, j in pairs:
-            for m in align_passages(kds[i].key, None if i == j else kds[j].key, config):
-                matches.append((i, j, m))
-        for sp in plan_spans(ids, texts, kds, matches, rank, config):
-            if sp.doc_id != me or sp.action != "removed":
-                continue
-            src_text = texts[ids.index(sp.src_doc_id)]
+        for sp in result.removed(me):
+            src_text = texts[sp.src_doc_id]
             a, b = line_range(t.text, sp.start, sp.end)
             c, d = line_range(src_text, sp.src_start, sp.src_end)
             findings.append(Finding(t.display, a, b, "duplicate", "passage", src_path=shown[sp.src_doc_id],

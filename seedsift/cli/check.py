@@ -1,6 +1,6 @@
 """``seedsift check`` (the pre-commit hook) and ``seedsift index build|update|stats``.
 
-Thin: parse options, call :mod:`seedsift.check` / :mod:`seedsift.index`, print.
+Thin: parse options, call :mod:`seedsift.check.findings` / :mod:`seedsift.check.index`, print.
 Exit codes of ``check``: 0 clean, 1 something found or fixed, 2 usage error.
 Output is quiet: nothing when clean, one line per finding otherwise
 (``path:line: kind: …context… → …context…``, ``path lines A-B duplicate other lines C-D (similarity X)``),
@@ -10,7 +10,6 @@ work where the check runs (inside pre-commit: its hook ids).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
@@ -20,8 +19,8 @@ from pathlib import Path
 
 import click
 
-from .cli_options import Ui, default_corpus, output_options, with_configs
-from .corpus import shown
+from seedsift.cli.options import Ui, default_corpus, output_options, with_configs
+from seedsift.pipeline.corpus import shown
 
 #: Findings printed per file and category before "... N more" (``--verbose`` prints all).
 MAX_LINES_PER_FILE = 30
@@ -40,35 +39,6 @@ def index_option(f):
 def corpus_option(f):
     return click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
                         help="Corpus directory (default: ./seeds).")(f)
-
-
-def sync_index(corpus: Path, config, index_path: Path | None = None, *, rebuild: bool = False,
-               progress=None, jobs: int | None = None) -> dict:
-    """Bring the index of ``corpus`` up to date (for ``seedsift dedupe --index`` and ``index build|update``).
-
-    Returns the update statistics. Fingerprints of new pages are computed on
-    ``jobs`` processes when there are many.
-    """
-    from .index import fingerprints, open_corpus_index
-
-    with open_corpus_index(corpus, config, index_path, check=True, rebuild=rebuild, warn=_warn) as ix:
-        fp_many = None
-        jobs = jobs or os.cpu_count() or 1
-        with contextlib.ExitStack() as stack:
-            if jobs > 1:
-                from functools import partial
-
-                from .workers import worker_pool
-
-                pool = stack.enter_context(worker_pool(jobs))
-
-                def fp_many(texts):
-                    chunk = max(1, len(texts) // jobs + 1)
-                    parts = [texts[i:i + chunk] for i in range(0, len(texts), chunk)]
-                    return [fp for part in pool.map(partial(fingerprints, config=config), parts) for fp in part]
-
-            st = ix.update(progress=progress, fingerprint_many=fp_many)
-        return {"index": str(ix.path), **st.as_dict()}
 
 
 @click.command(short_help="Check new pages before a commit (the pre-commit hook).")
@@ -101,8 +71,8 @@ def check(files, fix, corpus, index_path, allow_flags, accept, baseline_path, no
     The corpus is indexed incrementally in CORPUS/.seedsift/index.sqlite.
     Exit: 0 clean, 1 found or fixed, 2 usage error.
     """
-    from . import baseline as bl
-    from .check import CheckOptions, check_files
+    from seedsift.check import baseline as bl
+    from seedsift.check.findings import CheckOptions, check_files
 
     if not files:
         return 0
@@ -140,6 +110,8 @@ def _index_cmd(name: str, rebuild: bool, doc: str):
     @with_configs(dedupe=True, jobs=True)
     @output_options
     def cmd(corpus, index_path, dedupe_config, jobs, config_file, as_json, quiet):
+        from seedsift.check.sync import sync_index
+
         ui = Ui(quiet, as_json)
         corpus = corpus or default_corpus()
         bar = None
@@ -152,7 +124,7 @@ def _index_cmd(name: str, rebuild: bool, doc: str):
             bar.refresh()
 
         try:
-            st = sync_index(corpus, dedupe_config, index_path, rebuild=rebuild, progress=progress, jobs=jobs)
+            st = sync_index(corpus, dedupe_config, index_path, rebuild=rebuild, progress=progress, jobs=jobs, warn=_warn)
         finally:
             ui.close_bars()
         for e in st["errors"]:
@@ -176,7 +148,7 @@ update = _index_cmd("update", False, "Index new and changed pages of CORPUS; dro
 @output_options
 def stats(corpus, index_path, dedupe_config, config_file, as_json, quiet):
     """Show what the index holds, and check its integrity."""
-    from .index import index_path_for, list_pages, open_corpus_index
+    from seedsift.check.index import index_path_for, list_pages, open_corpus_index
 
     ui = Ui(quiet, as_json)
     corpus = corpus or default_corpus()
@@ -199,7 +171,7 @@ def stats(corpus, index_path, dedupe_config, config_file, as_json, quiet):
 
 def finding_lines(report, verbose: bool = False) -> list[str]:
     """One line per finding (identical repairs on one line grouped with a count), capped per file and kind."""
-    from .check import format_finding
+    from seedsift.check.findings import format_finding
 
     out = []
     shown_n: Counter = Counter()

@@ -1,6 +1,6 @@
 """The ``seedsift`` command line: parse, call the pipeline, format; errors become exit codes.
 
-Exit codes (one mapping, :func:`seedsift.cli_options.exit_code_for`; the codes are
+Exit codes (one mapping, :func:`seedsift.cli.options.exit_code_for`; the codes are
 :mod:`seedsift.errors`'): 0 everything processed; 1 some input could not be
 processed (each named on stderr in one line) or, for ``check``, something was
 found or fixed; 2 usage errors only (bad options, output inside the input, an
@@ -24,8 +24,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__, atomic, outputs, pipeline
-from .cli_options import (
+from seedsift import __version__
+from seedsift.cli.options import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     Ui,
@@ -37,8 +37,10 @@ from .cli_options import (
     output_options,
     with_configs,
 )
-from .corpus import MAX_CORPUS_BYTES, Corpus, CorpusTooLarge, Doc, read_corpus, shown
-from .errors import InputError, UsageProblem, WorkerDied
+from seedsift.errors import InputError, UsageProblem, WorkerDied
+from seedsift.pipeline import atomic, outputs
+from seedsift.pipeline import stages as pipeline
+from seedsift.pipeline.corpus import MAX_CORPUS_BYTES, Corpus, CorpusTooLarge, Doc, read_corpus, shown
 
 #: Per-document lines in a text summary before "… N more" (``--json`` lists every one).
 MAX_DOC_LINES = 20
@@ -128,26 +130,12 @@ def what_next(out: Path, clean: dict | None, dedupe: dict | None, report: bool) 
 
 def run_dedupe(ui: Ui, docs: list[Doc], texts: list[str], config, jobs: int | None, engine: str = "local",
                scheduler: str | None = None):
-    """Run the deduplicator with all cores (or a Dask cluster) and a progress bar per stage."""
-    from seedsift.dedupe import find_duplicates
+    """Run the deduplicator (engine and processes chosen by the pipeline) with a progress bar per stage."""
+    from seedsift.pipeline.engine import run_find_duplicates
 
-    pairs = [(d.id, t) for d, t in zip(docs, texts)]
-    progress = ui.stage_progress("dedupe")
     try:
-        if engine == "dask":
-            from .dask_engine import find_duplicates_dask
-
-            return find_duplicates_dask(pairs, config, scheduler=scheduler, progress=progress)
-        jobs = jobs or os.cpu_count() or 1
-        if jobs > 1 and len(pairs) >= 64:
-            from seedsift.dedupe.keys import warm
-
-            from .workers import worker_pool
-
-            warm()  # build the script-folding table once; forked workers inherit it
-            with worker_pool(jobs) as pool:
-                return find_duplicates(pairs, config, map_fn=lambda f, *its: pool.map(f, *its, chunksize=16), progress=progress)
-        return find_duplicates(pairs, config, progress=progress)
+        return run_find_duplicates([(d.id, t) for d, t in zip(docs, texts)], config, engine=engine, jobs=jobs,
+                                   scheduler=scheduler, progress=ui.stage_progress("dedupe"))
     finally:
         ui.close_bars()
 
@@ -204,7 +192,7 @@ def is_stdout(out: Path) -> bool:
 
 
 def check_output(out: Path) -> None:
-    """What :func:`seedsift.atomic.staged_directory` refuses, refused before any work (also for --dry-run)."""
+    """What :func:`seedsift.pipeline.atomic.staged_directory` refuses, refused before any work (also for --dry-run)."""
     if out.exists() and not out.is_dir():
         raise UsageProblem(f"{shown(out)}: exists and is not a directory; choose another --out")
     if out.is_dir() and any(out.iterdir()) and not (out / atomic.MARKER).exists():
@@ -337,7 +325,7 @@ def run(inputs, out, clean_config, dedupe_config, jobs, config_file, as_json, qu
             summary["apply"] = outputs.decisions_summary(kept, dropped, result, dedupe_summary, os.fspath(out / atomic.MARKER))
             notes.append(outputs.decisions_line(out, kept, dropped))
         pipeline.write_run_summary(stage, summary)
-        from .review import write_report
+        from seedsift.review.report import write_report
 
         with ui.step("write report.html"):
             write_report(stage)
@@ -350,7 +338,7 @@ def run(inputs, out, clean_config, dedupe_config, jobs, config_file, as_json, qu
 def refresh_report(ui: Ui, stage: Path) -> None:
     """A report left by an earlier stage would describe outputs that just changed: rewrite it."""
     if (stage / "report.html").exists():
-        from .review import write_report
+        from seedsift.review.report import write_report
 
         with ui.step("write report.html"):
             write_report(stage)
@@ -495,8 +483,8 @@ def run_dask_dataset(ui: Ui, inputs: list[str], out: str, cfg, scheduler: str | 
     machine. A local ``out`` is staged and swapped in like every other output;
     a remote one (``s3://…``) is written in place by the workers.
     """
-    from .dask_engine import dask_client
-    from .dask_engine.dataset import dedupe_dataset
+    from seedsift.dask_engine import dask_client
+    from seedsift.dask_engine.dataset import dedupe_dataset
 
     remote_out = "://" in out
     if not remote_out:
@@ -528,12 +516,13 @@ def run_dask_dataset(ui: Ui, inputs: list[str], out: str, cfg, scheduler: str | 
 
 def update_indexes(inputs: list[Path], cfg, index_path: Path | None, jobs: int | None) -> dict:
     """Sync the check index of every directory input (incremental: only new or changed pages are hashed)."""
-    from .cli_check import sync_index
+    from seedsift.check.sync import sync_index
 
     dirs = [p for p in inputs if p.is_dir()]
     if index_path is not None and len(dirs) != 1:
         raise UsageProblem("--index PATH needs exactly one input directory")
-    return {str(d): sync_index(d, cfg, index_path, jobs=jobs) for d in dirs}
+    return {str(d): sync_index(d, cfg, index_path, jobs=jobs, warn=lambda m: click.echo(f"seedsift: {m}", err=True))
+            for d in dirs}
 
 
 class Terminated(BaseException):
@@ -569,9 +558,9 @@ def main(argv: list[str] | None = None) -> int:
 
     Every error becomes one line on stderr (and, with ``--json``, a JSON
     object ``{"error": ..., "exit_code": ...}`` on stdout) and the exit code of
-    :func:`seedsift.cli_options.exit_code_for` (codes in :mod:`seedsift.errors`).
+    :func:`seedsift.cli.options.exit_code_for` (codes in :mod:`seedsift.errors`).
     SIGTERM and SIGHUP are turned into an exception so that, like Ctrl-C, they
-    unwind through :func:`seedsift.atomic.staged_directory` and leave the
+    unwind through :func:`seedsift.pipeline.atomic.staged_directory` and leave the
     previous outputs.
     """
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -602,8 +591,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _register_command_modules() -> None:
     """Commands in their own modules, added after the pipeline ones: review, then check/index."""
-    from . import cli_check, cli_review
-
+    from seedsift.cli import check as cli_check
+    from seedsift.cli import review as cli_review
     for command in (cli_review.report, cli_review.apply, cli_review.restore, cli_check.check, cli_check.index):
         cli.add_command(command)
 

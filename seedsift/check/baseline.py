@@ -12,7 +12,7 @@ file and moving the flagged passage to another line::
 
 A reviewed duplicate is an entry of kind ``duplicate`` whose hash covers the
 copied passage's match key (or, for a whole-page duplicate, the page it
-copies), see :func:`seedsift.check.duplicate_key_text`.
+copies), see :func:`seedsift.check.findings.duplicate_key_text`.
 
 ``text`` (the start of the flagged text, or what a duplicate copies) is only
 there for a reviewer reading a diff.
@@ -26,7 +26,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from . import atomic
+from seedsift.pipeline import atomic
 
 BASELINE_NAME = ".seedsift-baseline.json"
 VERSION = 1

@@ -17,8 +17,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from seedsift import cleaners
-
-from . import atomic
+from seedsift.pipeline import atomic
 
 FORMAT = 1
 

@@ -20,7 +20,7 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import atomic
+from seedsift.pipeline import atomic
 
 #: What each stage writes (top-level names in the output directory).
 STAGE_OUTPUTS = {

@@ -21,7 +21,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .errors import OutputBusy, WriteFailed, is_write_failure
+from seedsift.errors import OutputBusy, WriteFailed, is_write_failure
 
 MARKER = "run.json"
 #: Signals held back while an output swap or a clean-up runs (SIGHUP: the terminal was closed).

@@ -2,8 +2,8 @@
 
 Each ``*_stage`` function takes documents, calls one library and writes that
 stage's outputs into a directory (normally a staging directory that
-:func:`seedsift.atomic.staged_directory` swaps into place), returning a
-summary dict. Stages never call each other; :mod:`seedsift.cli` composes them.
+:func:`seedsift.pipeline.atomic.staged_directory` swaps into place), returning a
+summary dict. Stages never call each other; :mod:`seedsift.cli.app` composes them.
 """
 
 from __future__ import annotations
@@ -14,15 +14,19 @@ import shutil
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from seedsift import cleaners
 from seedsift.cleaners import CleanConfig, Cleaned
-from seedsift.reports.dedup_output import DedupOutput, build_dedup_output
+from seedsift.pipeline import atomic
+from seedsift.pipeline.corpus import Doc
+from seedsift.pipeline.lexicon_cache import warm_lexicon
+from seedsift.pipeline.rundir import phrase_row, repair_row, span_row
+from seedsift.reports.dedup_output import DedupOutput, ManifestEntry, build_dedup_output
 from seedsift.reports.diff import unified_diff
 
-from . import atomic
-from .corpus import Doc
-from .lexicon_cache import warm_lexicon
+if TYPE_CHECKING:  # the dedupe library is imported by whoever found the result
+    from seedsift.dedupe import DedupeResult
 
 #: ``progress(iterable, desc=..., total=...)`` yields the items, drawing a bar (the CLI's) or nothing.
 Progress = Callable[..., Iterable]
@@ -30,15 +34,6 @@ Progress = Callable[..., Iterable]
 
 def _no_progress(it: Iterable, **_: object) -> Iterable:
     return it
-
-
-def repair_record(doc_id: str, repair: cleaners.Repair) -> dict:
-    """The repairs.jsonl line for one repair or flag."""
-    return {
-        "doc": doc_id, "kind": repair.kind, "start": repair.start, "end": repair.end,
-        "line": repair.line, "before": repair.before, "after": repair.after,
-        "applied": repair.applied, "reason": repair.reason,
-    }
 
 
 def clean_docs(docs: Sequence[Doc], config: CleanConfig, progress: Progress = _no_progress) -> list[Cleaned]:
@@ -108,7 +103,7 @@ def clean_stage(out: Path, docs: Sequence[Doc], config: CleanConfig, progress: P
     results = clean_docs(docs, config, progress)
     texts = [r.text for r in results]
     _write_texts(out, "cleaned", "cleaned.jsonl", docs, texts, progress)
-    records = [repair_record(doc.id, r) for doc, res in zip(docs, results) for r in res.repairs]
+    records = [repair_row(doc.id, r) for doc, res in zip(docs, results) for r in res.repairs]
     atomic.write_jsonl(out / "repairs.jsonl", records)
     ndiffs = _write_diffs(out, "diffs/clean", docs, [d.text for d in docs], texts, progress)
     kinds = Counter((r["kind"], r["applied"]) for r in records)
@@ -129,7 +124,7 @@ def dedupe_stage(
     out: Path,
     docs: Sequence[Doc],
     texts: Sequence[str],
-    result,
+    result: DedupeResult,
     decisions: dict[str, str] | None = None,
     progress: Progress = _no_progress,
 ) -> tuple[DedupOutput, dict]:
@@ -141,19 +136,17 @@ def dedupe_stage(
     kept = [(d, t) for d, t in zip(docs, texts) if d.id in built.texts]
     _write_texts(out, "dedup", "dedup.jsonl", [d for d, _ in kept], [built.texts[d.id] for d, _ in kept], progress)
     atomic.write_jsonl(out / "clusters.jsonl", ({"id": d.id, "cluster": result.clusters.get(d.id, d.id)} for d in docs))
-    atomic.write_jsonl(out / "spans.jsonl", (span._asdict() for span in result.spans))
-    atomic.write_jsonl(out / "phrases.jsonl", (
-        {"kind": p.kind, "text": p.text, "key_chars": p.key_chars, "locations": [list(loc) for loc in p.locations]}
-        for p in getattr(result, "phrases", ())))
-    atomic.write_jsonl(out / "manifest.jsonl", built.manifest)
+    atomic.write_jsonl(out / "spans.jsonl", (span_row(span) for span in result.spans))
+    atomic.write_jsonl(out / "phrases.jsonl", (phrase_row(p) for p in result.phrases))
+    atomic.write_jsonl(out / "manifest.jsonl", (m.row() for m in built.manifest))
     _write_diffs(out, "diffs/dedup", [d for d, _ in kept], [t for _, t in kept], [built.texts[d.id] for d, _ in kept],
                  progress)
     summary = {
         "documents": len(docs),
         "clusters": len(set(result.clusters.values())),
         **finding_counts(result.spans, built.manifest),
-        "shared_phrases": sum(1 for p in getattr(result, "phrases", ()) if p.kind == "phrase"),
-        "boilerplate": sum(1 for p in getattr(result, "phrases", ()) if p.kind == "boilerplate"),
+        "shared_phrases": sum(1 for p in result.phrases if p.kind == "phrase"),
+        "boilerplate": sum(1 for p in result.phrases if p.kind == "boilerplate"),
         "characters_in": sum(len(t) for t in texts),
     }
     return built, summary
@@ -171,7 +164,7 @@ def passage_groups(spans: Iterable) -> dict[tuple, list]:
     return groups
 
 
-def finding_counts(spans: Sequence, manifest: Sequence[dict]) -> dict:
+def finding_counts(spans: Sequence, manifest: Sequence[ManifestEntry]) -> dict:
     """The dedupe numbers the CLI prints and the report shows, from spans and the manifest.
 
     One function for both so that the page and the summary line cannot disagree:
@@ -179,11 +172,11 @@ def finding_counts(spans: Sequence, manifest: Sequence[dict]) -> dict:
     (documents, cut copies, characters) from the manifest.
     """
     return {
-        "documents_removed": sum(1 for m in manifest if m["type"] == "document"),
+        "documents_removed": sum(1 for m in manifest if m.type == "document"),
         "passages_found": len(passage_groups(spans)),
         "passage_copies": len(spans),
-        "passages_removed": sum(1 for m in manifest if m["type"] == "passage"),
-        "characters_removed": sum(len(m["text"]) for m in manifest),
+        "passages_removed": sum(1 for m in manifest if m.type == "passage"),
+        "characters_removed": sum(len(m.text) for m in manifest),
     }
 
 

@@ -1,7 +1,7 @@
 """What every seedsift command shares: output policy, option decorators, the config file, exit codes.
 
-The command modules (:mod:`seedsift.cli`, :mod:`seedsift.cli_check`,
-:mod:`seedsift.cli_review`) import from here and never from each other's
+The command modules (:mod:`seedsift.cli.app`, :mod:`seedsift.cli.check`,
+:mod:`seedsift.cli.review`) import from here and never from each other's
 helpers, so there is no import circle.
 
 Options that say *how* to clean or deduplicate are declared once here and
@@ -29,8 +29,7 @@ import click
 from click.core import ParameterSource
 from tqdm import tqdm
 
-from .corpus import shown
-from .errors import (
+from seedsift.errors import (
     EXIT_BUSY,
     EXIT_WORKER,
     EXIT_WRITE,
@@ -41,7 +40,8 @@ from .errors import (
     WriteFailed,
     is_write_failure,
 )
-from .errors import describe as describe_error
+from seedsift.errors import describe as describe_error
+from seedsift.pipeline.corpus import shown
 
 # --------------------------------------------------------------------------- exit codes
 # The numbers are documented once, in seedsift.errors and the README ("Hostile input").
@@ -434,7 +434,7 @@ def config_dict(cfg) -> dict:
 # --------------------------------------------------------------------------- default corpus
 
 #: Demo pages shipped inside the package (a wheel has no checkout's seeds/).
-DEMO_DIR = Path(__file__).resolve().parent / "demo"
+DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
 
 
 def default_corpus(ui: Ui | None = None, *, demo: bool = False) -> Path:

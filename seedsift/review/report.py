@@ -38,15 +38,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from types import SimpleNamespace
 
+from seedsift import __version__
+from seedsift.cleaners import Repair
+from seedsift.dedupe import DedupeResult
 from seedsift.dedupe.core import cut_range
 from seedsift.dedupe.records import Span
-from seedsift.reports.dedup_output import KEEP, REMOVE, document_key, restore, span_key
-
-from . import __version__, atomic
-from .corpus import parse_json
-from .errors import InputError, UsageProblem
+from seedsift.errors import InputError, UsageProblem
+from seedsift.pipeline import atomic
+from seedsift.pipeline.corpus import parse_json
+from seedsift.pipeline.rundir import read_manifest_entry, read_phrase, read_repair, read_span
+from seedsift.reports.dedup_output import KEEP, REMOVE, ManifestEntry, document_key, restore, span_key
 
 DECISIONS_FORMAT = 1
 #: Characters of surrounding text shown on each side of a passage or a repair
@@ -58,8 +60,6 @@ ELIDE_OVER = 600
 ELIDE_KEEP = 120
 #: Shared phrases / boilerplate rows shown (the most widespread; phrases.jsonl has them all).
 PHRASE_ROWS = 200
-SPAN_FIELDS = Span._fields
-MANIFEST_FIELDS = ("type", "doc_id", "start", "end", "text")
 
 
 @dataclass
@@ -70,10 +70,10 @@ class Run:
     docs: list[dict]
     cleaned: dict[str, str] = field(default_factory=dict)
     dedup: dict[str, str] = field(default_factory=dict)
-    repairs: list[dict] = field(default_factory=list)
+    repairs: list[tuple[str, Repair]] = field(default_factory=list)
     clusters: dict[str, str] = field(default_factory=dict)
     spans: list[Span] = field(default_factory=list)
-    manifest: list[dict] = field(default_factory=list)
+    manifest: list[ManifestEntry] = field(default_factory=list)
     phrases: list[dict] = field(default_factory=list)
     summary: dict = field(default_factory=dict)
     has_dedupe: bool = False
@@ -153,21 +153,17 @@ def _read_texts(d: Path, sub: str, docs: list[dict]) -> dict[str, str]:
 
 def _read_spans(path: Path) -> list[Span]:
     """spans.jsonl as Span records (the same type dedupe returned), so span_key matches exactly."""
-    spans = []
-    for i, rec in enumerate(_read_optional_jsonl(path), 1):
-        try:
-            spans.append(Span(**{k: rec[k] for k in SPAN_FIELDS if k in rec or k not in Span._field_defaults}))
-        except KeyError as err:
-            raise InputError(f"{path}:{i}", f"span has no {err.args[0]!r} field") from None
-    return spans
+    return [read_span(rec, f"{path}:{i}") for i, rec in enumerate(_read_optional_jsonl(path), 1)]
 
 
-def _check_manifest(path: Path, manifest: list[dict]) -> None:
-    """restore() trusts these fields; a damaged manifest must fail here, naming its line."""
-    for i, rec in enumerate(manifest, 1):
-        missing = [k for k in MANIFEST_FIELDS if k not in rec]
-        if missing:
-            raise InputError(f"{path}:{i}", f"manifest record has no {missing[0]!r} field")
+def _read_repairs(path: Path) -> list[tuple[str, Repair]]:
+    """repairs.jsonl as (document id, Repair) records."""
+    return [read_repair(rec, f"{path}:{i}") for i, rec in enumerate(_read_optional_jsonl(path), 1)]
+
+
+def _read_manifest(path: Path) -> list[ManifestEntry]:
+    """manifest.jsonl as records; restore() trusts them, so a damaged line fails here, naming it."""
+    return [read_manifest_entry(rec, f"{path}:{i}") for i, rec in enumerate(_read_optional_jsonl(path), 1)]
 
 
 def load_run(d: Path) -> Run:
@@ -188,12 +184,11 @@ def load_run(d: Path) -> Run:
     run = Run(d, docs, summary=summary if isinstance(summary, dict) else {})
     run.cleaned = _read_texts(d, "cleaned", docs)
     run.dedup = _read_texts(d, "dedup", docs)
-    run.repairs = _read_optional_jsonl(d / "repairs.jsonl")
+    run.repairs = _read_repairs(d / "repairs.jsonl")
     run.clusters = {str(r["id"]): str(r["cluster"]) for r in _read_optional_jsonl(d / "clusters.jsonl") if "id" in r and "cluster" in r}
     run.spans = _read_spans(d / "spans.jsonl")
-    run.manifest = _read_optional_jsonl(d / "manifest.jsonl")
+    run.manifest = _read_manifest(d / "manifest.jsonl")
     run.phrases = _read_optional_jsonl(d / "phrases.jsonl")
-    _check_manifest(d / "manifest.jsonl", run.manifest)
     run.has_dedupe = (d / "manifest.jsonl").is_file() and ((d / "dedup").is_dir() or (d / "dedup.jsonl").is_file() or (d / "dedup.jsonl.gz").is_file() or bool(run.manifest))
     return run
 
@@ -201,22 +196,21 @@ def load_run(d: Path) -> Run:
 # ---------------------------------------------------------------- report data
 
 
-def reconstruct_original(cleaned: str, applied: list[dict]) -> str | None:
+def reconstruct_original(cleaned: str, applied: list[Repair]) -> str | None:
     """Undo applied repairs on the cleaned text; None when they do not fit (then no context is shown).
 
-    >>> reconstruct_original("甲，乙", [{"start": 1, "end": 2, "before": ",", "after": "，"}])
+    >>> reconstruct_original("甲，乙", [Repair("punctuation", 1, 2, ",", "，", True, "")])
     '甲,乙'
     """
     out, pos_c, pos_o = [], 0, 0
-    for r in sorted(applied, key=lambda r: r["start"]):
-        n = r["start"] - pos_o
-        after, before = r.get("after", ""), r.get("before", "")
-        if n < 0 or len(before) != r["end"] - r["start"] or cleaned[pos_c + n: pos_c + n + len(after)] != after:
+    for r in sorted(applied, key=lambda r: r.start):
+        n = r.start - pos_o
+        if n < 0 or len(r.before) != r.end - r.start or cleaned[pos_c + n: pos_c + n + len(r.after)] != r.after:
             return None
         out.append(cleaned[pos_c: pos_c + n])
-        out.append(before)
-        pos_c += n + len(after)
-        pos_o = r["end"]
+        out.append(r.before)
+        pos_c += n + len(r.after)
+        pos_o = r.end
     out.append(cleaned[pos_c:])
     return "".join(out)
 
@@ -328,11 +322,11 @@ class _CardBuilder:
         self.texts = texts
         self.idx = doc_index
         self.lines: dict[str, _Lines] = {}
-        self.dropped = {m["doc_id"]: m for m in run.manifest if m["type"] == "document"}
+        self.dropped = {m.doc_id: m for m in run.manifest if m.type == "document"}
         self.cut: dict[str, list[tuple[int, int]]] = {}
         for m in run.manifest:
-            if m["type"] == "passage":
-                self.cut.setdefault(m["doc_id"], []).append((m["start"], m["end"]))
+            if m.type == "passage":
+                self.cut.setdefault(m.doc_id, []).append((m.start, m.end))
         applied = run.summary.get("apply")
         self.decided = applied.get("decisions", {}) if isinstance(applied, dict) else {}
         self.removal = _removals(run, texts, self.decided)
@@ -411,7 +405,7 @@ def _document_cards(run: Run, builder: _CardBuilder) -> list[dict]:
         keeper = run.clusters.get(doc_id, doc_id)
         if doc_id in builder.dropped:
             m = builder.dropped[doc_id]
-            cards.append(builder.document(doc_id, m.get("src_doc_id") or keeper, m.get("similarity")))
+            cards.append(builder.document(doc_id, m.src_doc_id or keeper, m.similarity))
         elif keeper != doc_id:
             src, sim = known.get(doc_id, (keeper, None))
             cards.append(builder.document(doc_id, src, sim))
@@ -420,7 +414,7 @@ def _document_cards(run: Run, builder: _CardBuilder) -> list[dict]:
 
 def _passage_cards(run: Run, builder: _CardBuilder) -> list[dict]:
     """One card per repeated passage, most characters removed first (the page's default order)."""
-    from .pipeline import passage_groups
+    from seedsift.pipeline.stages import passage_groups
 
     cards = [builder.passage(spans) for spans in passage_groups(run.spans).values()]
     return sorted(cards, key=lambda c: -c["removed"])
@@ -441,21 +435,20 @@ def _phrase_rows(phrases: list[dict], doc_index: dict[str, int], limit: int = PH
 
 def _repair_records(run: Run, doc_index: dict[str, int]) -> list[dict]:
     """Repairs and flags with surrounding original text, so a reviewer can judge each one."""
-    by_doc: dict[str, list[dict]] = {}
-    for r in run.repairs:
-        by_doc.setdefault(str(r.get("doc")), []).append(r)
+    by_doc: dict[str, list[Repair]] = {}
+    for doc_id, r in run.repairs:
+        by_doc.setdefault(doc_id, []).append(r)
     out = []
     for doc_id, recs in by_doc.items():
-        applied = [r for r in recs if r.get("applied")]
+        applied = [r for r in recs if r.applied]
         original = reconstruct_original(run.cleaned[doc_id], applied) if doc_id in run.cleaned else None
         for r in recs:
-            s, e = int(r.get("start", 0)), int(r.get("end", 0))
+            s, e = int(r.start), int(r.end)
             pre = original[max(0, s - CONTEXT_CHARS):s] if original is not None else ""
             post = original[e:e + CONTEXT_CHARS] if original is not None else ""
-            out.append({"doc": doc_index.get(doc_id, -1), "kind": str(r.get("kind", "")), "line": r.get("line", 0),
-                        "before": str(r.get("before", "")), "after": str(r.get("after", "")),
-                        "applied": bool(r.get("applied")), "reason": str(r.get("reason", "")),
-                        "pre": pre, "post": post})
+            out.append({"doc": doc_index.get(doc_id, -1), "kind": str(r.kind), "line": r.line,
+                        "before": str(r.before), "after": str(r.after), "applied": bool(r.applied),
+                        "reason": str(r.reason), "pre": pre, "post": post})
     return out
 
 
@@ -480,10 +473,10 @@ def _doc_shares(run: Run, texts: dict[str, str], builder: _CardBuilder) -> list[
 def _counts(run: Run, shares: list[dict]) -> dict:
     """The overview numbers, from the current state of the directory (after any apply).
 
-    The dedupe numbers are :func:`seedsift.pipeline.finding_counts` of spans.jsonl
+    The dedupe numbers are :func:`seedsift.pipeline.stages.finding_counts` of spans.jsonl
     and manifest.jsonl, the same function the CLI's summary line is made from.
     """
-    from .pipeline import finding_counts
+    from seedsift.pipeline.stages import finding_counts
 
     members = Counter(run.clusters.values())
     found = finding_counts(run.spans, run.manifest)
@@ -496,8 +489,8 @@ def _counts(run: Run, shares: list[dict]) -> dict:
         "passages_removed": found["passages_removed"],
         "characters_in": sum(r["chars"] for r in shares),
         "characters_removed": found["characters_removed"],
-        "repairs": sum(1 for r in run.repairs if r.get("applied")),
-        "flags": sum(1 for r in run.repairs if not r.get("applied")),
+        "repairs": sum(1 for _, r in run.repairs if r.applied),
+        "flags": sum(1 for _, r in run.repairs if not r.applied),
     }
 
 
@@ -522,7 +515,7 @@ def build_report_data(run: Run) -> dict:
     builder = _CardBuilder(run, texts, doc_index)
     cards = _document_cards(run, builder) + _passage_cards(run, builder)
     shares = _doc_shares(run, texts, builder)
-    kinds = Counter((str(r.get("kind", "")), bool(r.get("applied"))) for r in run.repairs)
+    kinds = Counter((str(r.kind), bool(r.applied)) for _, r in run.repairs)
     edges = [round(0.5 + 0.05 * i, 2) for i in range(11)]
     return {
         "title": display_name(run.path),
@@ -558,7 +551,7 @@ def write_report(d: Path) -> Path:
 
 def read_decisions(path: Path) -> dict[str, str]:
     """Parse and check a decisions file's shape (keys are checked against the run later)."""
-    from .corpus import MAX_DOC_BYTES, parse_json
+    from seedsift.pipeline.corpus import MAX_DOC_BYTES, parse_json
 
     path = Path(path)
     try:
@@ -590,14 +583,14 @@ def _doc_matches(run: Run) -> dict[str, tuple[str, float]]:
     prev = run.summary.get("apply", {}).get("doc_matches", {}) if isinstance(run.summary.get("apply"), dict) else {}
     matches = {k: (v[0], float(v[1])) for k, v in prev.items()}
     for m in run.manifest:
-        if m["type"] == "document":
-            matches[m["doc_id"]] = (m.get("src_doc_id") or run.clusters.get(m["doc_id"], m["doc_id"]), float(m.get("similarity", 1.0)))
+        if m.type == "document":
+            matches[m.doc_id] = (m.src_doc_id or run.clusters.get(m.doc_id, m.doc_id), float(1.0 if m.similarity is None else m.similarity))
     return matches
 
 
 def _corpus_docs(run: Run, texts: dict[str, str]) -> list:
     """Doc objects as the reader made them, so pipeline.dedupe_stage writes the same paths and records."""
-    from .corpus import Doc
+    from seedsift.pipeline.corpus import Doc
 
     docs = []
     for d in run.docs:
@@ -626,8 +619,7 @@ def apply_decisions(decisions_path: Path, d: Path) -> dict:
     InputError, directory untouched); the new outputs replace the old ones in
     one swap. Returns the "apply" summary also stored in run.json.
     """
-    from . import pipeline
-
+    from seedsift.pipeline import stages as pipeline
     d = Path(d)
     new = read_decisions(decisions_path)
     run = load_run(d)
@@ -647,7 +639,9 @@ def apply_decisions(decisions_path: Path, d: Path) -> dict:
     merged = {**prev.get("decisions", {}), **new}
     _check_honoured(decisions_path, run, texts, merged)
     matches = _doc_matches(run)
-    result = SimpleNamespace(clusters=run.clusters, doc_matches=matches, spans=run.spans)
+    # the shared phrases do not depend on decisions: carried over as they are (else apply emptied phrases.jsonl)
+    phrases = [read_phrase(p, f"{d}/phrases.jsonl:{i}") for i, p in enumerate(run.phrases, 1)]
+    result = DedupeResult(clusters=run.clusters, doc_matches=matches, spans=run.spans, phrases=phrases)
     docs = _corpus_docs(run, texts)
     with atomic.staged_directory(d) as stage:
         _, dedupe_summary = pipeline.dedupe_stage(stage, docs, [texts[x.id] for x in docs], result, merged)

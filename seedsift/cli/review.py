@@ -1,11 +1,11 @@
 """``seedsift report``, ``apply`` and ``restore``: the review commands.
 
-Exit codes are seedsift.cli's (one mapping, :func:`seedsift.cli_options.exit_code_for`):
+Exit codes are seedsift.cli.app's (one mapping, :func:`seedsift.cli.options.exit_code_for`):
 0 done, 1 the data in DIR or the decisions file is unusable (one line on
 stderr naming the file; nothing written), 2 usage errors (click's own, or an
 output path that cannot be used, e.g. restore's --out in its input), 3 disk
 full, 5 another seedsift is writing DIR. Errors propagate to
-:func:`seedsift.cli.main`, which prints and maps them.
+:func:`seedsift.cli.app.main`, which prints and maps them.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import click
 
-from .cli_options import Ui, output_options
-from .corpus import shown
+from seedsift.cli.options import Ui, output_options
+from seedsift.pipeline.corpus import shown
 
 
 def _emit(ui: Ui, summary: dict, line: str) -> int:
@@ -32,8 +32,8 @@ def report(directory: Path, as_json: bool, quiet: bool) -> int:
     Reads what `clean` and `dedupe` (or `run`) wrote in DIRECTORY. The page
     needs no network; mail it, open it offline, export decisions for `apply`.
     """
-    from .atomic import output_lock
-    from .review import write_report
+    from seedsift.pipeline.atomic import output_lock
+    from seedsift.review.report import write_report
 
     with output_lock(directory):  # not while a run swaps the directory
         path = write_report(directory)
@@ -52,7 +52,7 @@ def apply(decisions: Path, directory: Path, as_json: bool, quiet: bool) -> int:
     Unknown keys or values are refused and nothing is written. Decisions
     accumulate over successive applies; the report is rewritten if present.
     """
-    from .review import apply_decisions
+    from seedsift.review.report import apply_decisions
 
     summary = apply_decisions(decisions, directory)
     return _emit(Ui(quiet, as_json), summary, (
@@ -67,7 +67,7 @@ def apply(decisions: Path, directory: Path, as_json: bool, quiet: bool) -> int:
 @output_options
 def restore(directory: Path, out: Path, as_json: bool, quiet: bool) -> int:
     """Rebuild the texts dedupe was given from DIRECTORY's dedup corpus and manifest into OUT."""
-    from .review import restore_dir
+    from seedsift.review.report import restore_dir
 
     summary = restore_dir(directory, out)
     return _emit(Ui(quiet, as_json), summary, f"restored {summary['documents']} documents into {shown(out)}/")

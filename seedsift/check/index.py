@@ -39,8 +39,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .corpus import TEXT_SUFFIXES, _read_text_file
-from .errors import InputError, WriteFailed
+from seedsift.errors import InputError, WriteFailed
+from seedsift.pipeline.corpus import TEXT_SUFFIXES, _read_text_file
 
 FORMAT_VERSION = 3
 INDEX_DIR = ".seedsift"
@@ -235,7 +235,7 @@ def list_pages(root: Path, *, tracked_only: bool | None = None) -> list[Page]:
 
 
 def _leaves(path: str, base: str) -> bool:
-    """A linked page whose target is outside the corpus is not indexed (the rule of seedsift.corpus.link_outside)."""
+    """A linked page whose target is outside the corpus is not indexed (the rule of seedsift.pipeline.corpus.link_outside)."""
     top = os.path.realpath(base)
     return os.path.commonpath([os.path.realpath(path), top]) != top
 
@@ -245,7 +245,7 @@ def _utf8_name(path: str) -> bool:
     try:
         path.encode("utf-8")
     except UnicodeEncodeError:
-        from .corpus import shown
+        from seedsift.pipeline.corpus import shown
 
         _warn_default(f"{shown(path)}: file name is not valid UTF-8; not indexed (rename it, e.g. with convmv)")
         return False
@@ -647,8 +647,7 @@ def _written_by_newer(path: Path, header: dict) -> str | None:
         return None
     if fmt > FORMAT_VERSION:
         return f"index format {fmt}, this seedsift reads format {FORMAT_VERSION}"
-    from . import __version__
-
+    from seedsift import __version__
     other = meta.get("seedsift_version")
     if (fmt == FORMAT_VERSION and other and meta.get("stages") != header["stages"]
             and _version_tuple(other) > _version_tuple(__version__)):
@@ -668,8 +667,7 @@ def _init(conn: sqlite3.Connection, header: dict) -> None:
                 conn.execute(stmt)
         meta = dict(conn.execute("SELECT key, value FROM meta"))
         if meta.get("complete") != "1":
-            from . import __version__
-
+            from seedsift import __version__
             conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [
                 ("format_version", str(FORMAT_VERSION)), ("seedsift_version", __version__), ("config", header["config"]),
                 ("stages", header["stages"]), ("created", str(time.time())), ("generation", "0"),
@@ -678,9 +676,7 @@ def _init(conn: sqlite3.Connection, header: dict) -> None:
 
 # --------------------------------------------------------------------------- fingerprints (dedupe stages)
 
-_TAG_DOC = np.uint64(0xD0C0D0C0D0C0D0C1)
-_TAG_WIN = np.uint64(0x5A55A6E5A55A6E51)
-_STAGE_MODULES = ("keys.py", "minhash.py", "passages.py", "config.py")
+_STAGE_MODULES = ("keys.py", "minhash.py", "passages.py", "config.py", "incremental.py")
 
 
 def config_header(config) -> dict:
@@ -709,42 +705,17 @@ def config_header(config) -> dict:
 
 
 def fingerprints(texts: Sequence[str], config) -> list[Fingerprint]:
-    """Document signature and LSH band keys (document + passage windows) of each text.
+    """Document signature and lookup keys (document + passage window band keys) of each text.
 
-    Computed with the deduplicator's own stage functions (``match_key``,
-    ``shingle_hashes``, ``signatures``, ``band_keys``, ``passage_units``), so a
-    page shares a key in the index exactly when :func:`dedupe.find_duplicates`
-    would make it a document candidate (same document band) or a passage
-    candidate (same window band) of the page being checked.
+    Asked of :func:`dedupe.lookup_keys` (the deduplicator's own stage
+    functions), so a page shares a key in the index exactly when
+    :func:`dedupe.find_duplicates` would make it a document candidate (same
+    document band) or a passage candidate (same window band) of the page
+    being checked.
     """
-    from seedsift.dedupe.keys import match_key, shingle_hashes
-    from seedsift.dedupe.minhash import band_keys, signatures
-    from seedsift.dedupe.passages import passage_units
+    from seedsift.dedupe import lookup_keys
 
-    bands, rows = config.doc_bands
-    keys = [match_key(t)[0] for t in texts]
-    shingles = [shingle_hashes(k, config.ngram) for k in keys]
-    sigs = signatures(shingles, config.num_perm, config.seed)
-    out = []
-    with np.errstate(over="ignore"):
-        for key, sh, sig in zip(keys, shingles, sigs):
-            parts = []
-            if sh.size:
-                parts.append(band_keys(sig[None, :], bands, rows).ravel() ^ _TAG_DOC)
-            if getattr(config, "passages", True):
-                parts.append(passage_units(key, config).bands.ravel() ^ _TAG_WIN)
-            found = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.uint64)
-            out.append(Fingerprint(sig, found.astype(np.uint64).view(np.int64)))
-    return out
-
-
-def doc_keys(sig: np.ndarray, config) -> np.ndarray:
-    """The tagged document band keys of a signature (as stored in the index)."""
-    from seedsift.dedupe.minhash import band_keys
-
-    bands, rows = config.doc_bands
-    with np.errstate(over="ignore"):
-        return (band_keys(np.asarray(sig, dtype=np.uint32)[None, :], bands, rows).ravel() ^ _TAG_DOC).view(np.int64)
+    return [Fingerprint(sig, keys) for sig, keys in lookup_keys(texts, config)]
 
 
 def index_path_for(corpus: Path, config) -> Path:

@@ -1,0 +1,30 @@
+"""Engine choice: the deduplicator on all cores of this machine, or on a Dask cluster."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+
+#: Below this many documents the worker pool costs more than it saves.
+MIN_POOL_DOCS = 64
+
+
+def run_find_duplicates(pairs: Sequence[tuple[str, str]], config, *, engine: str = "local", jobs: int | None = None,
+                        scheduler: str | None = None, progress: Callable | None = None):
+    """``dedupe.find_duplicates`` of ``(doc_id, text)`` pairs on ``jobs`` processes (all cores by default),
+    or with ``engine="dask"`` on a Dask cluster (``scheduler`` address, else a local one)."""
+    from seedsift.dedupe import find_duplicates
+
+    if engine == "dask":
+        from seedsift.dask_engine import find_duplicates_dask
+
+        return find_duplicates_dask(pairs, config, scheduler=scheduler, progress=progress)
+    jobs = jobs or os.cpu_count() or 1
+    if jobs > 1 and len(pairs) >= MIN_POOL_DOCS:
+        from seedsift.dedupe.keys import warm
+        from seedsift.pipeline.workers import worker_pool
+
+        warm()  # build the script-folding table once; forked workers inherit it
+        with worker_pool(jobs) as pool:
+            return find_duplicates(pairs, config, map_fn=lambda f, *its: pool.map(f, *its, chunksize=16), progress=progress)
+    return find_duplicates(pairs, config, progress=progress)

@@ -1,0 +1,1 @@
+"""Review of a run directory: the report model and page, reviewer decisions (``apply``), ``restore``."""

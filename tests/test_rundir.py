@@ -1,0 +1,49 @@
+"""The run directory's records: repairs.jsonl, spans.jsonl and manifest.jsonl come back as the records written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from seedsift import cleaners
+from seedsift.dedupe import DedupeConfig, find_duplicates
+from seedsift.errors import InputError
+from seedsift.pipeline import stages
+from seedsift.pipeline.corpus import read_corpus
+from seedsift.reports.dedup_output import ManifestEntry
+from seedsift.review.report import load_run
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def test_repairs_and_spans_are_read_back_as_the_records_written(tmp_path):
+    docs = read_corpus([SEEDS]).docs
+    out = tmp_path / "out"
+    texts, _ = stages.clean_stage(out, docs, cleaners.CleanConfig())
+    result = find_duplicates([(d.id, t) for d, t in zip(docs, texts)], DedupeConfig())
+    stages.dedupe_stage(out, docs, texts, result)
+    stages.write_doc_index(out, docs)
+    run = load_run(out)
+    expected = [(d.id, r) for d in docs for r in cleaners.clean(d.text).repairs]
+    assert run.repairs == expected and expected
+    assert all(type(r) is cleaners.Repair for _, r in run.repairs)
+    assert run.spans == result.spans and result.spans
+    built = stages.build_dedup_output([(d.id, t) for d, t in zip(docs, texts)], result.clusters, result.doc_matches,
+                                      result.spans)
+    assert run.manifest == built.manifest and built.manifest
+    assert all(type(m) is ManifestEntry for m in run.manifest)
+
+
+def test_a_record_without_a_field_names_its_line(tmp_path):
+    docs = read_corpus([SEEDS]).docs
+    out = tmp_path / "out"
+    stages.clean_stage(out, docs, cleaners.CleanConfig())
+    stages.write_doc_index(out, docs)
+    rows = (out / "repairs.jsonl").read_text(encoding="utf-8").splitlines()
+    broken = {k: v for k, v in json.loads(rows[1]).items() if k != "reason"}
+    (out / "repairs.jsonl").write_text("\n".join([rows[0], json.dumps(broken)] + rows[2:]) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_run(out)
+    assert err.value.path.endswith("repairs.jsonl:2") and "'reason'" in err.value.message
