@@ -205,10 +205,12 @@ class CandidateIndex:
             msg = f'backend must be "datasketch" or "numpy", got {backend!r}'
             raise ValueError(msg)
         self.num_perm, self.bands, self.rows, self.seed, self.backend = num_perm, bands, rows, seed, backend
-        # datasketch pulls in scipy (~0.4 s): imported only when its LSH is used.
-        from datasketch import MinHashLSH
+        self._lsh = None
+        if backend == "datasketch":
+            # datasketch pulls in scipy (~0.4 s): imported only when its LSH is used.
+            from datasketch import MinHashLSH
 
-        self._lsh = MinHashLSH(num_perm=num_perm, params=(bands, rows)) if backend == "datasketch" else None
+            self._lsh = MinHashLSH(num_perm=num_perm, params=(bands, rows))
         self._keys: list[np.ndarray] = []
         self._ids: list[np.ndarray] = []
 
