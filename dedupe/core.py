@@ -14,12 +14,10 @@ from .minhash import CandidateIndex, signatures, window_pairs
 from .passages import (
     Match,
     PassageUnits,
-    _Index,
     align_indexed,
     align_many,
     fingerprint_pairs,
     kgram_index,
-    kgram_lookup,
     passage_units_many,
     winnow,
 )
@@ -85,35 +83,36 @@ def align_task(args: tuple[list[tuple], DedupeConfig]) -> list[tuple[int, int, M
     pairs, cfg = args
     k = cfg.align_k
     hashes = _batch_hashes(pairs, k)
-    index: dict[int, _Index] = {}  # whole-document indexes of the "a" side, built once per batch
     found: list = [None] * len(pairs)  # matches per task, in task order
-    cross: list[int] = []  # tasks aligned whole between two documents: all at once (align_many)
-    for t, task in enumerate(pairs):
-        i, j, a, b = task[:4]
-        region = task[4] if len(task) > 4 else None
-        if region is not None:
-            a0, a1, b0, b1 = region
-            bb = a if b is None else b
-            # the k-gram hashes of a slice are the slice of the key's hashes
-            ia = kgram_index(hashes[i][a0 : max(a0, a1 - k + 1)])
-            ib = kgram_lookup(hashes[j][b0 : max(b0, b1 - k + 1)])
-            ms = align_indexed(a[a0:a1], bb[b0:b1], ia, ib, cfg)
-            edge = cfg.align_k
-            inner = all(
-                (m.a_start >= edge or a0 == 0) and (m.a_end <= a1 - a0 - edge or a1 == len(a))
-                and (m.b_start >= edge or b0 == 0) and (m.b_end <= b1 - b0 - edge or b1 == len(bb))
-                for m in ms
-            )
-            if inner:
-                found[t] = [Match(m.a_start + a0, m.a_end + a0, m.b_start + b0, m.b_end + b0, m.similarity) for m in ms]
-                continue
-        if i not in index:
-            index[i] = kgram_index(hashes[i])
+    regions = [t for t, task in enumerate(pairs) if len(task) > 4]
+    whole = [t for t, task in enumerate(pairs) if len(task) == 4]
+    sub = []
+    for t in regions:
+        i, j, a, b, (a0, a1, b0, b1) = pairs[t]
+        bb = a if b is None else b
+        # the k-gram hashes of a slice are the slice of the key's hashes
+        sub.append((a[a0:a1], bb[b0:b1], hashes[i][a0 : max(a0, a1 - k + 1)], hashes[j][b0 : max(b0, b1 - k + 1)]))
+    edge = cfg.align_k
+    for t, ms in zip(regions, align_many(sub, cfg)):
+        i, j, a, b, (a0, a1, b0, b1) = pairs[t]
+        lb = len(a if b is None else b)
+        inner = all(
+            (m.a_start >= edge or a0 == 0) and (m.a_end <= a1 - a0 - edge or a1 == len(a))
+            and (m.b_start >= edge or b0 == 0) and (m.b_end <= b1 - b0 - edge or b1 == lb)
+            for m in ms
+        )
+        if inner:
+            found[t] = [Match(m.a_start + a0, m.a_end + a0, m.b_start + b0, m.b_end + b0, m.similarity) for m in ms]
+        else:
+            whole.append(t)
+    cross = []  # whole documents, two of them: all at once
+    for t in whole:
+        i, j, a, b = pairs[t][:4]
         if b is None:
-            found[t] = align_indexed(a, None, index[i], None, cfg)
+            found[t] = align_indexed(a, None, kgram_index(hashes[i]), None, cfg)
         else:
             cross.append(t)
-    for t, ms in zip(cross, align_many([(pairs[t][2], pairs[t][3], index[pairs[t][0]], hashes[pairs[t][1]])
+    for t, ms in zip(cross, align_many([(pairs[t][2], pairs[t][3], hashes[pairs[t][0]], hashes[pairs[t][1]])
                                         for t in cross], cfg)):
         found[t] = ms
     return [(task[0], task[1], m) for task, ms in zip(pairs, found) for m in ms]

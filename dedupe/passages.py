@@ -222,28 +222,29 @@ def align_indexed(a: str, b: str | None, ia: _Index, ib: _Index | None, cfg: Ded
     return _chain(run_is[ro].tolist(), run_ie[ro].tolist(), run_d[ro].tolist(), a, bb, same, cfg)
 
 
-def align_many(tasks: Sequence[tuple[str, str, _Index, np.ndarray]], cfg: DedupeConfig) -> list[list[Match]]:
-    """:func:`align_indexed` of many pairs of different documents at once:
-    ``tasks[p] = (a, b, kgram_index(ha), hb)``. The seeds and runs of all
-    pairs come from one lookup and one sort (the per-pair numpy calls are
-    what a pair of short keys costs); same results as :func:`align_indexed`."""
+def align_many(tasks: Sequence[tuple[str, str, np.ndarray, np.ndarray]], cfg: DedupeConfig) -> list[list[Match]]:
+    """:func:`align_indexed` of many pairs of different keys at once:
+    ``tasks[p] = (a, b, kgram_hashes(a, k), kgram_hashes(b, k))`` (pass the
+    same array object for every pair with the same ``a``: it is indexed once).
+    The seeds and runs of all pairs come from one lookup and one sort (the
+    per-pair numpy calls are what a pair of short keys costs); same results
+    as :func:`align_passages` of each pair."""
     k = cfg.align_k
     n = len(tasks)
     out: list[list[Match]] = [[] for _ in range(n)]
-    # every distinct "a" index once, its hashes tagged per document so that
-    # one sorted array serves all pairs (equal tagged values <=> equal hashes of one document)
+    # every distinct "a" once, its hashes tagged per key so that one sorted
+    # array serves all pairs (equal tagged values <=> equal hashes of one key)
     slot: dict[int, int] = {}
-    idx: list[_Index] = []
-    for _, _, ia, _ in tasks:
-        if id(ia) not in slot:
-            slot[id(ia)] = len(idx)
-            idx.append(ia)
-    tags = fmix64(np.arange(1, len(idx) + 1, dtype=np.uint64))
-    ha = [x.hashes for x in idx]
+    ha: list[np.ndarray] = []
+    for _, _, h, _ in tasks:
+        if id(h) not in slot:
+            slot[id(h)] = len(ha)
+            ha.append(h)
+    tags = fmix64(np.arange(1, len(ha) + 1, dtype=np.uint64))
     la = np.array([h.size for h in ha], dtype=np.int64)
     if la.sum() == 0:
         return out
-    adoc = np.repeat(np.arange(len(idx)), la)
+    adoc = np.repeat(np.arange(len(ha)), la)
     apos = np.concatenate([np.arange(m, dtype=np.int64) for m in la.tolist()])
     ck = np.concatenate(ha) ^ tags[adoc]
     order = np.argsort(ck, kind="stable")
