@@ -172,6 +172,7 @@ def keep_rank(texts: Sequence[str], keep: str) -> list[tuple]:
 
 
 _BLOCK = 64  # documents per block of the alignment batches
+_WINDOW = 32  # alignment batches made and queued at a time
 
 
 def _batches(items: Sequence, size: int) -> list:
@@ -260,20 +261,36 @@ def find_duplicates(
         wp = with_fingerprint_pairs(window_pairs(win_doc, win_idx, bkeys),
                                     fingerprint_pairs([kd[i].key for i in live], live.tolist(), cfg,
                                                       [(units[i].fp_hash, units[i].fp_pos) for i in live]), cfg)
-        tasks = align_tasks(kd, units, wp, cfg)
         # batches of pairs among few documents: each key is shipped to a worker and
-        # indexed once per batch rather than once per pair (results do not depend on the order)
-        tasks.sort(key=lambda t: (t[0] // _BLOCK, t[1] // _BLOCK))
+        # indexed once per batch rather than once per pair (results do not depend on the order);
+        # lexsort is stable, so this is the order of sorting the tasks by block
+        order = np.lexsort((wp[1] // _BLOCK, wp[0] // _BLOCK))
+        wp = tuple(x[order] for x in wp)
+        total = int(order.size)
+        step = max(1, cfg.batch_size)
+        window = step * _WINDOW
+
+        def submit(s: int) -> tuple[list, Iterable]:
+            # the tasks of one window of batches, made when it is sent: never all pairs' tuples at once
+            tasks = align_tasks(kd, units, tuple(x[s : s + window] for x in wp), cfg)
+            batches = _batches(tasks, step)
+            return batches, map_fn(align_task, [(b, cfg) for b in batches])
+
         matches: list[tuple] = []
-        report("align", 0, len(tasks))
+        report("align", 0, total)
         done = 0
-        pair_batches = _batches(tasks, max(1, cfg.batch_size))
         # the per-match part of the planning runs here while the workers align the next batches
         ev = MatchCopies(texts, kd, cfg)
-        for part, batch in zip(map_fn(align_task, [(b, cfg) for b in pair_batches]), pair_batches):
-            matches.extend((i, j, m, ev(i, j, m) or ()) for i, j, m in part)
-            done += len(batch)
-            report("align", done, len(tasks))
+        pending = submit(0) if total else None
+        start = 0
+        while pending is not None:
+            batches, results = pending
+            start += window
+            pending = submit(start) if start < total else None  # queued before this window is consumed
+            for part, batch in zip(results, batches):
+                matches.extend((i, j, m, ev(i, j, m) or ()) for i, j, m in part)
+                done += len(batch)
+                report("align", done, total)
         dropped = [roots[i] != i for i in range(n)]
         members: dict[int, list[int]] = {}
         for i in range(n):
