@@ -247,7 +247,7 @@ def align_many(tasks: Sequence[tuple[str, str, np.ndarray, np.ndarray]], cfg: De
     adoc = np.repeat(np.arange(len(ha)), la)
     apos = np.concatenate([np.arange(m, dtype=np.int64) for m in la.tolist()])
     ck = np.concatenate(ha) ^ tags[adoc]
-    order = np.argsort(ck, kind="stable")
+    order = np.argsort(ck)  # the order inside a group of equal values does not matter: seeds are sorted below
     sck, sdoc, spos = ck[order], adoc[order], apos[order]
     size = 1 << max(12, (8 * sck.size).bit_length())
     mask = np.uint64(size - 1)
