@@ -11,9 +11,14 @@ process tree (the run and its worker processes) by sampling ``/proc`` every
 50 ms. Prints a markdown table. Figures are noisy on a shared machine: run it
 when the machine is idle, or say what else was running.
 
-Last run (cheaper alignment seeds, load 3.0-3.6 on 2 cores, jobs=2): devkit 10 MB corpus
-(--mb 10 --seed 1) documents 1.8 s, documents + passages 11.5 s (6.3x; 13.4 s = 8.4x for the code
-before, same session), rensa 1.3 s, peak RSS 0.49 GB; devkit 1 MB: 1.2 s, 1.6 s (1.4x), rensa 0.8 s.
+Prints the stage breakdown of the documents + passages run (documents, passage
+candidates, alignment incl. the per-match planning that overlaps it, span planning)
+from the progress marks, and the load average before each run.
+
+Last run (batched alignment, planning overlapped, load 4-5 on 2 cores, jobs=2): devkit 10 MB corpus
+documents 5.0 s, documents + passages 25.5 s (5.1x), rensa 3.2 s, peak RSS 0.42 GB; devkit 100 MB
+(--mb 100 --seed 1): documents 17.1 s, documents + passages 509 s (29.7x; 646 s before at load 2),
+peak RSS 2.46 GB (2.98 GB before), rensa 17.3 s. See the README's Benchmarks section.
 """
 
 from __future__ import annotations
