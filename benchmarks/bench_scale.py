@@ -11,9 +11,14 @@ process tree (the run and its worker processes) by sampling ``/proc`` every
 50 ms. Prints a markdown table. Figures are noisy on a shared machine: run it
 when the machine is idle, or say what else was running.
 
-Last run (cheaper alignment seeds, load 3.0-3.6 on 2 cores, jobs=2): devkit 10 MB corpus
-(--mb 10 --seed 1) documents 1.8 s, documents + passages 11.5 s (6.3x; 13.4 s = 8.4x for the code
-before, same session), rensa 1.3 s, peak RSS 0.49 GB; devkit 1 MB: 1.2 s, 1.6 s (1.4x), rensa 0.8 s.
+Prints the stage breakdown of the documents + passages run (documents, passage
+candidates, alignment incl. the per-match planning that overlaps it, span planning)
+from the progress marks, and the load average before each run.
+
+Last run (batched alignment, planning overlapped, load 4-5 on 2 cores, jobs=2): devkit 10 MB corpus
+documents 5.0 s, documents + passages 25.5 s (5.1x), rensa 3.2 s, peak RSS 0.42 GB; devkit 100 MB
+(--mb 100 --seed 1): documents 17.1 s, documents + passages 509 s (29.7x; 646 s before at load 2),
+peak RSS 2.46 GB (2.98 GB before), rensa 17.3 s. See the README's Benchmarks section.
 """
 
 from __future__ import annotations
@@ -58,10 +63,20 @@ else:
     from seedsift.dedupe.keys import warm
     warm()
     cfg = DedupeConfig(lsh_backend="numpy", passages=(mode == "passages"))
+    marks = {}
+    def progress(stage, done, total):
+        now = time.perf_counter() - t0
+        marks.setdefault(stage, [now, now, total])[1] = now
     with ProcessPoolExecutor(jobs) as ex:
-        r = find_duplicates(docs, cfg, map_fn=ex.map)
+        r = find_duplicates(docs, cfg, map_fn=ex.map, progress=progress)
+    end = time.perf_counter() - t0
+    # stage wall times from the progress marks: each stage ends when the next one starts
+    stages = {"documents": marks["verify"][1]}
+    if "align" in marks:
+        stages.update(candidates=marks["align"][0] - marks["verify"][1], align=marks["align"][1] - marks["align"][0],
+                      planning=end - marks["align"][1], pairs=marks["align"][2])
     extra = {"clusters": len(set(r.clusters.values())), "passages": len({getattr(s, "passage", n) for n, s in enumerate(r.spans)}),
-             "copies": len(r.spans)}
+             "copies": len(r.spans), "stages": stages}
 print(json.dumps({"seconds": time.perf_counter() - t0, **extra}))
 """
 
@@ -121,14 +136,22 @@ def main() -> None:
             ap.error("give --jsonl or --mb")
         modes = ["documents", "passages"] + ([] if a.no_rensa else ["rensa"])
         print(f"load average before: {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores), jobs={a.jobs}\n")
-        print("| corpus | MB | mode | seconds | peak RSS (GB, process tree) | clusters | passages (copies) |")
-        print("|---|---|---|---|---|---|---|")
+        print("| corpus | MB | mode | seconds | peak RSS (GB, process tree) | clusters | passages (copies) | load before |")
+        print("|---|---|---|---|---|---|---|---|")
         for path in corpora:
             mb = path.stat().st_size / 2**20
-            res = {m: run(m, path, a.jobs) for m in modes}
+            res = {}
+            for m in modes:
+                load = os.getloadavg()[0]
+                res[m] = {**run(m, path, a.jobs), "load": load}
             for m, r in res.items():
                 pc = f"{r['passages']} ({r['copies']})" if m == "passages" else ""
-                print(f"| {path.name} | {mb:.1f} | {m} | {r['seconds']:.1f} | {r['peak_gb']:.2f} | {r['clusters']} | {pc} |")
+                print(f"| {path.name} | {mb:.1f} | {m} | {r['seconds']:.1f} | {r['peak_gb']:.2f} | {r['clusters']} | {pc} | {r['load']:.1f} |")
+            st = res["passages"].get("stages", {})
+            if st:
+                print(f"\n{path.name} stages (documents + passages, wall s): documents {st['documents']:.1f}, "
+                      f"passage candidates {st.get('candidates', 0):.1f}, alignment of {st.get('pairs', 0):,} pairs "
+                      f"{st.get('align', 0):.1f}, span planning {st.get('planning', 0):.1f}")
             ratio = res["passages"]["seconds"] / max(1e-9, res["documents"]["seconds"])
             line = f"\n{path.name}: documents + passages = {ratio:.2f}x documents only"
             if "rensa" in res:

@@ -30,10 +30,13 @@ bit-identical signatures, the same candidates, verification, clusters and spans)
    aligned regions, verified with rapidfuzz) -> ``passages.plan_spans(ids, texts,
    keyed_docs, matches, rank, cfg)`` (later copy removed or kept, disjoint removals).
 
-``core.doc_task`` (stages 1-2 for a batch of texts) and ``core.align_task``
-(stage 4 alignment for a batch of pairs) are what ``find_duplicates`` hands to
-``map_fn``; ``minhash.CandidateIndex`` is filled with each batch's signatures
-as it arrives. Signatures are datasketch ``affine32`` values, so they can be
+``core.doc_task`` (stages 1-2 for a batch of texts, with the winnowed
+fingerprints of stage 4) and ``core.align_task`` (stage 4 alignment for a batch
+of pairs: one k-gram hashing pass, all pairs' seeds in one lookup,
+``passages.align_many``) are what ``find_duplicates`` hands to ``map_fn``;
+``minhash.CandidateIndex`` is filled with each batch's signatures as it
+arrives, and the per-match part of the planning (``findings.MatchCopies``) runs
+on each alignment batch as it arrives, while the workers align the next ones. Signatures are datasketch ``affine32`` values, so they can be
 stored as plain arrays (npz, no pickle) and turned back into
 ``LeanMinHash(seed=, hashvalues=, scheme="affine32")``.
 

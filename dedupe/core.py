@@ -8,10 +8,19 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .config import DedupeConfig
-from .findings import plan_findings, removal_range
-from .keys import KeyedDoc, keyed_many, shingle_hashes_many
+from .findings import MatchCopies, plan_findings, removal_range
+from .keys import KeyedDoc, keyed_many, kgram_hashes, shingle_hashes_many
 from .minhash import CandidateIndex, signatures, window_pairs
-from .passages import Match, PassageUnits, align_passages, fingerprint_pairs, passage_units_many
+from .passages import (
+    Match,
+    PassageUnits,
+    align_indexed,
+    align_many,
+    fingerprint_pairs,
+    kgram_index,
+    passage_units_many,
+    winnow,
+)
 from .records import SharedPhrase, Span
 from .verify import cluster, common_lines, verify_pair
 
@@ -57,7 +66,9 @@ def doc_task(args: tuple[Sequence[str], DedupeConfig]) -> tuple[list[KeyedDoc], 
         # offsets are only needed to place passages: do not ship them back
         empty = np.zeros(0, dtype=np.int32)
         return [KeyedDoc(d.key, empty, d.line_starts) for d in kd], sigs, []
-    return kd, sigs, passage_units_many([d.key for d in kd], sh, cfg)
+    units = [u._replace(fp_hash=fh, fp_pos=fp) for u, (fh, fp) in
+             zip(passage_units_many([d.key for d in kd], sh, cfg), (winnow(d.key, cfg) for d in kd))]
+    return kd, sigs, units
 
 
 def align_task(args: tuple[list[tuple], DedupeConfig]) -> list[tuple[int, int, Match]]:
@@ -70,26 +81,57 @@ def align_task(args: tuple[list[tuple], DedupeConfig]) -> list[tuple[int, int, M
     (and the border is not the document's end) the whole documents are aligned.
     """
     pairs, cfg = args
-    out: list = []
-    cache: dict = {}
+    k = cfg.align_k
+    hashes = _batch_hashes(pairs, k)
+    found: list = [None] * len(pairs)  # matches per task, in task order
+    regions = [t for t, task in enumerate(pairs) if len(task) > 4]
+    whole = [t for t, task in enumerate(pairs) if len(task) == 4]
+    sub = []
+    for t in regions:
+        i, j, a, b, (a0, a1, b0, b1) = pairs[t]
+        bb = a if b is None else b
+        # the k-gram hashes of a slice are the slice of the key's hashes
+        sub.append((a[a0:a1], bb[b0:b1], hashes[i][a0 : max(a0, a1 - k + 1)], hashes[j][b0 : max(b0, b1 - k + 1)]))
+    edge = cfg.align_k
+    for t, ms in zip(regions, align_many(sub, cfg)):
+        i, j, a, b, (a0, a1, b0, b1) = pairs[t]
+        lb = len(a if b is None else b)
+        inner = all(
+            (m.a_start >= edge or a0 == 0) and (m.a_end <= a1 - a0 - edge or a1 == len(a))
+            and (m.b_start >= edge or b0 == 0) and (m.b_end <= b1 - b0 - edge or b1 == lb)
+            for m in ms
+        )
+        if inner:
+            found[t] = [Match(m.a_start + a0, m.a_end + a0, m.b_start + b0, m.b_end + b0, m.similarity) for m in ms]
+        else:
+            whole.append(t)
+    cross = []  # whole documents, two of them: all at once
+    for t in whole:
+        i, j, a, b = pairs[t][:4]
+        if b is None:
+            found[t] = align_indexed(a, None, kgram_index(hashes[i]), None, cfg)
+        else:
+            cross.append(t)
+    for t, ms in zip(cross, align_many([(pairs[t][2], pairs[t][3], hashes[pairs[t][0]], hashes[pairs[t][1]])
+                                        for t in cross], cfg)):
+        found[t] = ms
+    return [(task[0], task[1], m) for task, ms in zip(pairs, found) for m in ms]
+
+
+def _batch_hashes(pairs: Sequence[tuple], k: int) -> dict[int, np.ndarray]:
+    """``kgram_hashes(key, k)`` of every document of a batch of alignment tasks,
+    from one pass over the joined keys (the hash of a k-gram depends on its
+    characters only, so the slices equal the per-key hashes)."""
+    keys: dict[int, str] = {}
     for task in pairs:
-        i, j, a, b = task[:4]
-        region = task[4] if len(task) > 4 else None
-        if region is not None:
-            a0, a1, b0, b1 = region
-            bb = a if b is None else b
-            ms = align_passages(a[a0:a1], bb[b0:b1], cfg)
-            edge = cfg.align_k
-            inner = all(
-                (m.a_start >= edge or a0 == 0) and (m.a_end <= a1 - a0 - edge or a1 == len(a))
-                and (m.b_start >= edge or b0 == 0) and (m.b_end <= b1 - b0 - edge or b1 == len(bb))
-                for m in ms
-            )
-            if inner:
-                out.extend((i, j, Match(m.a_start + a0, m.a_end + a0, m.b_start + b0, m.b_end + b0, m.similarity))
-                           for m in ms)
-                continue
-        out.extend((i, j, m) for m in align_passages(a, b, cfg, _cache=cache, _ids=(i, j)))
+        keys.setdefault(task[0], task[2])
+        keys.setdefault(task[1], task[2] if task[3] is None else task[3])
+    allh = kgram_hashes("".join(keys.values()), k)
+    out: dict[int, np.ndarray] = {}
+    pos = 0
+    for d, key in keys.items():
+        out[d] = allh[pos : pos + len(key) - k + 1] if len(key) >= k else allh[:0]
+        pos += len(key)
     return out
 
 
@@ -130,6 +172,7 @@ def keep_rank(texts: Sequence[str], keep: str) -> list[tuple]:
 
 
 _BLOCK = 64  # documents per block of the alignment batches
+_WINDOW = 32  # alignment batches made and queued at a time
 
 
 def _batches(items: Sequence, size: int) -> list:
@@ -217,25 +260,44 @@ def find_duplicates(
         win_idx = np.concatenate([np.arange(units[i].start.size, dtype=np.int64) for i in live])
         bkeys = np.concatenate([units[i].bands for i in live])
         wp = with_fingerprint_pairs(window_pairs(win_doc, win_idx, bkeys),
-                                    fingerprint_pairs([kd[i].key for i in live], live.tolist(), cfg), cfg)
-        tasks = align_tasks(kd, units, wp, cfg)
+                                    fingerprint_pairs([kd[i].key for i in live], live.tolist(), cfg,
+                                                      [(units[i].fp_hash, units[i].fp_pos) for i in live]), cfg)
         # batches of pairs among few documents: each key is shipped to a worker and
-        # indexed once per batch rather than once per pair (results do not depend on the order)
-        tasks.sort(key=lambda t: (t[0] // _BLOCK, t[1] // _BLOCK))
-        matches: list[tuple[int, int, Match]] = []
-        report("align", 0, len(tasks))
+        # indexed once per batch rather than once per pair (results do not depend on the order);
+        # lexsort is stable, so this is the order of sorting the tasks by block
+        order = np.lexsort((wp[1] // _BLOCK, wp[0] // _BLOCK))
+        wp = tuple(x[order] for x in wp)
+        total = int(order.size)
+        step = max(1, cfg.batch_size)
+        window = step * _WINDOW
+
+        def submit(s: int) -> tuple[list, Iterable]:
+            # the tasks of one window of batches, made when it is sent: never all pairs' tuples at once
+            tasks = align_tasks(kd, units, tuple(x[s : s + window] for x in wp), cfg)
+            batches = _batches(tasks, step)
+            return batches, map_fn(align_task, [(b, cfg) for b in batches])
+
+        matches: list[tuple] = []
+        report("align", 0, total)
         done = 0
-        pair_batches = _batches(tasks, max(1, cfg.batch_size))
-        for part, batch in zip(map_fn(align_task, [(b, cfg) for b in pair_batches]), pair_batches):
-            matches.extend(part)
-            done += len(batch)
-            report("align", done, len(tasks))
+        # the per-match part of the planning runs here while the workers align the next batches
+        ev = MatchCopies(texts, kd, cfg)
+        pending = submit(0) if total else None
+        start = 0
+        while pending is not None:
+            batches, results = pending
+            start += window
+            pending = submit(start) if start < total else None  # queued before this window is consumed
+            for part, batch in zip(results, batches):
+                matches.extend((i, j, m, ev(i, j, m) or ()) for i, j, m in part)
+                done += len(batch)
+                report("align", done, total)
         dropped = [roots[i] != i for i in range(n)]
         members: dict[int, list[int]] = {}
         for i in range(n):
             if roots[i] != i:
                 members.setdefault(roots[i], []).append(i)
-        spans, phrases = plan_findings(ids, texts, kd, matches, rank, cfg, dropped, members=members)
+        spans, phrases = plan_findings(ids, texts, kd, matches, rank, cfg, dropped, members=members, match_copies=ev)
     return DedupeResult(clusters, doc_matches, spans, phrases)
 
 

@@ -40,7 +40,7 @@ from .config import DedupeConfig
 from .keys import KeyedDoc, match_key
 from .records import SharedPhrase, Span
 
-__all__ = ["Units", "paragraph_units", "match_segments", "plan_findings", "removal_range", "Segment"]
+__all__ = ["Units", "paragraph_units", "match_segments", "MatchCopies", "plan_findings", "removal_range", "Segment"]
 
 _SPACE = np.array([9, 10, 11, 12, 13, 32, 0xA0, 0x3000, 0x2028, 0x2029], dtype=np.uint32)
 
@@ -293,7 +293,9 @@ def script_counts(text: str, key: str, off: np.ndarray) -> tuple[np.ndarray, np.
     raw = _codepoints(text)[off] if len(off) else np.zeros(0, dtype=np.uint32)
     kk = _codepoints(key)
     cjk = raw >= 0x3400
-    return (np.concatenate([[0], np.cumsum(cjk)]), np.concatenate([[0], np.cumsum(cjk & (raw != kk))]))
+    # int32 counts (a key is far shorter than 2**31): half the memory of a cache over every copy's document
+    z = np.zeros(1, dtype=np.int32)
+    return (np.concatenate([z, np.cumsum(cjk, dtype=np.int32)]), np.concatenate([z, np.cumsum(cjk & (raw != kk), dtype=np.int32)]))
 
 
 def _converted(counts: tuple[np.ndarray, np.ndarray], start: int, end: int) -> bool:
@@ -389,49 +391,38 @@ class _Copies:
         return list(out.values())
 
 
-def plan_findings(
-    ids: Sequence[str],
-    texts: Sequence[str],
-    docs: Sequence[KeyedDoc],
-    matches: Sequence[tuple],
-    rank: Sequence[tuple],
-    cfg: DedupeConfig,
-    dropped: Sequence[bool] | None = None,
-    keys: Sequence[str] | None = None,
-    members: dict[int, list[int]] | None = None,
-) -> tuple[list[Span], list[SharedPhrase]]:
-    """Aligned matches ``(i, j, Match)`` -> (passage spans, shared phrases).
+class MatchCopies:
+    """The part of :func:`plan_findings` that depends on one aligned match only:
+    ``ev(i, j, m)`` is the list of its segments that are passages,
+    ``(sa, ea, sb, eb, complete, similarity)`` in key coordinates. Paragraph
+    units and script counts are cached per document. A caller may compute it
+    for matches as they arrive (:func:`dedupe.core.find_duplicates` does, while
+    the workers align other pairs) and pass ``(i, j, m, ev(i, j, m))`` to
+    :func:`plan_findings`; the results are the same."""
 
-    ``dropped[i]``: document ``i`` is dropped whole (its copies become
-    ``in_dropped_doc``). ``members``: kept document -> its dropped members;
-    each copy in a kept document is carried over to its dropped members
-    through the alignment of the two (:func:`_project_to_members`), so
-    dropped documents need no candidate search of their own. ``keys``: match
-    keys when ``docs`` carry offsets only (the Dask engine). Deterministic:
-    independent of the order of ``matches``.
-    """
-    dropped = dropped if dropped is not None else [False] * len(ids)
-    key_of = (lambda d: keys[d]) if keys is not None else (lambda d: docs[d].key)
-    units: dict[int, Units] = {}
+    def __init__(self, texts: Sequence[str], docs: Sequence[KeyedDoc], cfg: DedupeConfig,
+                 keys: Sequence[str] | None = None) -> None:
+        self.texts, self.docs, self.cfg, self.keys = texts, docs, cfg, keys
+        self.units: dict[int, Units] = {}
+        self.scripts: dict[int, tuple] = {}
 
-    def unit(d: int) -> Units:
-        if d not in units:
-            units[d] = paragraph_units(texts[d], docs[d].offsets)
-        return units[d]
+    def key_of(self, d: int) -> str:
+        return self.keys[d] if self.keys is not None else self.docs[d].key
 
-    scripts: dict[int, tuple] = {}
+    def unit(self, d: int) -> Units:
+        if d not in self.units:
+            self.units[d] = paragraph_units(self.texts[d], self.docs[d].offsets)
+        return self.units[d]
 
-    def script(d: int) -> tuple:
-        if d not in scripts:
-            scripts[d] = script_counts(texts[d], key_of(d), docs[d].offsets)
-        return scripts[d]
+    def script(self, d: int) -> tuple:
+        if d not in self.scripts:
+            self.scripts[d] = script_counts(self.texts[d], self.key_of(d), self.docs[d].offsets)
+        return self.scripts[d]
 
-    passages = _Copies()
-    phrases = _Copies()
-    sims: dict[tuple[int, int], float] = {}
-    for i, j, m in sorted(matches, key=lambda t: (t[0], t[1], t[2].a_start, t[2].b_start)):
-        ka, kb = key_of(i), key_of(j)
-        found = False
+    def __call__(self, i: int, j: int, m) -> list[tuple[int, int, int, int, bool, float]]:
+        cfg, texts, docs, unit, script = self.cfg, self.texts, self.docs, self.unit, self.script
+        ka, kb = self.key_of(i), self.key_of(j)
+        out = []
         for sa, ea, sb, eb, complete in match_segments(ka, kb, unit(i), unit(j), m, cfg, i == j):
             ln = min(ea - sa, eb - sb)
             conv = _converted(script(i), sa, ea) != _converted(script(j), sb, eb)
@@ -447,12 +438,53 @@ def plan_findings(
                     and (i == j or (_beyond_sentence(_orig(texts[i], docs[i], sa, ea), cfg.ragged_min_sentences)
                                     and _beyond_sentence(_orig(texts[j], docs[j], sb, eb), cfg.ragged_min_sentences)))))
             if is_passage:
-                na = passages.node(i, sa, ea, complete)
-                nb = passages.node(j, sb, eb, complete)
-                if na != nb:
-                    found = True
-                    passages.union(na, nb)
-                    sims[(min(na, nb), max(na, nb))] = max(sim, sims.get((min(na, nb), max(na, nb)), 0.0))
+                out.append((sa, ea, sb, eb, complete, sim))
+        return out
+
+
+def plan_findings(
+    ids: Sequence[str],
+    texts: Sequence[str],
+    docs: Sequence[KeyedDoc],
+    matches: Sequence[tuple],
+    rank: Sequence[tuple],
+    cfg: DedupeConfig,
+    dropped: Sequence[bool] | None = None,
+    keys: Sequence[str] | None = None,
+    members: dict[int, list[int]] | None = None,
+    match_copies: MatchCopies | None = None,
+) -> tuple[list[Span], list[SharedPhrase]]:
+    """Aligned matches ``(i, j, Match)`` -> (passage spans, shared phrases).
+
+    A match may come as ``(i, j, Match, match_copies(i, j, Match))``, its
+    passage segments computed ahead by the caller's ``match_copies``
+    (:class:`MatchCopies` of the same texts, documents and config, whose
+    caches are reused here).
+
+    ``dropped[i]``: document ``i`` is dropped whole (its copies become
+    ``in_dropped_doc``). ``members``: kept document -> its dropped members;
+    each copy in a kept document is carried over to its dropped members
+    through the alignment of the two (:func:`_project_to_members`), so
+    dropped documents need no candidate search of their own. ``keys``: match
+    keys when ``docs`` carry offsets only (the Dask engine). Deterministic:
+    independent of the order of ``matches``.
+    """
+    dropped = dropped if dropped is not None else [False] * len(ids)
+    ev = match_copies if match_copies is not None else MatchCopies(texts, docs, cfg, keys)
+    key_of, unit, script = ev.key_of, ev.unit, ev.script
+    passages = _Copies()
+    phrases = _Copies()
+    sims: dict[tuple[int, int], float] = {}
+    for i, j, m, *pre in sorted(matches, key=lambda t: (t[0], t[1], t[2].a_start, t[2].b_start)):
+        found = False
+        # ``pre``: the copies of this match computed ahead (MatchCopies, while other pairs were aligned)
+        for sa, ea, sb, eb, complete, sim in (pre[0] if pre else ev(i, j, m)):
+            na = passages.node(i, sa, ea, complete)
+            nb = passages.node(j, sb, eb, complete)
+            if na != nb:
+                found = True
+                passages.union(na, nb)
+                sims[(min(na, nb), max(na, nb))] = max(sim, sims.get((min(na, nb), max(na, nb)), 0.0))
         if not found and min(m.a_end - m.a_start, m.b_end - m.b_start) >= cfg.min_report_chars:
             # no passage in this match: the text the two places share is a phrase
             na = phrases.node(i, m.a_start, m.a_end, False)

@@ -19,21 +19,29 @@ from rapidfuzz.distance import Indel
 
 from .config import DedupeConfig
 from .findings import plan_findings
-from .keys import KeyedDoc, kgram_hashes, shingle_hashes
+from .keys import KeyedDoc, fmix64, kgram_hashes, shingle_hashes
 from .minhash import band_keys, window_signatures_many
 from .records import Span
 
-__all__ = ["Match", "PassageUnits", "passage_units", "passage_units_many", "align_passages", "plan_spans"]
+__all__ = ["Match", "PassageUnits", "passage_units", "passage_units_many", "align_passages", "align_indexed", "align_many", "kgram_index",
+           "kgram_lookup", "plan_spans", "winnow"]
 
 _MAX_OCC = 8  # k-grams occurring more often than this in a document are not used as seeds
 
 
+_NONE = np.zeros(0, dtype=np.int64)
+
+
 class PassageUnits(NamedTuple):
-    """Windows of one document: key ranges ``[start, end)`` and their band keys ``(n, bands)``."""
+    """Windows of one document: key ranges ``[start, end)`` and their band keys
+    ``(n, bands)``; optionally its winnowed fingerprints (:func:`winnow`),
+    computed with the windows in the worker that keyed the document."""
 
     start: np.ndarray
     end: np.ndarray
     bands: np.ndarray
+    fp_hash: np.ndarray | None = None
+    fp_pos: np.ndarray = _NONE
 
 
 class Match(NamedTuple):
@@ -88,11 +96,12 @@ class _Index(NamedTuple):
     mask: np.uint64
 
 
-_NONE = np.zeros(0, dtype=np.int64)
+_NO_TABLE = np.zeros(0, dtype=bool)
 
 
-def _index(key: str, k: int) -> _Index:
-    h = kgram_hashes(key, k)
+def kgram_index(h: np.ndarray) -> _Index:
+    """The sorted index (with membership table) of a key's k-gram hashes ``h``
+    (:func:`dedupe.keys.kgram_hashes`): the side of a pair that is searched."""
     order = np.argsort(h, kind="stable")
     size = 1 << max(12, (8 * h.size).bit_length())  # about 1/8 of the slots filled
     mask = np.uint64(size - 1)
@@ -101,30 +110,9 @@ def _index(key: str, k: int) -> _Index:
     return _Index(h, order, h[order], table, mask)
 
 
-_NO_TABLE = np.zeros(0, dtype=bool)
-_HASHES: dict[tuple[int, str], np.ndarray] = {}  # (k, key) -> k-gram hashes, oldest first
-_HASHES_MAX_CHARS = 2_000_000  # bound of the cache: 16 MB of hashes per process
-_hashes_chars = 0
-
-
-def _hashes(key: str, k: int) -> _Index:
-    """The k-gram hashes of a key that is only looked up in other indexes.
-
-    A document is the ``b`` side of many pairs spread over many batches;
-    its hashes are kept in a per-process cache keyed by the key text itself
-    (so it is right across calls), bounded by ``_HASHES_MAX_CHARS`` key chars
-    (the oldest entries leave first)."""
-    global _hashes_chars
-    h = _HASHES.get((k, key))
-    if h is None:
-        h = kgram_hashes(key, k)
-        if len(key) <= _HASHES_MAX_CHARS:
-            while _HASHES and _hashes_chars + len(key) > _HASHES_MAX_CHARS:
-                oldest = next(iter(_HASHES))
-                del _HASHES[oldest]
-                _hashes_chars -= len(oldest[1])
-            _HASHES[(k, key)] = h
-            _hashes_chars += len(key)
+def kgram_lookup(h: np.ndarray) -> _Index:
+    """A key's k-gram hashes ``h`` as the side of a pair that is only looked up
+    in the other side's :func:`kgram_index` (never sorted)."""
     return _Index(h, _NONE, _NONE, _NO_TABLE, np.uint64(0))
 
 
@@ -190,9 +178,7 @@ def _self_seeds(ia: _Index, k: int) -> tuple[np.ndarray, np.ndarray]:
     return ii[keep].astype(np.int64), jj[keep].astype(np.int64)
 
 
-def align_passages(
-    a: str, b: str | None, cfg: DedupeConfig, *, _cache: dict | None = None, _ids: tuple = ()
-) -> list[Match]:
+def align_passages(a: str, b: str | None, cfg: DedupeConfig) -> list[Match]:
     """Maximal aligned regions between match keys ``a`` and ``b`` (``b=None``:
     repeats inside ``a``, where the second copy starts after the first ends).
 
@@ -207,15 +193,19 @@ def align_passages(
     k = cfg.align_k
     same = b is None
     bb: str = a if b is None else b
-    if _cache is not None and _ids:
-        # align_task passes a per-batch cache of k-gram indexes keyed by document index
-        if _ids[0] not in _cache:
-            _cache[_ids[0]] = _index(a, k)
-        if not same and ("h", _ids[1]) not in _cache:
-            _cache[("h", _ids[1])] = _hashes(bb, k)
-        ia, ib = _cache[_ids[0]], (None if same else _cache[("h", _ids[1])])
-    else:
-        ia, ib = _index(a, k), (None if same else _hashes(bb, k))
+    ia = kgram_index(kgram_hashes(a, k))
+    ib = None if same else kgram_lookup(kgram_hashes(bb, k))
+    return align_indexed(a, b, ia, ib, cfg)
+
+
+def align_indexed(a: str, b: str | None, ia: _Index, ib: _Index | None, cfg: DedupeConfig) -> list[Match]:
+    """:func:`align_passages` from k-gram indexes already built: ``ia`` =
+    ``kgram_index(kgram_hashes(a, k))``, ``ib`` = ``kgram_lookup(kgram_hashes(b, k))``
+    (``None`` with ``b=None``), so a batch hashes its keys once
+    (:func:`dedupe.core.align_task`). Same results as :func:`align_passages`."""
+    k = cfg.align_k
+    same = b is None
+    bb: str = a if b is None else b
     ii, jj = _seeds(ia, ib, k)
     if ii.size == 0:
         return []
@@ -229,10 +219,95 @@ def align_passages(
     run_ie = ii[ends - 1] + k
     run_d = d[starts]
     ro = np.lexsort((run_d, run_is))
+    return _chain(run_is[ro].tolist(), run_ie[ro].tolist(), run_d[ro].tolist(), a, bb, same, cfg)
+
+
+def align_many(tasks: Sequence[tuple[str, str, np.ndarray, np.ndarray]], cfg: DedupeConfig) -> list[list[Match]]:
+    """:func:`align_indexed` of many pairs of different keys at once:
+    ``tasks[p] = (a, b, kgram_hashes(a, k), kgram_hashes(b, k))`` (pass the
+    same array object for every pair with the same ``a``: it is indexed once).
+    The seeds and runs of all pairs come from one lookup and one sort (the
+    per-pair numpy calls are what a pair of short keys costs); same results
+    as :func:`align_passages` of each pair."""
+    k = cfg.align_k
+    n = len(tasks)
+    out: list[list[Match]] = [[] for _ in range(n)]
+    # every distinct "a" once, its hashes tagged per key so that one sorted
+    # array serves all pairs (equal tagged values <=> equal hashes of one key)
+    slot: dict[int, int] = {}
+    ha: list[np.ndarray] = []
+    for _, _, h, _ in tasks:
+        if id(h) not in slot:
+            slot[id(h)] = len(ha)
+            ha.append(h)
+    tags = fmix64(np.arange(1, len(ha) + 1, dtype=np.uint64))
+    la = np.array([h.size for h in ha], dtype=np.int64)
+    if la.sum() == 0:
+        return out
+    adoc = np.repeat(np.arange(len(ha)), la)
+    apos = np.concatenate([np.arange(m, dtype=np.int64) for m in la.tolist()])
+    ck = np.concatenate(ha) ^ tags[adoc]
+    order = np.argsort(ck)  # the order inside a group of equal values does not matter: seeds are sorted below
+    sck, sdoc, spos = ck[order], adoc[order], apos[order]
+    size = 1 << max(12, (8 * sck.size).bit_length())
+    mask = np.uint64(size - 1)
+    table = np.zeros(size, dtype=bool)
+    table[sck & mask] = True
+    tslot = np.array([slot[id(t[2])] for t in tasks], dtype=np.int64)
+    lb = np.array([t[3].size for t in tasks], dtype=np.int64)
+    if lb.sum() == 0:
+        return out
+    pair = np.repeat(np.arange(n), lb)
+    q = np.concatenate([t[3] for t in tasks]) ^ tags[tslot[pair]]
+    jb = np.flatnonzero(table[q & mask])
+    lo = np.searchsorted(sck, q[jb], "left")
+    found = sck[np.minimum(lo, sck.size - 1)] == q[jb]
+    jb, lo = jb[found], lo[found]
+    if jb.size == 0:
+        return out
+    # occurrences in b of each shared k-gram, per pair (as _cross_seeds)
+    code = pair[jb] * sck.size + lo
+    _, inv, cnt = np.unique(code, return_inverse=True, return_counts=True)
+    ok = cnt[inv] <= _MAX_OCC
+    jb, lo = jb[ok], lo[ok]
+    ca = np.searchsorted(sck, q[jb], "right") - lo
+    total = int(ca.sum())
+    if total == 0:
+        return out
+    first = np.repeat(np.cumsum(ca) - ca, ca)
+    at = np.repeat(lo, ca) + (np.arange(total) - first)
+    sp = np.repeat(pair[jb], ca)
+    keep = sdoc[at] == tslot[sp]  # a tagged value shared by two documents (a 64-bit accident) is no seed
+    ii = spos[at][keep]
+    sp = sp[keep]
+    starts_b = np.concatenate([[0], np.cumsum(lb)])
+    jj = (np.repeat(jb, ca)[keep] - starts_b[sp]).astype(np.int64)
+    d = jj - ii
+    order = np.lexsort((ii, d, sp))
+    ii, d, sp = ii[order], d[order], sp[order]
+    brk = np.flatnonzero((sp[1:] != sp[:-1]) | (d[1:] != d[:-1]) | (ii[1:] - ii[:-1] > cfg.max_gap)) + 1
+    starts = np.concatenate([[0], brk]).astype(np.int64)
+    ends = np.append(brk, ii.size)
+    run_p, run_is, run_ie, run_d = sp[starts], ii[starts], ii[ends - 1] + k, d[starts]
+    ro = np.lexsort((run_d, run_is, run_p))
+    run_p, run_is, run_ie, run_d = run_p[ro], run_is[ro].tolist(), run_ie[ro].tolist(), run_d[ro].tolist()
+    bounds = np.searchsorted(run_p, np.arange(n + 1))
+    for p_, (s0, s1) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist())):
+        if s1 > s0:
+            a, b = tasks[p_][0], tasks[p_][1]
+            out[p_] = _chain(run_is[s0:s1], run_ie[s0:s1], run_d[s0:s1], a, b, False, cfg)
+    return out
+
+
+def _chain(run_is: list[int], run_ie: list[int], run_d: list[int], a: str, bb: str, same: bool,
+           cfg: DedupeConfig) -> list[Match]:
+    """Runs of seeds on one diagonal (``[start, end)`` in ``a``, diagonal ``d``),
+    ordered by (start, diagonal), chained into aligned regions and scored
+    (see :func:`align_passages`)."""
+    k = cfg.align_k
     chains: list[list[int]] = []  # [a_start, a_end, b_start, b_end, last_d]
     active: list[list[int]] = []
-    for r in ro.tolist():
-        s, e, dd = int(run_is[r]), int(run_ie[r]), int(run_d[r])
+    for s, e, dd in zip(run_is, run_ie, run_d):
         active = [c for c in active if c[1] >= s - cfg.max_gap]
         for c in active:
             if abs(c[4] - dd) <= cfg.max_drift and s >= c[0] and s + dd >= c[2]:
@@ -277,7 +352,25 @@ def plan_spans(
     return plan_findings(ids, texts, docs, matches, rank, cfg, dropped)[0]
 
 
-def fingerprint_pairs(keys: Sequence[str], doc_ids: Sequence[int], cfg: DedupeConfig) -> np.ndarray:
+def winnow(key: str, cfg: DedupeConfig) -> tuple[np.ndarray, np.ndarray]:
+    """The winnowed fingerprints of a key (see :func:`fingerprint_pairs`):
+    ``(hashes, positions)``, the minimum ``fingerprint_k``-gram hash of every
+    ``fingerprint_window`` consecutive ones, each position once, sorted."""
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    k, w = cfg.fingerprint_k, cfg.fingerprint_window
+    h = kgram_hashes(key, k)
+    if h.size == 0:
+        return h, _NONE
+    if h.size >= w:
+        pos = np.unique(sliding_window_view(h, w).argmin(axis=1) + np.arange(h.size - w + 1))
+    else:
+        pos = np.array([int(h.argmin())])
+    return h[pos], pos.astype(np.int32)
+
+
+def fingerprint_pairs(keys: Sequence[str], doc_ids: Sequence[int], cfg: DedupeConfig,
+                      winnowed: Sequence[tuple[np.ndarray | None, np.ndarray]] | None = None) -> np.ndarray:
     """Document pairs that share an exact run of the match key, in the spirit of
     suffix-array substring dedup: ``packed = a << 32 | b`` (``a <= b``, ``a == b``
     for a run repeated inside one document), sorted and unique.
@@ -292,21 +385,18 @@ def fingerprint_pairs(keys: Sequence[str], doc_ids: Sequence[int], cfg: DedupeCo
     by the documents' length, not by how often a sentence recurs. A pair must
     share at least ``fingerprint_min`` fingerprints: a copied paragraph of 32
     key chars holds about 7 (winnowing keeps 2 / (window + 1) of the k-grams),
-    one shared sentence of 20 one or two.
+    one shared sentence of 20 one or two. ``winnowed[n]``: ``winnow(keys[n], cfg)``
+    computed ahead (``(None, ...)``: compute it here).
     """
-    from numpy.lib.stride_tricks import sliding_window_view
-
-    k, w = cfg.fingerprint_k, cfg.fingerprint_window
-    hs, ds, ps = [], [], []
-    for doc, key in zip(doc_ids, keys):
-        h = kgram_hashes(key, k)
-        if h.size == 0:
+    k = cfg.fingerprint_k
+    hs: list[np.ndarray] = []
+    ds, ps = [], []
+    for n, (doc, key) in enumerate(zip(doc_ids, keys)):
+        pre = None if winnowed is None else winnowed[n]
+        fh, pos = winnow(key, cfg) if pre is None or pre[0] is None else (pre[0], pre[1])
+        if fh.size == 0:
             continue
-        if h.size >= w:
-            pos = np.unique(sliding_window_view(h, w).argmin(axis=1) + np.arange(h.size - w + 1))
-        else:
-            pos = np.array([int(h.argmin())])
-        hs.append(h[pos])
+        hs.append(fh)
         ds.append(np.full(pos.size, doc, dtype=np.int64))
         ps.append(pos.astype(np.int64))
     z = np.zeros(0, dtype=np.int64)

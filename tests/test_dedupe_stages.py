@@ -365,21 +365,41 @@ def test_alignment_seeds_equal_brute_force():
     shared = a[40:200]
     b = b[:50] + shared + b[50:] + shared[:30] + "甲乙丙丁戊己庚辛" * 9
     a = a + "甲乙丙丁戊己庚辛"
-    ii, jj = P._seeds(P._index(a, 8), P._hashes(b, 8), 8)
+    kh = dedupe.keys.kgram_hashes
+    ii, jj = P._seeds(P.kgram_index(kh(a, 8)), P.kgram_lookup(kh(b, 8)), 8)
     got = set(zip(ii.tolist(), jj.tolist()))
     assert got and got == _brute_seeds(a, b, 8, P._MAX_OCC)
     assert len(got) == ii.size  # no pair twice
 
 
-def test_hash_cache_is_bounded(monkeypatch):
-    """The per-process cache of k-gram hashes never holds more than its bound of key chars,
-    and a cached entry gives the same hashes as computing them."""
-    from seedsift.dedupe import passages as P
+def test_align_task_equals_align_passages():
+    """align_task hashes a batch's keys in one pass and slices them for regions: the same
+    matches as aligning every pair (and every region of a pair) on its own."""
+    from seedsift.dedupe.core import align_task
+    from seedsift.dedupe.passages import Match
 
-    monkeypatch.setattr(P, "_HASHES", {})
-    monkeypatch.setattr(P, "_hashes_chars", 0)
-    monkeypatch.setattr(P, "_HASHES_MAX_CHARS", 1000)
-    keys = [match_key(t)[0] for _, t in make_corpus(12, seed=5).docs]
-    for key in keys + keys:
-        assert np.array_equal(P._hashes(key, 8).hashes, dedupe.keys.kgram_hashes(key, 8))
-        assert P._hashes_chars == sum(len(k) for _, k in P._HASHES) <= 1000
+    cfg = DedupeConfig()
+    keys = [match_key(t)[0] for _, t in make_corpus(10, seed=4).docs]
+    shared = keys[0][30:260]
+    keys[1] = keys[1][:70] + shared + keys[1][70:]
+    keys[2] = shared[:120] + keys[2] + shared + "短"
+    keys[3] = keys[3] + keys[3][10:150]  # a repeat inside one document
+    tasks = [(0, 1, keys[0], keys[1]), (0, 2, keys[0], keys[2]), (1, 2, keys[1], keys[2]), (3, 3, keys[3], None),
+             (0, 1, keys[0], keys[1], (0, 320, 40, 360)), (2, 1, keys[2], keys[1], (90, 400, 60, 300)),
+             (3, 3, keys[3], None, (0, 200, len(keys[3]) - 160, len(keys[3]))), (4, 5, keys[4], keys[5])]
+    want = []
+    for t in tasks:
+        i, j, a, b = t[:4]
+        if len(t) == 5:
+            a0, a1, b0, b1 = t[4]
+            bb = a if b is None else b
+            ms = align_passages(a[a0:a1], bb[b0:b1], cfg)
+            edge = cfg.align_k
+            if all((m.a_start >= edge or a0 == 0) and (m.a_end <= a1 - a0 - edge or a1 == len(a))
+                   and (m.b_start >= edge or b0 == 0) and (m.b_end <= b1 - b0 - edge or b1 == len(bb)) for m in ms):
+                want += [(i, j, Match(m.a_start + a0, m.a_end + a0, m.b_start + b0, m.b_end + b0, m.similarity)) for m in ms]
+                continue
+        want += [(i, j, m) for m in align_passages(a, b, cfg)]
+    got = align_task((tasks, cfg))
+    assert got == want
+    assert len({(i, j) for i, j, _ in got}) >= 4  # the shared text and the repeat were found

@@ -244,7 +244,7 @@ DEDUPE_OPTIONS = [
     ("--remove-similarity", click.FloatRange(0.0, 1.0, min_open=True), "remove_similarity",
      "Passages at least this similar are removed (default 0.95); less similar ones are only reported."),
     ("--lsh-backend", click.Choice(["datasketch", "numpy"]), "lsh_backend",
-     "Document candidates from datasketch's MinHashLSH (default) or numpy band keys (faster, same pairs)."),
+     "Document candidates from numpy band keys (default, faster) or datasketch's MinHashLSH (the reference; same pairs)."),
     ("--boilerplate", click.Choice(["keep", "remove"]), "boilerplate",
      "Passages whose copies lie in more than 5 document clusters (footers, licences, templates): keep them "
      "(default; one shared-text record) or remove them like other passages."),
