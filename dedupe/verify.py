@@ -10,7 +10,7 @@ from rapidfuzz.distance import Indel
 
 from .keys import KeyedDoc
 
-__all__ = ["body_keys", "common_lines", "line_hash", "line_hashes", "verify_pair", "cluster"]
+__all__ = ["body_keys", "common_lines", "line_contexts", "line_hash", "line_hashes", "verify_pair", "cluster"]
 
 
 def _lines(doc: KeyedDoc) -> list[str]:
@@ -25,20 +25,73 @@ def line_hash(line: str) -> int:
 
 def common_lines(docs: Iterable[KeyedDoc], short: int, min_docs: int) -> frozenset[int]:
     """:func:`line_hash` es of the key lines of at least ``short`` key chars that
-    occur in more than ``min_docs`` documents: text shared by many documents
-    (a page template's long footer, a licence paragraph), which
+    occur in more than ``min_docs`` *different contexts*: text shared by many
+    documents (a page template's long footer, a licence paragraph), which
     :func:`body_keys` discounts like a short template line.
+
+    A line's context in a document (:func:`line_contexts`) is the nearest line
+    (of any length) before and after it that is not itself in more than
+    ``min_docs`` documents (so the fixed short lines of a multi-line footer
+    are skipped). A template line sits next to each page's own text (the footer
+    after the body's last paragraph, the editor's note before its first), so
+    its pages give different contexts; the lines of a document that has been
+    copied twice or more sit in the same context in every copy and count
+    once. Counting documents instead made every line of an article with two
+    copies "common" in the third: a copy that differs only by an added
+    masthead line then lost its whole body to the discount and scored 0
+    (People's Daily benchmark: 9 % of the traditional-script copies missed).
 
     >>> from seedsift.dedupe.keys import keyed
     >>> foot = "本栏目所有文章均可自由转载但请注明出处和作者姓名谢谢合作祝大家阅读愉快"
     >>> docs = [keyed(f"第{i}期\\n正文{i}\\n" + foot) for i in range(4)]
     >>> common_lines(docs, 20, 3) == {line_hash(foot)}, common_lines(docs, 20, 4)
     (True, frozenset())
+    >>> copies = [keyed(foot + "\\n" + foot[::-1])] * 4
+    >>> common_lines(copies, 20, 2)
+    frozenset()
     """
+    docs = list(docs)
     counts: Counter[int] = Counter()
     for doc in docs:
-        counts.update(line_hashes(doc, short))
-    return frozenset(h for h, c in counts.items() if c > min_docs)
+        counts.update(line_hashes(doc, 1))
+    many = frozenset(h for h, c in counts.items() if c > min_docs)
+    if not many:
+        return many
+    seen: set[tuple[int, int]] = set()
+    for doc in docs:
+        seen.update(line_contexts(doc, short, many))
+    contexts = Counter(h for h, _ in seen)
+    return frozenset(h for h, c in contexts.items() if c > min_docs)
+
+
+def line_contexts(doc: KeyedDoc, short: int, many: Collection[int]) -> set[tuple[int, int]]:
+    """``(line hash, context hash)`` of the lines of at least ``short`` key chars of
+    ``doc`` whose hash is in ``many`` (lines of any length in more than
+    ``min_docs`` documents, see :func:`common_lines`): the context is the
+    nearest line before and the nearest after that is not in ``many`` (an absent one counts as the document edge), so the distinct pairs
+    over a corpus count each line's distinct contexts."""
+    lines = _lines(doc)
+    hashes = [line_hash(line) for line in lines]
+    shared = [h in many for h in hashes]
+    inner = [len(line) >= short and m for line, m in zip(lines, shared)]
+    out: set[tuple[int, int]] = set()
+    prev = 0
+    before = []
+    for h, m in zip(hashes, shared):
+        before.append(prev)
+        if not m:
+            prev = h
+    nxt = 0
+    after = [0] * len(hashes)
+    for x in range(len(hashes) - 1, -1, -1):
+        after[x] = nxt
+        if not shared[x]:
+            nxt = hashes[x]
+    for x, m in enumerate(inner):
+        if m:
+            ctx = int.from_bytes(hashlib.blake2b(f"{before[x]}:{after[x]}".encode(), digest_size=8).digest(), "little")
+            out.add((hashes[x], ctx))
+    return out
 
 
 def line_hashes(doc: KeyedDoc, short: int) -> set[int]:

@@ -229,6 +229,22 @@ def test_copy_of_a_template_page_is_still_a_duplicate(paras):
     assert sorted(set(r.clusters.values())) == sorted(d for d, _ in pages)
 
 
+@needs_pd
+def test_article_copied_twice_with_a_masthead_is_still_a_duplicate(paras):
+    """An article with two copies: its lines are in three documents, which alone
+    must not make them template lines (common_lines counts contexts, not
+    documents), so a third copy that adds only a masthead line still joins it."""
+    body = "\n\n".join(_long(paras)[60:64])
+    pages = [("base", body), ("copy1", body), ("copy2", "人民日报海外版　1998年1月6日　第12版\n\n" + body)]
+    r = find_duplicates(pages)
+    assert r.clusters == {"base": "base", "copy1": "base", "copy2": "base"}
+    # the template pages of the test above are still apart next to such copies
+    tp = template_pages(paras, 4)
+    r = find_duplicates(tp + pages)
+    assert {r.clusters[d] for d, _ in tp} == {d for d, _ in tp}
+    assert r.clusters["copy2"] == "base"
+
+
 # ---------------------------------------------------------------- short lines with an added word
 
 
