@@ -161,10 +161,27 @@ def damage_section(paras: list[str], kind: str, rng: random.Random) -> list[str]
     return list(paras)
 
 
+def unique_articles(articles: list[str], run: int = 30) -> list[str]:
+    """The articles that share no run of ``run`` non-space characters with an earlier one.
+
+    The newspaper itself repeats text (a speech printed in full and quoted at length in a
+    report, a regulation and the article about it); such natural copies are unlabelled, so
+    they are left out rather than scored as false finds."""
+    seen: set[int] = set()
+    out = []
+    for art in articles:
+        flat = re.sub(r"\s+", "", art)
+        grams = {hash(flat[i:i + run]) for i in range(max(0, len(flat) - run + 1))}
+        if not grams & seen:
+            out.append(art)
+        seen |= grams
+    return out
+
+
 def make_corpus(n_base: int = 400, seed: int = 1, articles: list[str] | None = None) -> Corpus:
     """A labelled corpus from ``n_base`` real articles (deterministic for a seed)."""
     rng = random.Random(seed)
-    pool = [a for a in (articles or pd_articles()) if len(paragraphs(a)) >= 3 and len(a) >= 300]
+    pool = unique_articles([a for a in (articles or pd_articles()) if len(paragraphs(a)) >= 3 and len(a) >= 300])
     rng.shuffle(pool)
     pool = pool[:n_base]
     n = len(pool)
