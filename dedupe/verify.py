@@ -130,7 +130,9 @@ def verify_pair(a: KeyedDoc, b: KeyedDoc, boilerplate_line_chars: int = 40, scor
     The smaller of the rapidfuzz Indel normalised similarity of the whole match
     keys and of the bodies (:func:`body_keys`), so documents that share only a
     template (header, dateline, byline, footer; ``common``: lines shared by
-    many documents, :func:`common_lines`) score low. Equal keys (exact
+    many documents, :func:`common_lines`) score low. When nothing is left of
+    one body, that document is contained in the other and the whole keys
+    decide. Equal keys (exact
     duplicates after normalisation, including two empty keys) score 1. As in
     rapidfuzz, a score below ``score_cutoff`` is returned as 0.0.
     """
@@ -142,7 +144,12 @@ def verify_pair(a: KeyedDoc, b: KeyedDoc, boilerplate_line_chars: int = 40, scor
     ba, bb = body_keys(a, b, boilerplate_line_chars, common)
     if (ba, bb) == (a.key, b.key):
         return full
-    body = Indel.normalized_similarity(ba, bb, score_cutoff=score_cutoff) if (ba or bb) else 1.0
+    if not ba or not bb:
+        # one document is nothing but lines it shares with the other's start and end:
+        # it is contained in the other (a copy with an added masthead), not a template
+        # page (which has a text of its own); the whole keys decide
+        return full
+    body = Indel.normalized_similarity(ba, bb, score_cutoff=score_cutoff)
     return min(full, body)
 
 

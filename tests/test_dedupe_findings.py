@@ -245,6 +245,26 @@ def test_article_copied_twice_with_a_masthead_is_still_a_duplicate(paras):
     assert r.clusters["copy2"] == "base"
 
 
+@needs_pd
+def test_document_contained_in_another_is_scored_whole(paras):
+    """When every line of one document is a line it shares with the other's start
+    and end (here all discounted as common), nothing of its body is left: it is
+    contained in the other (a copy with an added masthead), and the whole keys
+    decide instead of an empty body scoring 0."""
+    from seedsift.dedupe import keyed, verify_pair
+    from seedsift.dedupe.verify import line_hashes
+
+    body = "\n\n".join(_long(paras)[70:73])
+    a, b = keyed("经济日报　1998年1月2日　第11版\n\n" + body), keyed(body)
+    common = line_hashes(b, 40)
+    assert len(common) == 3
+    assert verify_pair(a, b, 40, 0.0, common) == verify_pair(a, b, 40, 0.0) > 0.9
+    # two template pages each keep a text of their own: still scored on the bodies
+    foot = _long(paras)[90]
+    c, d = keyed(paras[5] + "\n\n" + foot), keyed(paras[9] + "\n\n" + foot)
+    assert verify_pair(c, d, 40, 0.0, line_hashes(c, 40) & line_hashes(d, 40)) < 0.5
+
+
 # ---------------------------------------------------------------- short lines with an added word
 
 
