@@ -265,6 +265,38 @@ def test_document_contained_in_another_is_scored_whole(paras):
     assert verify_pair(c, d, 40, 0.0, line_hashes(c, 40) & line_hashes(d, 40)) < 0.5
 
 
+def note_pages(paras: list[str], k: int, at_top: bool = True) -> list[tuple[str, str]]:
+    """``k`` different articles that all carry one masthead and editor's note
+    (``at_top``) or the same copied paragraph in their middle."""
+    note = "编者按：岁末年初，本报开辟专栏，记录各地干部群众贯彻落实党的十五大精神、推进改革开放的实践，欢迎广大读者来稿。"
+    bodies = _long(paras)[100:100 + 2 * k]
+    pages = []
+    for n in range(k):
+        own = [bodies[2 * n], bodies[2 * n + 1]]
+        parts = ["人民日报　1998年1月12日　第8版", note, *own] if at_top else [own[0], note, own[1]]
+        pages.append((f"p{n}", "\n\n".join(parts)))
+    return pages
+
+
+@needs_pd
+def test_shared_page_head_on_three_pages_is_template(paras):
+    """A passage that opens every page it is on, on more than template_docs
+    pages, is page template (a boilerplate record), not a passage to remove."""
+    r = find_duplicates(note_pages(paras, 3))
+    assert r.spans == []
+    assert [p.kind for p in r.phrases if "编者按" in p.text] == ["boilerplate"]
+    assert len(next(p for p in r.phrases if "编者按" in p.text).locations) == 3
+    # on a pair of pages it is still a copied passage
+    r2 = find_duplicates(note_pages(paras, 2))
+    assert [sp.action for sp in r2.spans] == ["removed"]
+    # the same paragraph in the middle of three pages is a copied passage
+    r3 = find_duplicates(note_pages(paras, 3, at_top=False))
+    assert sorted(sp.doc_id for sp in r3.spans) == ["p1", "p2"]
+    # with template_docs raised the page head is a passage again
+    r4 = find_duplicates(note_pages(paras, 3), DedupeConfig(template_docs=5))
+    assert len(r4.spans) == 2
+
+
 # ---------------------------------------------------------------- short lines with an added word
 
 
