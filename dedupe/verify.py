@@ -124,7 +124,7 @@ def body_keys(a: KeyedDoc, b: KeyedDoc, short: int, common: Collection[int] = fr
 
 
 def verify_pair(a: KeyedDoc, b: KeyedDoc, boilerplate_line_chars: int = 40, score_cutoff: float = 0.0,
-                common: Collection[int] = frozenset()) -> float:
+                common: Collection[int] = frozenset(), length_ratio: float = 0.0) -> float:
     """Similarity of two documents in [0, 1], symmetric.
 
     The smaller of the rapidfuzz Indel normalised similarity of the whole match
@@ -134,10 +134,14 @@ def verify_pair(a: KeyedDoc, b: KeyedDoc, boilerplate_line_chars: int = 40, scor
     one body, that document is contained in the other and the whole keys
     decide. Equal keys (exact
     duplicates after normalisation, including two empty keys) score 1. As in
-    rapidfuzz, a score below ``score_cutoff`` is returned as 0.0.
+    rapidfuzz, a score below ``score_cutoff`` is returned as 0.0, and so is
+    the score of two keys whose lengths differ more than ``length_ratio``
+    allows (shorter / longer below it: ``DedupeConfig.doc_length_ratio``).
     """
     if a.key == b.key:
         return 1.0
+    if length_ratio and min(len(a.key), len(b.key)) < length_ratio * max(len(a.key), len(b.key)):
+        return 0.0
     full = Indel.normalized_similarity(a.key, b.key, score_cutoff=score_cutoff)
     if full == 0.0:
         return 0.0

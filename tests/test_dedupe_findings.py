@@ -297,6 +297,31 @@ def test_shared_page_head_on_three_pages_is_template(paras):
     assert len(r4.spans) == 2
 
 
+@needs_pd
+def test_page_holding_a_whole_article_and_its_own_is_not_dropped(paras):
+    """A page that prints one article whole and about a quarter of its own text
+    scores >= doc_similarity against the article, but the key lengths differ
+    beyond doc_length_ratio: it stays, and the article is a copied passage in it."""
+    from seedsift.dedupe import keyed
+
+    longs = _long(paras)
+    article = "\n\n".join(longs[120:126])
+    own = "\n\n".join(longs[130:136])
+    n = len(keyed(article).key)
+    own = own[: own.index("，", int(0.27 * n)) + 1]  # about 27 % of the article: ratio just under 0.8
+    page = article + "\n\n" + own
+    ratio = n / len(keyed(page).key)
+    assert 0.7 < ratio < 0.8
+    docs = [("article", article), ("page", page)]
+    r = find_duplicates(docs)
+    assert r.clusters == {"article": "article", "page": "page"}
+    assert [(sp.doc_id, sp.src_doc_id, sp.action, sp.end - sp.start) for sp in r.spans] == [
+        ("page", "article", "removed", len(article))]
+    # without the length rule the page is dropped whole as a near-duplicate
+    r2 = find_duplicates(docs, DedupeConfig(doc_length_ratio=0.5))
+    assert r2.clusters["page"] == "article"
+
+
 # ---------------------------------------------------------------- short lines with an added word
 
 

@@ -204,14 +204,15 @@ def line_context_rows(part: pd.DataFrame, cfg: DedupeConfig, many: frozenset) ->
 def verify_edges(part: pd.DataFrame, cfg: DedupeConfig, common: frozenset = frozenset()) -> pd.DataFrame:
     """Verify candidate pairs joined with both documents' keys; keep those scoring >= doc_similarity.
 
-    Same call as the local engine: ``verify_pair(a, b, boilerplate_line_chars, doc_similarity, common)``.
+    Same call as the local engine: ``verify_pair(a, b, boilerplate_line_chars, doc_similarity, common,
+    doc_length_ratio)``.
     ``u``/``v`` are the rank codes (the graph the components run on).
     """
     if part.empty:
         return EDGE_META.copy()
     scores = [
         verify_pair(keyed_doc(ka, b"", la), keyed_doc(kb, b"", lb), cfg.boilerplate_line_chars, cfg.doc_similarity,
-                    common)
+                    common, cfg.doc_length_ratio)
         for ka, la, kb, lb in zip(part.key_i, part.ls_i, part.key_j, part.ls_j)
     ]
     out = pd.DataFrame({"i": part.i.to_numpy(np.int64), "j": part.j.to_numpy(np.int64),
