@@ -230,7 +230,7 @@ def find_duplicates(
     scores: dict[tuple[int, int], float] = {}
     report("verify", 0, len(pairs))
     for done, (i, j) in enumerate(pairs, 1):
-        score = verify_pair(kd[i], kd[j], cfg.boilerplate_line_chars, cfg.doc_similarity, common)
+        score = verify_pair(kd[i], kd[j], cfg.boilerplate_line_chars, cfg.doc_similarity, common, cfg.doc_length_ratio)
         if score >= cfg.doc_similarity:
             scores[(i, j)] = score
         if done % 10000 == 0:

@@ -542,6 +542,12 @@ def _template(u: Units, s: int, e: int, cfg: DedupeConfig) -> bool:
     return bool(np.all(u.kend[p:q] - u.kstart[p:q] < cfg.boilerplate_line_chars))
 
 
+def _at_edge(u: Units, s: int, e: int) -> bool:
+    """True when key range ``[s, e)`` holds its document's first or last paragraph
+    (where a page template's header and footer sit)."""
+    return bool(u.kstart.size) and (s <= u.kstart[0] or e >= u.kend[-1])
+
+
 _SENTENCE_END = re.compile(r"[。！？!?…]+|\.(?=\s)")
 
 
@@ -593,7 +599,12 @@ def _passage_spans(ids, texts, docs, copies: _Copies, sims, rank, cfg, dropped, 
     for members in copies.groups():
         if len(members) < 2:
             continue
-        if len({roots[copies.nodes[n][0]] for n in members}) > cfg.boilerplate_docs and cfg.boilerplate == "keep":
+        clusters = len({roots[copies.nodes[n][0]] for n in members})
+        if cfg.boilerplate == "keep" and (
+            clusters > cfg.boilerplate_docs
+            or (clusters > cfg.template_docs and all(_at_edge(unit(copies.nodes[n][0]), *copies.nodes[n][1:3])
+                                                     for n in members))
+        ):
             boiler.append(members)
             continue
         kept = min(members, key=lambda n: (dropped[copies.nodes[n][0]], rank[copies.nodes[n][0]], copies.nodes[n][1]))

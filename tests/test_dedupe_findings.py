@@ -229,6 +229,99 @@ def test_copy_of_a_template_page_is_still_a_duplicate(paras):
     assert sorted(set(r.clusters.values())) == sorted(d for d, _ in pages)
 
 
+@needs_pd
+def test_article_copied_twice_with_a_masthead_is_still_a_duplicate(paras):
+    """An article with two copies: its lines are in three documents, which alone
+    must not make them template lines (common_lines counts contexts, not
+    documents), so a third copy that adds only a masthead line still joins it."""
+    body = "\n\n".join(_long(paras)[60:64])
+    pages = [("base", body), ("copy1", body), ("copy2", "人民日报海外版　1998年1月6日　第12版\n\n" + body)]
+    r = find_duplicates(pages)
+    assert r.clusters == {"base": "base", "copy1": "base", "copy2": "base"}
+    # the template pages of the test above are still apart next to such copies
+    tp = template_pages(paras, 4)
+    r = find_duplicates(tp + pages)
+    assert {r.clusters[d] for d, _ in tp} == {d for d, _ in tp}
+    assert r.clusters["copy2"] == "base"
+
+
+@needs_pd
+def test_document_contained_in_another_is_scored_whole(paras):
+    """When every line of one document is a line it shares with the other's start
+    and end (here all discounted as common), nothing of its body is left: it is
+    contained in the other (a copy with an added masthead), and the whole keys
+    decide instead of an empty body scoring 0."""
+    from seedsift.dedupe import keyed, verify_pair
+    from seedsift.dedupe.verify import line_hashes
+
+    body = "\n\n".join(_long(paras)[70:73])
+    a, b = keyed("经济日报　1998年1月2日　第11版\n\n" + body), keyed(body)
+    common = line_hashes(b, 40)
+    assert len(common) == 3
+    assert verify_pair(a, b, 40, 0.0, common) == verify_pair(a, b, 40, 0.0) > 0.9
+    # two template pages each keep a text of their own: still scored on the bodies
+    foot = _long(paras)[90]
+    c, d = keyed(paras[5] + "\n\n" + foot), keyed(paras[9] + "\n\n" + foot)
+    assert verify_pair(c, d, 40, 0.0, line_hashes(c, 40) & line_hashes(d, 40)) < 0.5
+
+
+def note_pages(paras: list[str], k: int, at_top: bool = True) -> list[tuple[str, str]]:
+    """``k`` different articles that all carry one masthead and editor's note
+    (``at_top``) or the same copied paragraph in their middle."""
+    note = "编者按：岁末年初，本报开辟专栏，记录各地干部群众贯彻落实党的十五大精神、推进改革开放的实践，欢迎广大读者来稿。"
+    bodies = _long(paras)[100:100 + 2 * k]
+    pages = []
+    for n in range(k):
+        own = [bodies[2 * n], bodies[2 * n + 1]]
+        parts = ["人民日报　1998年1月12日　第8版", note, *own] if at_top else [own[0], note, own[1]]
+        pages.append((f"p{n}", "\n\n".join(parts)))
+    return pages
+
+
+@needs_pd
+def test_shared_page_head_on_three_pages_is_template(paras):
+    """A passage that opens every page it is on, on more than template_docs
+    pages, is page template (a boilerplate record), not a passage to remove."""
+    r = find_duplicates(note_pages(paras, 3))
+    assert r.spans == []
+    assert [p.kind for p in r.phrases if "编者按" in p.text] == ["boilerplate"]
+    assert len(next(p for p in r.phrases if "编者按" in p.text).locations) == 3
+    # on a pair of pages it is still a copied passage
+    r2 = find_duplicates(note_pages(paras, 2))
+    assert [sp.action for sp in r2.spans] == ["removed"]
+    # the same paragraph in the middle of three pages is a copied passage
+    r3 = find_duplicates(note_pages(paras, 3, at_top=False))
+    assert sorted(sp.doc_id for sp in r3.spans) == ["p1", "p2"]
+    # with template_docs raised the page head is a passage again
+    r4 = find_duplicates(note_pages(paras, 3), DedupeConfig(template_docs=5))
+    assert len(r4.spans) == 2
+
+
+@needs_pd
+def test_page_holding_a_whole_article_and_its_own_is_not_dropped(paras):
+    """A page that prints one article whole and about a quarter of its own text
+    scores >= doc_similarity against the article, but the key lengths differ
+    beyond doc_length_ratio: it stays, and the article is a copied passage in it."""
+    from seedsift.dedupe import keyed
+
+    longs = _long(paras)
+    article = "\n\n".join(longs[120:126])
+    own = "\n\n".join(longs[130:136])
+    n = len(keyed(article).key)
+    own = own[: own.index("，", int(0.27 * n)) + 1]  # about 27 % of the article: ratio just under 0.8
+    page = article + "\n\n" + own
+    ratio = n / len(keyed(page).key)
+    assert 0.7 < ratio < 0.8
+    docs = [("article", article), ("page", page)]
+    r = find_duplicates(docs)
+    assert r.clusters == {"article": "article", "page": "page"}
+    assert [(sp.doc_id, sp.src_doc_id, sp.action, sp.end - sp.start) for sp in r.spans] == [
+        ("page", "article", "removed", len(article))]
+    # without the length rule the page is dropped whole as a near-duplicate
+    r2 = find_duplicates(docs, DedupeConfig(doc_length_ratio=0.5))
+    assert r2.clusters["page"] == "article"
+
+
 # ---------------------------------------------------------------- short lines with an added word
 
 

@@ -94,10 +94,16 @@ def compute_state(client, docs_ddf, cfg, progress: Progress = no_progress):
 
 def common_lines(state, cfg) -> frozenset:
     """``dedupe.verify.common_lines`` over all documents: hashes of the long lines in more than
-    ``common_line_docs`` documents (the verification discounts them at both ends)."""
+    ``common_line_docs`` documents and in more than that many distinct contexts (the
+    verification discounts them at both ends)."""
     hs = state.map_partitions(stages.line_hash_rows, cfg, meta=stages.frame(h="uint64")).h
     counts = hs.value_counts().compute()
-    return frozenset(int(h) for h in counts.index[counts.to_numpy() > cfg.common_line_docs])
+    many = frozenset(int(h) for h in counts.index[counts.to_numpy() > cfg.common_line_docs])
+    if not many:
+        return many
+    rows = state.map_partitions(stages.line_context_rows, cfg, many, meta=stages.frame(h="uint64", ctx="uint64"))
+    ctx = rows.drop_duplicates().h.value_counts().compute()
+    return frozenset(int(h) for h in ctx.index[ctx.to_numpy() > cfg.common_line_docs])
 
 
 def verified_edges(client, state, cfg, n: int, progress: Progress = no_progress, common: frozenset | None = None):

@@ -25,7 +25,7 @@ from seedsift.dedupe.findings import plan_findings
 from seedsift.dedupe.keys import KeyedDoc, keyed_many
 from seedsift.dedupe.minhash import EMPTY, band_collisions, band_keys
 from seedsift.dedupe.passages import Match, PassageUnits, fingerprint_pairs
-from seedsift.dedupe.verify import line_hashes, verify_pair
+from seedsift.dedupe.verify import line_contexts, line_hashes, verify_pair
 
 #: Bits of the document position inside a rank code (2**36 = 68 billion documents).
 IDX_BITS = 36
@@ -185,24 +185,34 @@ def bucket_pairs(part: pd.DataFrame) -> pd.DataFrame:
 
 
 def line_hash_rows(part: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
-    """One row ``h`` per distinct long line of each document (``dedupe.verify.line_hashes``):
+    """One row ``h`` per distinct line of each document (``dedupe.verify.line_hashes``, any length):
     their counts give the lines shared by many documents (``dedupe.verify.common_lines``)."""
     hs = [h for k, ls in zip(part.key, part.line_starts)
-          for h in line_hashes(keyed_doc(k, b"", ls), cfg.boilerplate_line_chars)]
+          for h in line_hashes(keyed_doc(k, b"", ls), 1)]
     return pd.DataFrame({"h": np.array(hs, dtype=np.uint64)})
+
+
+def line_context_rows(part: pd.DataFrame, cfg: DedupeConfig, many: frozenset) -> pd.DataFrame:
+    """One row ``(h, ctx)`` per distinct context of each line in ``many`` (``dedupe.verify.line_contexts``):
+    the number of distinct rows per ``h`` gives ``dedupe.verify.common_lines``."""
+    rows = [hc for k, ls in zip(part.key, part.line_starts)
+            for hc in line_contexts(keyed_doc(k, b"", ls), cfg.boilerplate_line_chars, many)]
+    return pd.DataFrame({"h": np.array([h for h, _ in rows], dtype=np.uint64),
+                         "ctx": np.array([c for _, c in rows], dtype=np.uint64)})
 
 
 def verify_edges(part: pd.DataFrame, cfg: DedupeConfig, common: frozenset = frozenset()) -> pd.DataFrame:
     """Verify candidate pairs joined with both documents' keys; keep those scoring >= doc_similarity.
 
-    Same call as the local engine: ``verify_pair(a, b, boilerplate_line_chars, doc_similarity, common)``.
+    Same call as the local engine: ``verify_pair(a, b, boilerplate_line_chars, doc_similarity, common,
+    doc_length_ratio)``.
     ``u``/``v`` are the rank codes (the graph the components run on).
     """
     if part.empty:
         return EDGE_META.copy()
     scores = [
         verify_pair(keyed_doc(ka, b"", la), keyed_doc(kb, b"", lb), cfg.boilerplate_line_chars, cfg.doc_similarity,
-                    common)
+                    common, cfg.doc_length_ratio)
         for ka, la, kb, lb in zip(part.key_i, part.ls_i, part.key_j, part.ls_j)
     ]
     out = pd.DataFrame({"i": part.i.to_numpy(np.int64), "j": part.j.to_numpy(np.int64),
