@@ -30,12 +30,9 @@ copy, diffed against it), not one per pair.
 from __future__ import annotations
 
 import bisect
-import gzip
-import json
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -46,9 +43,10 @@ from seedsift.dedupe.core import cut_range
 from seedsift.dedupe.records import Span
 from seedsift.errors import InputError, UsageProblem
 from seedsift.pipeline import atomic
-from seedsift.pipeline.corpus import parse_json
-from seedsift.pipeline.rundir import read_manifest_entry, read_phrase, read_repair, read_span
-from seedsift.reports.dedup_output import KEEP, REMOVE, ManifestEntry, document_key, restore, span_key
+from seedsift.pipeline.rundir import Run, load_run, read_phrase, read_text, write_run_summary
+from seedsift.reports.dedup_output import KEEP, REMOVE, document_key, span_key
+
+__all__ = ["Run", "load_run"]  # read by pipeline.rundir, re-exported for the review commands' callers
 
 DECISIONS_FORMAT = 1
 #: Characters of surrounding text shown on each side of a passage or a repair
@@ -60,137 +58,6 @@ ELIDE_OVER = 600
 ELIDE_KEEP = 120
 #: Shared phrases / boilerplate rows shown (the most widespread; phrases.jsonl has them all).
 PHRASE_ROWS = 200
-
-
-@dataclass
-class Run:
-    """Everything a run directory holds, as read from disk (absent pieces empty)."""
-
-    path: Path
-    docs: list[dict]
-    cleaned: dict[str, str] = field(default_factory=dict)
-    dedup: dict[str, str] = field(default_factory=dict)
-    repairs: list[tuple[str, Repair]] = field(default_factory=list)
-    clusters: dict[str, str] = field(default_factory=dict)
-    spans: list[Span] = field(default_factory=list)
-    manifest: list[ManifestEntry] = field(default_factory=list)
-    phrases: list[dict] = field(default_factory=list)
-    summary: dict = field(default_factory=dict)
-    has_dedupe: bool = False
-
-    def dedupe_input(self) -> dict[str, str]:
-        """The texts dedupe was given (its offsets index these): deduplicated corpus + manifest."""
-        return restore(self.dedup, self.manifest) if self.has_dedupe else dict(self.cleaned)
-
-
-# ---------------------------------------------------------------- reading
-
-
-def _read_jsonl(path: Path) -> list[dict]:
-    """Read a JSONL(.gz) file; a broken line is an InputError naming ``path:line``."""
-    out = []
-    try:
-        with (gzip.open(path, "rt", encoding="utf-8") if path.name.endswith(".gz") else open(path, encoding="utf-8")) as fh:
-            for lineno, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                rec = parse_json(line, f"{path}:{lineno}")
-                if not isinstance(rec, dict):
-                    raise InputError(f"{path}:{lineno}", "line is not a JSON object")
-                out.append(rec)
-    except UnicodeDecodeError:
-        raise InputError(str(path), "not UTF-8") from None
-    return out
-
-
-def _read_optional_jsonl(path: Path) -> list[dict]:
-    """A stage that did not run left no file: that is an empty list, not an error (``path.gz`` is read too)."""
-    if not path.is_file() and path.with_name(path.name + ".gz").is_file():
-        path = path.with_name(path.name + ".gz")
-    return _read_jsonl(path) if path.is_file() else []
-
-
-def _read_text(path: Path) -> str:
-    """Read bytes and decode: no newline translation, offsets must match what was written."""
-    try:
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError(str(path), "not UTF-8") from None
-
-
-def _infer_docs(d: Path) -> list[dict]:
-    """Document index for directories written before docs.jsonl existed: walk the text dirs."""
-    seen: dict[str, dict] = {}
-    for sub in ("cleaned", "dedup"):
-        root = d / sub
-        if root.is_dir():
-            for p in sorted(root.rglob("*")):
-                if p.is_file() and not p.name.startswith("."):
-                    rel = p.relative_to(root).as_posix()
-                    seen.setdefault(rel, {"id": rel, "rel": rel, "fields": None})
-        for rec in _read_optional_jsonl(d / f"{sub}.jsonl"):
-            rid = str(rec.get("id"))
-            seen.setdefault(rid, {"id": rid, "rel": None, "fields": {k: v for k, v in rec.items() if k != "text"}})
-    for rec in _read_optional_jsonl(d / "manifest.jsonl"):
-        if rec.get("type") == "document":
-            seen.setdefault(rec["doc_id"], {"id": rec["doc_id"], "rel": rec["doc_id"], "fields": None})
-    return list(seen.values())
-
-
-def _read_texts(d: Path, sub: str, docs: list[dict]) -> dict[str, str]:
-    """Texts of one stage: ``d/sub/<rel>`` for files, ``d/sub.jsonl`` records for JSONL docs."""
-    texts: dict[str, str] = {}
-    records = {str(r.get("id")): r.get("text") for r in _read_optional_jsonl(d / f"{sub}.jsonl")}
-    for doc in docs:
-        if doc.get("rel"):
-            p = d / sub / doc["rel"]
-            if p.is_file():
-                texts[doc["id"]] = _read_text(p)
-        elif isinstance(text := records.get(doc["id"]), str):
-            texts[doc["id"]] = text
-    return texts
-
-
-def _read_spans(path: Path) -> list[Span]:
-    """spans.jsonl as Span records (the same type dedupe returned), so span_key matches exactly."""
-    return [read_span(rec, f"{path}:{i}") for i, rec in enumerate(_read_optional_jsonl(path), 1)]
-
-
-def _read_repairs(path: Path) -> list[tuple[str, Repair]]:
-    """repairs.jsonl as (document id, Repair) records."""
-    return [read_repair(rec, f"{path}:{i}") for i, rec in enumerate(_read_optional_jsonl(path), 1)]
-
-
-def _read_manifest(path: Path) -> list[ManifestEntry]:
-    """manifest.jsonl as records; restore() trusts them, so a damaged line fails here, naming it."""
-    return [read_manifest_entry(rec, f"{path}:{i}") for i, rec in enumerate(_read_optional_jsonl(path), 1)]
-
-
-def load_run(d: Path) -> Run:
-    """Read a run directory; raise InputError (naming the file) when it is not one or is damaged."""
-    d = Path(d)
-    if not d.is_dir():
-        raise InputError(str(d), "not a directory")
-    marker = d / atomic.MARKER
-    summary = {}
-    if marker.is_file():
-        try:
-            summary = json.loads(_read_text(marker))
-        except json.JSONDecodeError as err:
-            raise InputError(str(marker), f"not valid JSON ({err.msg})") from None
-    docs = _read_optional_jsonl(d / "docs.jsonl") or _infer_docs(d)
-    if not docs:
-        raise InputError(str(d), "not a seedsift output directory (no docs.jsonl, cleaned/ or dedup/)")
-    run = Run(d, docs, summary=summary if isinstance(summary, dict) else {})
-    run.cleaned = _read_texts(d, "cleaned", docs)
-    run.dedup = _read_texts(d, "dedup", docs)
-    run.repairs = _read_repairs(d / "repairs.jsonl")
-    run.clusters = {str(r["id"]): str(r["cluster"]) for r in _read_optional_jsonl(d / "clusters.jsonl") if "id" in r and "cluster" in r}
-    run.spans = _read_spans(d / "spans.jsonl")
-    run.manifest = _read_manifest(d / "manifest.jsonl")
-    run.phrases = _read_optional_jsonl(d / "phrases.jsonl")
-    run.has_dedupe = (d / "manifest.jsonl").is_file() and ((d / "dedup").is_dir() or (d / "dedup.jsonl").is_file() or (d / "dedup.jsonl.gz").is_file() or bool(run.manifest))
-    return run
 
 
 # ---------------------------------------------------------------- report data
@@ -327,8 +194,7 @@ class _CardBuilder:
         for m in run.manifest:
             if m.type == "passage":
                 self.cut.setdefault(m.doc_id, []).append((m.start, m.end))
-        applied = run.summary.get("apply")
-        self.decided = applied.get("decisions", {}) if isinstance(applied, dict) else {}
+        self.decided = run.summary.decisions
         self.removal = _removals(run, texts, self.decided)
 
     def _line(self, doc_id: str, offset: int) -> int:
@@ -398,10 +264,10 @@ class _CardBuilder:
 
 def _document_cards(run: Run, builder: _CardBuilder) -> list[dict]:
     """One card per document dedupe judged a near-duplicate (dropped, or kept by a reviewer)."""
-    known = run.summary.get("apply", {}).get("doc_matches", {}) if isinstance(run.summary.get("apply"), dict) else {}
+    known = run.summary.doc_matches
     cards = []
     for doc in run.docs:
-        doc_id = doc["id"]
+        doc_id = doc.id
         keeper = run.clusters.get(doc_id, doc_id)
         if doc_id in builder.dropped:
             m = builder.dropped[doc_id]
@@ -459,7 +325,7 @@ def _doc_shares(run: Run, texts: dict[str, str], builder: _CardBuilder) -> list[
         intervals.setdefault(s.doc_id, []).append((s.start, s.end))
     rows = []
     for doc in run.docs:
-        doc_id = doc["id"]
+        doc_id = doc.id
         n = len(texts.get(doc_id, ""))
         if doc_id in builder.dropped:
             dup = removed = n
@@ -510,7 +376,7 @@ def build_report_data(run: Run) -> dict:
     texts = run.dedupe_input()
     for doc_id, text in run.cleaned.items():
         texts.setdefault(doc_id, text)
-    doc_ids = [d["id"] for d in run.docs]
+    doc_ids = [d.id for d in run.docs]
     doc_index = {d: i for i, d in enumerate(doc_ids)}
     builder = _CardBuilder(run, texts, doc_index)
     cards = _document_cards(run, builder) + _passage_cards(run, builder)
@@ -557,7 +423,7 @@ def read_decisions(path: Path) -> dict[str, str]:
     try:
         if path.stat().st_size > MAX_DOC_BYTES:
             raise InputError(str(path), f"is over {MAX_DOC_BYTES // 2**20} MiB; not a decisions file")
-        data = parse_json(_read_text(path), str(path))
+        data = parse_json(read_text(path), str(path))
     except FileNotFoundError:
         raise InputError(str(path), "no such file") from None
     if not isinstance(data, dict) or data.get("seedsift_decisions") != DECISIONS_FORMAT:
@@ -580,8 +446,7 @@ def decision_keys(run: Run) -> set[str]:
 
 def _doc_matches(run: Run) -> dict[str, tuple[str, float]]:
     """What each dropped document duplicates: from the manifest, and from earlier applies for kept ones."""
-    prev = run.summary.get("apply", {}).get("doc_matches", {}) if isinstance(run.summary.get("apply"), dict) else {}
-    matches = {k: (v[0], float(v[1])) for k, v in prev.items()}
+    matches = run.summary.doc_matches
     for m in run.manifest:
         if m.type == "document":
             matches[m.doc_id] = (m.src_doc_id or run.clusters.get(m.doc_id, m.doc_id), float(1.0 if m.similarity is None else m.similarity))
@@ -592,12 +457,8 @@ def _corpus_docs(run: Run, texts: dict[str, str]) -> list:
     """Doc objects as the reader made them, so pipeline.dedupe_stage writes the same paths and records."""
     from seedsift.pipeline.corpus import Doc
 
-    docs = []
-    for d in run.docs:
-        fields = d.get("fields")
-        docs.append(Doc(id=d["id"], text=texts[d["id"]], source=d.get("source") or d["id"], encoding=d.get("encoding") or "utf-8",
-                        rel=d.get("rel"), record={**fields, "text": texts[d["id"]]} if fields is not None else None))
-    return docs
+    return [Doc(id=d.id, text=texts[d.id], source=d.source or d.id, encoding=d.encoding or "utf-8", rel=d.rel,
+                record={**d.fields, "text": texts[d.id]} if d.fields is not None else None) for d in run.docs]
 
 
 def _check_honoured(path: Path, run: Run, texts: dict[str, str], decisions: dict[str, str]) -> None:
@@ -629,14 +490,13 @@ def apply_decisions(decisions_path: Path, d: Path) -> dict:
     if unknown:
         raise InputError(str(decisions_path), f"unknown pair key {unknown[0]!r} ({len(unknown)} unknown; not in {d}/spans.jsonl or clusters.jsonl)")
     for doc in run.docs:  # as restore does: a tampered docs.jsonl must not make apply write elsewhere
-        if doc.get("rel"):
-            _safe_rel(d, doc["rel"])
+        if doc.rel:
+            _safe_rel(d, doc.rel)
     texts = run.dedupe_input()
-    missing = [doc["id"] for doc in run.docs if doc["id"] not in texts]
+    missing = [doc.id for doc in run.docs if doc.id not in texts]
     if missing:
         raise InputError(str(d), f"text of document {missing[0]!r} is neither in dedup/ nor in manifest.jsonl")
-    prev = run.summary.get("apply", {}) if isinstance(run.summary.get("apply"), dict) else {}
-    merged = {**prev.get("decisions", {}), **new}
+    merged = {**run.summary.decisions, **new}
     _check_honoured(decisions_path, run, texts, merged)
     matches = _doc_matches(run)
     # the shared phrases do not depend on decisions: carried over as they are (else apply emptied phrases.jsonl)
@@ -652,8 +512,8 @@ def apply_decisions(decisions_path: Path, d: Path) -> dict:
             "passages_removed": dedupe_summary["passages_removed"],
             "characters_removed": dedupe_summary["characters_removed"],
         }
-        run_summary = {**run.summary, "dedupe": {**run.summary.get("dedupe", {}), **dedupe_summary}, "apply": summary}
-        atomic.write_text(stage / atomic.MARKER, json.dumps(run_summary, ensure_ascii=False, indent=2) + "\n")
+        run_summary = {**run.summary.data, "dedupe": {**run.summary.stage("dedupe"), **dedupe_summary}, "apply": summary}
+        write_run_summary(stage, run_summary)
         if (d / "report.html").exists():
             write_report(stage)
     return summary
@@ -687,15 +547,15 @@ def restore_dir(d: Path, out: Path) -> dict:
     records = []
     with atomic.staged_directory(Path(out), keep_existing=False) as stage:
         for doc in run.docs:
-            if doc["id"] not in texts:
-                raise InputError(str(d), f"text of document {doc['id']!r} is neither in dedup/ nor in manifest.jsonl")
-            if doc.get("rel"):
-                atomic.write_text(stage / _safe_rel(d, doc["rel"]), texts[doc["id"]])
+            if doc.id not in texts:
+                raise InputError(str(d), f"text of document {doc.id!r} is neither in dedup/ nor in manifest.jsonl")
+            if doc.rel:
+                atomic.write_text(stage / _safe_rel(d, doc.rel), texts[doc.id])
             else:
-                records.append({**(doc.get("fields") or {"id": doc["id"]}), "text": texts[doc["id"]]})
+                records.append({**(doc.fields or {"id": doc.id}), "text": texts[doc.id]})
         if records:
             atomic.write_jsonl(stage / "restored.jsonl", records)
         summary = {"seedsift": __version__, "command": "restore", "from": os.fspath(d), "documents": len(run.docs),
-                   "characters": sum(len(texts[x["id"]]) for x in run.docs)}
-        atomic.write_text(stage / atomic.MARKER, json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+                   "characters": sum(len(texts[x.id]) for x in run.docs)}
+        write_run_summary(stage, summary)
     return summary
