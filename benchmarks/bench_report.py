@@ -2,7 +2,7 @@
 
 Builds a synthetic run directory (documents made of the seeds' characters,
 passages copied between documents with a few edits, repairs and flags), writes
-the report with :func:`seedsift.review.report.write_report`, then opens it in
+the report with :func:`seedsift.review.model.write_report`, then opens it in
 Debian's headless Chromium and times: load until the page is interactive, a
 text search over all pairs, and a page turn. Targets from the issue: file
 <= 20 MB, open < 3 s.
@@ -26,7 +26,7 @@ from seedsift.dedupe.records import Span
 from seedsift.pipeline import atomic
 from seedsift.pipeline import stages as pipeline
 from seedsift.pipeline.corpus import Doc
-from seedsift.review.report import write_report
+from seedsift.review.model import write_report
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"

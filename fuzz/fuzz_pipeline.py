@@ -21,7 +21,7 @@ and, batched with near-duplicate copies of each other, through
 ``dedupe.find_duplicates`` (clusters cover every id, spans lie inside their
 texts, removed spans are disjoint), ``build_dedup_output`` + ``restore``
 (reconstructs the dedupe input byte for byte), the pipeline stages writing a
-run directory, ``seedsift.review.report.write_report`` (corpus text must come out
+run directory, ``seedsift.review.model.write_report`` (corpus text must come out
 escaped) and, for every 8th batch, ``seedsift.check.findings.check_files`` against the
 batch directory.
 
@@ -280,7 +280,7 @@ def _variants(rng: random.Random, texts: list[str]) -> list[str]:
 
 def check_dedupe_report(batch_dir: Path, texts: list[str], cfg: CleanConfig, with_check: bool) -> None:
     from seedsift.pipeline import atomic
-    from seedsift.review.report import write_report
+    from seedsift.review.model import write_report
 
     docs = [Doc(id=f"f{k:03d}.txt", text=t, source=f"f{k:03d}.txt", rel=f"f{k:03d}.txt") for k, t in enumerate(texts)]
     pairs = [(d.id, d.text) for d in docs]

@@ -32,8 +32,10 @@ from seedsift.cleaners import CleanConfig, Repair
 from seedsift.dedupe import DedupeConfig, find_duplicates
 from seedsift.pipeline import stages as pipeline
 from seedsift.pipeline.corpus import Doc
+from seedsift.pipeline.rundir import load_run
 from seedsift.reports.dedup_output import KEEP, REMOVE, build_dedup_output, document_key, restore, span_key
-from seedsift.review.report import load_run, restore_dir, write_report
+from seedsift.review.model import write_report
+from seedsift.review.restore import restore_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_LINES = [l for p in sorted((ROOT / "seeds").glob("*.txt"))

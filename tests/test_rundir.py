@@ -12,8 +12,8 @@ from seedsift.dedupe import DedupeConfig, find_duplicates
 from seedsift.errors import InputError
 from seedsift.pipeline import rundir, stages
 from seedsift.pipeline.corpus import read_corpus
+from seedsift.pipeline.rundir import load_run
 from seedsift.reports.dedup_output import ManifestEntry
-from seedsift.review.report import load_run
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

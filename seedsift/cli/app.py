@@ -325,7 +325,7 @@ def run(inputs, out, clean_config, dedupe_config, jobs, config_file, as_json, qu
             summary["apply"] = outputs.decisions_summary(kept, dropped, result, dedupe_summary, os.fspath(out / atomic.MARKER))
             notes.append(outputs.decisions_line(out, kept, dropped))
         rundir.write_run_summary(stage, summary)
-        from seedsift.review.report import write_report
+        from seedsift.review.model import write_report
 
         with ui.step("write report.html"):
             write_report(stage)
@@ -338,7 +338,7 @@ def run(inputs, out, clean_config, dedupe_config, jobs, config_file, as_json, qu
 def refresh_report(ui: Ui, stage: Path) -> None:
     """A report left by an earlier stage would describe outputs that just changed: rewrite it."""
     if (stage / "report.html").exists():
-        from seedsift.review.report import write_report
+        from seedsift.review.model import write_report
 
         with ui.step("write report.html"):
             write_report(stage)
