@@ -23,7 +23,7 @@ from types import SimpleNamespace
 from rapidfuzz import fuzz
 
 from seedsift.dedupe.records import Span
-from seedsift.pipeline import atomic
+from seedsift.pipeline import atomic, rundir
 from seedsift.pipeline import stages as pipeline
 from seedsift.pipeline.corpus import Doc
 from seedsift.review.model import write_report
@@ -82,7 +82,7 @@ def synthesize(out: Path, n_pairs: int, per_doc: int = 10, seed: int = 1) -> Non
         texts.append(text)
     result = SimpleNamespace(clusters={d.id: d.id for d in docs}, doc_matches={}, spans=spans)
     with atomic.staged_directory(out, keep_existing=False) as stage:
-        pipeline.write_doc_index(stage, docs)
+        rundir.write_doc_index(stage, docs)
         for d, text in zip(docs, texts):
             atomic.write_text(stage / "cleaned" / d.rel, text)
         repairs = []
@@ -93,7 +93,7 @@ def synthesize(out: Path, n_pairs: int, per_doc: int = 10, seed: int = 1) -> Non
                                 "before": text[at], "after": text[at], "applied": False, "reason": "synthetic flag"})
         atomic.write_jsonl(stage / "repairs.jsonl", repairs)
         pipeline.dedupe_stage(stage, docs, texts, result)
-        pipeline.write_run_summary(stage, {"command": "bench", "pairs": n_pairs})
+        rundir.write_run_summary(stage, {"command": "bench", "pairs": n_pairs})
 
 
 def open_in_chromium(report: Path) -> dict:
