@@ -18,10 +18,10 @@ import random
 import tempfile
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 from rapidfuzz import fuzz
 
+from seedsift.dedupe import DedupeResult
 from seedsift.dedupe.records import Span
 from seedsift.pipeline import atomic, rundir
 from seedsift.pipeline import stages as pipeline
@@ -80,7 +80,7 @@ def synthesize(out: Path, n_pairs: int, per_doc: int = 10, seed: int = 1) -> Non
         text = "".join(parts)
         docs.append(Doc(id=doc_id, text=text, source="bench", rel=doc_id))
         texts.append(text)
-    result = SimpleNamespace(clusters={d.id: d.id for d in docs}, doc_matches={}, spans=spans)
+    result = DedupeResult(clusters={d.id: d.id for d in docs}, doc_matches={}, spans=spans)
     with atomic.staged_directory(out, keep_existing=False) as stage:
         rundir.write_doc_index(stage, docs)
         for d, text in zip(docs, texts):
