@@ -2,7 +2,7 @@
 
 Builds a synthetic run directory (documents made of the seeds' characters,
 passages copied between documents with a few edits, repairs and flags), writes
-the report with :func:`seedsift.review.report.write_report`, then opens it in
+the report with :func:`seedsift.review.model.write_report`, then opens it in
 Debian's headless Chromium and times: load until the page is interactive, a
 text search over all pairs, and a page turn. Targets from the issue: file
 <= 20 MB, open < 3 s.
@@ -18,15 +18,15 @@ import random
 import tempfile
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 from rapidfuzz import fuzz
 
+from seedsift.dedupe import DedupeResult
 from seedsift.dedupe.records import Span
-from seedsift.pipeline import atomic
+from seedsift.pipeline import atomic, rundir
 from seedsift.pipeline import stages as pipeline
 from seedsift.pipeline.corpus import Doc
-from seedsift.review.report import write_report
+from seedsift.review.model import write_report
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -80,9 +80,9 @@ def synthesize(out: Path, n_pairs: int, per_doc: int = 10, seed: int = 1) -> Non
         text = "".join(parts)
         docs.append(Doc(id=doc_id, text=text, source="bench", rel=doc_id))
         texts.append(text)
-    result = SimpleNamespace(clusters={d.id: d.id for d in docs}, doc_matches={}, spans=spans)
+    result = DedupeResult(clusters={d.id: d.id for d in docs}, doc_matches={}, spans=spans)
     with atomic.staged_directory(out, keep_existing=False) as stage:
-        pipeline.write_doc_index(stage, docs)
+        rundir.write_doc_index(stage, docs)
         for d, text in zip(docs, texts):
             atomic.write_text(stage / "cleaned" / d.rel, text)
         repairs = []
@@ -93,7 +93,7 @@ def synthesize(out: Path, n_pairs: int, per_doc: int = 10, seed: int = 1) -> Non
                                 "before": text[at], "after": text[at], "applied": False, "reason": "synthetic flag"})
         atomic.write_jsonl(stage / "repairs.jsonl", repairs)
         pipeline.dedupe_stage(stage, docs, texts, result)
-        pipeline.write_run_summary(stage, {"command": "bench", "pairs": n_pairs})
+        rundir.write_run_summary(stage, {"command": "bench", "pairs": n_pairs})
 
 
 def open_in_chromium(report: Path) -> dict:

@@ -21,7 +21,7 @@ and, batched with near-duplicate copies of each other, through
 ``dedupe.find_duplicates`` (clusters cover every id, spans lie inside their
 texts, removed spans are disjoint), ``build_dedup_output`` + ``restore``
 (reconstructs the dedupe input byte for byte), the pipeline stages writing a
-run directory, ``seedsift.review.report.write_report`` (corpus text must come out
+run directory, ``seedsift.review.model.write_report`` (corpus text must come out
 escaped) and, for every 8th batch, ``seedsift.check.findings.check_files`` against the
 batch directory.
 
@@ -56,13 +56,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from seedsift import (
-    cleaners,  # noqa: E402
-    pipeline,  # noqa: E402
-)
+from seedsift import cleaners  # noqa: E402
 from seedsift.cleaners import CleanConfig, DecodeError  # noqa: E402
 from seedsift.dedupe import DedupeConfig, find_duplicates  # noqa: E402
 from seedsift.errors import InputError  # noqa: E402
+from seedsift.pipeline import stages as pipeline  # noqa: E402
 from seedsift.pipeline.corpus import MAX_LINE_CHARS, Doc, check_text  # noqa: E402
 from seedsift.reports.dedup_output import build_dedup_output, restore  # noqa: E402
 
@@ -279,8 +277,8 @@ def _variants(rng: random.Random, texts: list[str]) -> list[str]:
 
 
 def check_dedupe_report(batch_dir: Path, texts: list[str], cfg: CleanConfig, with_check: bool) -> None:
-    from seedsift.pipeline import atomic
-    from seedsift.review.report import write_report
+    from seedsift.pipeline import atomic, rundir
+    from seedsift.review.model import write_report
 
     docs = [Doc(id=f"f{k:03d}.txt", text=t, source=f"f{k:03d}.txt", rel=f"f{k:03d}.txt") for k, t in enumerate(texts)]
     pairs = [(d.id, d.text) for d in docs]
@@ -304,11 +302,11 @@ def check_dedupe_report(batch_dir: Path, texts: list[str], cfg: CleanConfig, wit
     # the pipeline stages and the report, as `seedsift run` writes them
     out = batch_dir / "out"
     with atomic.staged_directory(out, keep_existing=False) as stage:
-        pipeline.write_doc_index(stage, docs)
+        rundir.write_doc_index(stage, docs)
         cleaned, _ = pipeline.clean_stage(stage, docs, cfg)
         res2 = find_duplicates([(d.id, t) for d, t in zip(docs, cleaned)], DedupeConfig())
         pipeline.dedupe_stage(stage, docs, cleaned, res2)
-        pipeline.write_run_summary(stage, {"command": "fuzz"})
+        rundir.write_run_summary(stage, {"command": "fuzz"})
         write_report(stage)
     html = (out / "report.html").read_text(encoding="utf-8")
     for probe in HTML_PROBES[:3]:

@@ -213,7 +213,7 @@ def test_ten_thousand_pairs_fit_and_open_fast(context, tmp_path):
 
     from test_review_support import ROOT
 
-    from seedsift.review.report import write_report
+    from seedsift.review.model import write_report
 
     spec = importlib.util.spec_from_file_location("bench_report", ROOT / "benchmarks" / "bench_report.py")
     bench = importlib.util.module_from_spec(spec)

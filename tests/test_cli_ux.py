@@ -388,7 +388,7 @@ def test_gzipped_jsonl_in_gives_gzipped_jsonl_out_and_the_report_reads_it(tmp_pa
     assert out[0] == {"id": "a", "text": "会议指出，要加强服务。", "src": "报"}
     dedup = gzip.decompress((tmp_path / "o" / "dedup.jsonl.gz").read_bytes()).decode()
     assert "会议指出，要加强服务。" in dedup
-    from seedsift.review.report import load_run
+    from seedsift.pipeline.rundir import load_run
 
     run = load_run(tmp_path / "o")  # what report, apply and restore read
     assert run.cleaned["a"] == "会议指出，要加强服务。" and run.has_dedupe

@@ -217,10 +217,10 @@ def test_no_import_circle_in_the_app():
 
 def test_room_guards_detect_violations():
     """Positive controls: an upward import and a circle are both reported."""
-    assert upward_imports({"seedsift.pipeline.stages": {"seedsift.review.report"}}) == [
-        "seedsift.pipeline.stages -> seedsift.review.report"]
-    assert upward_imports({"seedsift.review.report": {"seedsift.check.index"}}) == [
-        "seedsift.review.report -> seedsift.check.index"]
+    assert upward_imports({"seedsift.pipeline.stages": {"seedsift.review.model"}}) == [
+        "seedsift.pipeline.stages -> seedsift.review.model"]
+    assert upward_imports({"seedsift.review.model": {"seedsift.check.index"}}) == [
+        "seedsift.review.model -> seedsift.check.index"]
     assert import_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c", "a"]]
     assert imports_of("seedsift.cli.app", "from seedsift.cli import check as c\nfrom . import options\n", False,
                       {"seedsift.cli.check", "seedsift.cli.options"}) == {"seedsift.cli.check", "seedsift.cli.options"}

@@ -30,10 +30,13 @@ from synth import common_chars
 from seedsift import cleaners
 from seedsift.cleaners import CleanConfig, Repair
 from seedsift.dedupe import DedupeConfig, find_duplicates
+from seedsift.pipeline import rundir
 from seedsift.pipeline import stages as pipeline
 from seedsift.pipeline.corpus import Doc
+from seedsift.pipeline.rundir import load_run
 from seedsift.reports.dedup_output import KEEP, REMOVE, build_dedup_output, document_key, restore, span_key
-from seedsift.review.report import load_run, restore_dir, write_report
+from seedsift.review.model import write_report
+from seedsift.review.restore import restore_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_LINES = [l for p in sorted((ROOT / "seeds").glob("*.txt"))
@@ -168,9 +171,9 @@ def test_restore_on_disk_gives_back_the_dedupe_input_byte_for_byte(docs, as_json
     with tempfile.TemporaryDirectory() as tmp:
         run, back = Path(tmp) / "run", Path(tmp) / "back"
         run.mkdir()
-        pipeline.write_doc_index(run, corpus)
+        rundir.write_doc_index(run, corpus)
         pipeline.dedupe_stage(run, corpus, texts, res)
-        pipeline.write_run_summary(run, {"command": "dedupe"})
+        rundir.write_run_summary(run, {"command": "dedupe"})
         assert load_run(run).dedupe_input() == {d.id: d.text for d in corpus}
         restore_dir(run, back)
         if as_jsonl:
@@ -235,11 +238,11 @@ def test_report_escapes_whatever_text_and_ids_it_is_given(records):
                 jsonl="r.jsonl") for n, (i, t) in enumerate(records)]
     with tempfile.TemporaryDirectory() as tmp:
         run = Path(tmp)
-        pipeline.write_doc_index(run, docs)
+        rundir.write_doc_index(run, docs)
         cleaned, _ = pipeline.clean_stage(run, docs, CleanConfig())
         res = find_duplicates([(d.id, t) for d, t in zip(docs, cleaned)], DedupeConfig())
         pipeline.dedupe_stage(run, docs, cleaned, res)
-        pipeline.write_run_summary(run, {"command": "run"})
+        rundir.write_run_summary(run, {"command": "run"})
         html = write_report(run).read_text(encoding="utf-8")
     # the page's own elements only: corpus text never opens or closes one
     assert html.count("<script") == 2 and html.count("</script>") == 2

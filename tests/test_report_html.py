@@ -15,8 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_review_support import HOSTILE_DOC, PAYLOADS, SEED_003, make_run, read_jsonl, removed_003_span
 
+from seedsift.pipeline.rundir import load_run
 from seedsift.reports.html import CSP, render_report
-from seedsift.review.report import ELIDE_OVER, build_report_data, load_run, reconstruct_original, segment_texts
+from seedsift.reports.review import reconstruct_original, segment_texts
+from seedsift.review.model import ELIDE_OVER, build_report_data
 
 DATA_OPEN = '<script type="application/json" id="report-data">'
 

@@ -185,7 +185,7 @@ PUNCT = set("。，、；：！？,.;:!?")
 
 def assert_clean_seams(out: Path) -> int:
     """Every cut joins text without doubled punctuation or an empty paragraph (cut_range's job)."""
-    from seedsift.review.report import load_run
+    from seedsift.pipeline.rundir import load_run
 
     run = load_run(out)
     texts = run.dedupe_input()
@@ -217,7 +217,7 @@ def test_removals_and_reviewer_cuts_leave_clean_seams(pristine, tmp_path):
 def test_apply_keeps_the_shared_phrases(run_dir, tmp_path):
     """Decisions do not change the shared phrases: apply carries phrases.jsonl and its counts over (it used
     to write an empty file and zero counts)."""
-    from seedsift.review.report import apply_decisions
+    from seedsift.review.apply import apply_decisions
 
     before = (run_dir / "phrases.jsonl").read_bytes()
     counts = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))["dedupe"]

@@ -12,11 +12,12 @@ import json
 import pytest
 from test_review_support import SEED_003, SEEDS, read_jsonl, seedsift
 
-from seedsift.reports import html
-from seedsift.review import report as review_module
+from seedsift.pipeline import rundir
+from seedsift.reports import html, review
+from seedsift.review import apply, model, restore
 
 
-@pytest.mark.parametrize("module", [review_module, html])
+@pytest.mark.parametrize("module", [model, apply, restore, rundir, review, html])
 def test_doctests(module):
     result = doctest.testmod(module)
     assert result.failed == 0

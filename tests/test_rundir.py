@@ -10,10 +10,10 @@ import pytest
 from seedsift import cleaners
 from seedsift.dedupe import DedupeConfig, find_duplicates
 from seedsift.errors import InputError
-from seedsift.pipeline import stages
+from seedsift.pipeline import rundir, stages
 from seedsift.pipeline.corpus import read_corpus
+from seedsift.pipeline.rundir import load_run
 from seedsift.reports.dedup_output import ManifestEntry
-from seedsift.review.report import load_run
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -24,7 +24,7 @@ def test_repairs_and_spans_are_read_back_as_the_records_written(tmp_path):
     texts, _ = stages.clean_stage(out, docs, cleaners.CleanConfig())
     result = find_duplicates([(d.id, t) for d, t in zip(docs, texts)], DedupeConfig())
     stages.dedupe_stage(out, docs, texts, result)
-    stages.write_doc_index(out, docs)
+    rundir.write_doc_index(out, docs)
     run = load_run(out)
     expected = [(d.id, r) for d in docs for r in cleaners.clean(d.text).repairs]
     assert run.repairs == expected and expected
@@ -40,10 +40,40 @@ def test_a_record_without_a_field_names_its_line(tmp_path):
     docs = read_corpus([SEEDS]).docs
     out = tmp_path / "out"
     stages.clean_stage(out, docs, cleaners.CleanConfig())
-    stages.write_doc_index(out, docs)
+    rundir.write_doc_index(out, docs)
     rows = (out / "repairs.jsonl").read_text(encoding="utf-8").splitlines()
     broken = {k: v for k, v in json.loads(rows[1]).items() if k != "reason"}
     (out / "repairs.jsonl").write_text("\n".join([rows[0], json.dumps(broken)] + rows[2:]) + "\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
         load_run(out)
     assert err.value.path.endswith("repairs.jsonl:2") and "'reason'" in err.value.message
+
+
+def test_doc_index_and_run_summary_are_read_back_as_written(tmp_path):
+    docs = read_corpus([SEEDS]).docs
+    out = tmp_path / "out"
+    out.mkdir()
+    rundir.write_doc_index(out, docs)
+    assert rundir.read_doc_index(out) == [rundir.doc_entry(d) for d in docs] and docs
+    assert all(type(e) is rundir.DocEntry and e.rel == d.rel for e, d in zip(rundir.read_doc_index(out), docs))
+    summary = {"seedsift": "x", "apply": {"decisions": {"document:b": "keep"}, "doc_matches": {"b": ["a", 1]}}}
+    rundir.write_run_summary(out, summary)
+    got = rundir.read_run_summary(out)
+    assert got.data == summary and got.decisions == {"document:b": "keep"} and got.doc_matches == {"b": ("a", 1.0)}
+
+
+def test_a_damaged_run_summary_fails_a_review_but_carries_nothing_into_a_run(tmp_path):
+    (tmp_path / "run.json").write_text("{broken", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        rundir.read_run_summary(tmp_path)
+    assert err.value.path.endswith("run.json") and "not valid JSON" in err.value.message
+    assert rundir.read_run_summary(tmp_path, strict=False) == rundir.RunSummary({})
+    (tmp_path / "run.json").write_text("[1]", encoding="utf-8")
+    assert rundir.read_run_summary(tmp_path).applied == {} and rundir.read_run_summary(tmp_path).decisions == {}
+
+
+def test_a_doc_index_line_without_an_id_names_its_line(tmp_path):
+    (tmp_path / "docs.jsonl").write_text('{"id": "a.txt", "rel": "a.txt"}\n{"rel": "b.txt"}\n', encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        rundir.read_doc_index(tmp_path)
+    assert err.value.path.endswith("docs.jsonl:2") and "'id'" in err.value.message

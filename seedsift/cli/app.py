@@ -38,7 +38,7 @@ from seedsift.cli.options import (
     with_configs,
 )
 from seedsift.errors import InputError, UsageProblem, WorkerDied
-from seedsift.pipeline import atomic, outputs
+from seedsift.pipeline import atomic, outputs, rundir
 from seedsift.pipeline import stages as pipeline
 from seedsift.pipeline.corpus import MAX_CORPUS_BYTES, Corpus, CorpusTooLarge, Doc, read_corpus, shown
 
@@ -309,7 +309,7 @@ def run(inputs, out, clean_config, dedupe_config, jobs, config_file, as_json, qu
     notes: list[str] = []
     with output.stage() as stage:
         previous = outputs.previous_summary(out)  # read under the output lock
-        pipeline.write_doc_index(stage, corpus.docs)
+        rundir.write_doc_index(stage, corpus.docs)
         texts, clean_summary = pipeline.clean_stage(stage, corpus.docs, clean_config, ui.progress)
         result = run_dedupe(ui, corpus.docs, texts, dedupe_config, jobs)
         kept, dropped = outputs.carry_decisions(previous, result)
@@ -324,8 +324,8 @@ def run(inputs, out, clean_config, dedupe_config, jobs, config_file, as_json, qu
         if kept or dropped:
             summary["apply"] = outputs.decisions_summary(kept, dropped, result, dedupe_summary, os.fspath(out / atomic.MARKER))
             notes.append(outputs.decisions_line(out, kept, dropped))
-        pipeline.write_run_summary(stage, summary)
-        from seedsift.review.report import write_report
+        rundir.write_run_summary(stage, summary)
+        from seedsift.review.model import write_report
 
         with ui.step("write report.html"):
             write_report(stage)
@@ -338,7 +338,7 @@ def run(inputs, out, clean_config, dedupe_config, jobs, config_file, as_json, qu
 def refresh_report(ui: Ui, stage: Path) -> None:
     """A report left by an earlier stage would describe outputs that just changed: rewrite it."""
     if (stage / "report.html").exists():
-        from seedsift.review.report import write_report
+        from seedsift.review.model import write_report
 
         with ui.step("write report.html"):
             write_report(stage)
@@ -371,7 +371,7 @@ def clean(inputs, out, clean_config, config_file, as_json, quiet, max_corpus_mb,
         return finish(ui, summary, corpus.errors, ["nothing to do: no readable documents"])
     output = Output(out, dry_run=dry_run)
     with output.stage() as stage:
-        pipeline.write_doc_index(stage, corpus.docs)
+        rundir.write_doc_index(stage, corpus.docs)
         texts, summary["clean"] = pipeline.clean_stage(stage, corpus.docs, clean_config, ui.progress)
         ids = [d.id for d in corpus.docs]
         settled, removed = outputs.settle_generations(
@@ -379,7 +379,7 @@ def clean(inputs, out, clean_config, config_file, as_json, quiet, max_corpus_mb,
         if removed:
             ui.error(outputs.describe_removed(out, "clean", removed))
         summary.update(settled)
-        pipeline.write_run_summary(stage, summary)
+        rundir.write_run_summary(stage, summary)
         refresh_report(ui, stage)
     summary["dry_run"] = output.changes if dry_run else None
     lines = clean_lines(summary["clean"]) + output.lines()
@@ -446,7 +446,7 @@ def dedupe(inputs, out, engine, scheduler, index_path, dedupe_config, jobs, conf
     with output.stage() as stage:
         previous = outputs.previous_summary(stage)
         kept, dropped = outputs.carry_decisions(previous, result)
-        pipeline.write_doc_index(stage, corpus.docs)
+        rundir.write_doc_index(stage, corpus.docs)
         _, summary["dedupe"] = pipeline.dedupe_stage(stage, corpus.docs, texts, result, kept or None, progress=ui.progress)
         settled, removed = outputs.settle_generations(stage, "dedupe", outputs.fingerprint([d.id for d in corpus.docs], texts))
         if removed:
@@ -455,7 +455,7 @@ def dedupe(inputs, out, engine, scheduler, index_path, dedupe_config, jobs, conf
         if kept or dropped:
             summary["apply"] = outputs.decisions_summary(kept, dropped, result, summary["dedupe"], os.fspath(out / atomic.MARKER))
             notes.append(outputs.decisions_line(out, kept, dropped))
-        pipeline.write_run_summary(stage, summary)
+        rundir.write_run_summary(stage, summary)
         refresh_report(ui, stage)
     if index_path is not None and not dry_run:
         summary["index"] = update_indexes(inputs, cfg, None if index_path == "default" else Path(index_path), jobs)
@@ -506,7 +506,7 @@ def run_dask_dataset(ui: Ui, inputs: list[str], out: str, cfg, scheduler: str | 
         except (ValueError, OSError) as err:
             raise UsageProblem(f"dask dataset: {err}") from None
         if not remote_out:
-            pipeline.write_run_summary(Path(target), summary)
+            rundir.write_run_summary(Path(target), summary)
     s = summary["dedupe"]
     return finish(ui, summary, [], [
         f"dedupe (dask): {s['documents']} documents, {s['dropped']} documents removed, "

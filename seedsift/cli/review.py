@@ -33,7 +33,7 @@ def report(directory: Path, as_json: bool, quiet: bool) -> int:
     needs no network; mail it, open it offline, export decisions for `apply`.
     """
     from seedsift.pipeline.atomic import output_lock
-    from seedsift.review.report import write_report
+    from seedsift.review.model import write_report
 
     with output_lock(directory):  # not while a run swaps the directory
         path = write_report(directory)
@@ -52,7 +52,7 @@ def apply(decisions: Path, directory: Path, as_json: bool, quiet: bool) -> int:
     Unknown keys or values are refused and nothing is written. Decisions
     accumulate over successive applies; the report is rewritten if present.
     """
-    from seedsift.review.report import apply_decisions
+    from seedsift.review.apply import apply_decisions
 
     summary = apply_decisions(decisions, directory)
     return _emit(Ui(quiet, as_json), summary, (
@@ -67,7 +67,7 @@ def apply(decisions: Path, directory: Path, as_json: bool, quiet: bool) -> int:
 @output_options
 def restore(directory: Path, out: Path, as_json: bool, quiet: bool) -> int:
     """Rebuild the texts dedupe was given from DIRECTORY's dedup corpus and manifest into OUT."""
-    from seedsift.review.report import restore_dir
+    from seedsift.review.restore import restore_dir
 
     summary = restore_dir(directory, out)
     return _emit(Ui(quiet, as_json), summary, f"restored {summary['documents']} documents into {shown(out)}/")

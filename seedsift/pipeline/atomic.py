@@ -83,14 +83,6 @@ def write_jsonl(path: Path, records: Iterable[dict]) -> int:
     return len(lines)
 
 
-def read_jsonl(path: Path) -> Iterator[dict]:
-    """Read a JSONL file written by seedsift (skips blank lines)."""
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                yield json.loads(line)
-
-
 def _link_or_copy(src: str, dst: str) -> None:
     try:
         os.link(src, dst)

@@ -15,12 +15,11 @@ a duplicate pair of the new result (:func:`carry_decisions`), and says so.
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from seedsift.pipeline import atomic
+from seedsift.pipeline.rundir import RunSummary, read_run_summary
 
 #: What each stage writes (top-level names in the output directory).
 STAGE_OUTPUTS = {
@@ -41,11 +40,7 @@ def fingerprint(ids: Sequence[str], texts: Sequence[str]) -> str:
 
 def previous_summary(d: Path) -> dict:
     """run.json of an output directory (empty when absent or unreadable: then nothing is carried over)."""
-    try:
-        data = json.loads((Path(d) / atomic.MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    return read_run_summary(d, strict=False).data
 
 
 def _present(d: Path, stage: str) -> list[str]:
@@ -105,9 +100,8 @@ def carry_decisions(previous: dict, result) -> tuple[dict[str, str], int]:
     """
     from seedsift.reports.dedup_output import document_key, span_key
 
-    applied = previous.get("apply")
-    decisions = applied.get("decisions") if isinstance(applied, dict) else None
-    if not isinstance(decisions, dict) or not decisions:
+    decisions = RunSummary(previous).decisions
+    if not decisions:
         return {}, 0
     keys = {span_key(s) for s in result.spans}
     keys |= {document_key(d) for d, k in result.clusters.items() if k != d}

@@ -1,5 +1,12 @@
 """The run directory's records, written and read back in one place.
 
+Every file of the run-directory schema (ARCHITECTURE.md, "Output directory")
+that is read back is read here, and its records are written here too:
+``docs.jsonl`` (:class:`DocEntry`, :func:`write_doc_index` / :func:`read_doc_index`),
+``run.json`` (:class:`RunSummary`, :func:`write_run_summary` / :func:`read_run_summary`),
+and the whole directory as a :class:`Run` (:func:`load_run`, what ``report``,
+``apply`` and ``restore`` start from).
+
 A line of ``repairs.jsonl`` is a :class:`cleaners.Repair` plus the document
 id, a line of ``spans.jsonl`` a :class:`dedupe.Span`, a line of
 ``manifest.jsonl`` a :class:`reports.dedup_output.ManifestEntry`: each is
@@ -12,14 +19,25 @@ to keep in step. A line that lacks a field without a default is an
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+import gzip
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from seedsift.cleaners import Repair
 from seedsift.errors import InputError
+from seedsift.pipeline import atomic
+from seedsift.pipeline.corpus import Doc, parse_json
 
 if TYPE_CHECKING:  # the dedupe library is loaded by the stages that use it, not by `seedsift clean`
     from seedsift.dedupe.records import SharedPhrase, Span
     from seedsift.reports.dedup_output import ManifestEntry
+
+#: The document index and the run summary (the marker of a seedsift output directory).
+DOCS = "docs.jsonl"
+SUMMARY = atomic.MARKER
 
 R = TypeVar("R")
 
@@ -88,3 +106,239 @@ def read_span(rec: dict, where: str) -> Span:
     from seedsift.dedupe.records import Span
 
     return _record(Span, rec, where, "span")
+
+
+# ---------------------------------------------------------------- docs.jsonl
+
+
+class DocEntry(NamedTuple):
+    """A docs.jsonl line: a document's id, its output path (``rel``, None for a JSONL record), where it was
+    read from, its encoding and its JSONL fields other than ``text`` (None for a file)."""
+
+    id: str
+    rel: str | None = None
+    source: str | None = None
+    encoding: str | None = None
+    fields: dict | None = None
+
+
+def doc_entry(doc: Doc) -> DocEntry:
+    """The docs.jsonl record of a document as the reader made it.
+
+    >>> doc_entry(Doc(id="7", text="甲", source="p.jsonl:1", record={"id": 7, "text": "甲", "page": "A3"}))
+    DocEntry(id='7', rel=None, source='p.jsonl:1', encoding='utf-8', fields={'id': 7, 'page': 'A3'})
+    """
+    fields = {k: v for k, v in doc.record.items() if k != "text"} if doc.record is not None else None
+    return DocEntry(doc.id, doc.rel, doc.source, doc.encoding, fields)
+
+
+def write_doc_index(out: Path, docs: Sequence[Doc]) -> None:
+    """docs.jsonl: id, output path and JSONL fields of every document, in input order.
+
+    ``apply`` and ``report`` need it to rebuild outputs for documents that were
+    dropped (their text is in the manifest, their other fields here).
+    """
+    atomic.write_jsonl(out / DOCS, (doc_entry(d)._asdict() for d in docs))
+
+
+def read_doc_entry(rec: dict, where: str) -> DocEntry:
+    """A :class:`DocEntry` from a docs.jsonl line (only ``id`` is required).
+
+    >>> read_doc_entry(doc_entry(Doc(id="a.txt", text="甲", source="a.txt", rel="a.txt"))._asdict(), "x:1")
+    DocEntry(id='a.txt', rel='a.txt', source='a.txt', encoding='utf-8', fields=None)
+    """
+    return _record(DocEntry, rec, where, "document")
+
+
+def read_doc_index(d: Path) -> list[DocEntry]:
+    """The documents of run directory ``d`` in input order: docs.jsonl, or for a directory written before
+    docs.jsonl existed, what its text directories and manifest hold."""
+    path = Path(d) / DOCS
+    return [read_doc_entry(rec, f"{path}:{i}") for i, rec in enumerate(read_optional_jsonl(path), 1)] or _infer_docs(Path(d))
+
+
+def _infer_docs(d: Path) -> list[DocEntry]:
+    """Document index for directories written before docs.jsonl existed: walk the text dirs."""
+    seen: dict[str, DocEntry] = {}
+    for sub in ("cleaned", "dedup"):
+        root = d / sub
+        if root.is_dir():
+            for p in sorted(root.rglob("*")):
+                if p.is_file() and not p.name.startswith("."):
+                    rel = p.relative_to(root).as_posix()
+                    seen.setdefault(rel, DocEntry(rel, rel))
+        for rec in read_optional_jsonl(d / f"{sub}.jsonl"):
+            rid = str(rec.get("id"))
+            seen.setdefault(rid, DocEntry(rid, None, fields={k: v for k, v in rec.items() if k != "text"}))
+    for rec in read_optional_jsonl(d / "manifest.jsonl"):
+        if rec.get("type") == "document":
+            seen.setdefault(rec["doc_id"], DocEntry(rec["doc_id"], rec["doc_id"]))
+    return list(seen.values())
+
+
+# ---------------------------------------------------------------- run.json
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """run.json: what produced the directory (inputs, counts, options, version, ``stage_inputs``) and the
+    reviewer decisions applied (``apply``). The JSON object is kept as it is (``data``, written back
+    unchanged); the properties read the parts that are read back, tolerating a missing or malformed part.
+
+    >>> RunSummary({"apply": {"decisions": {"document:b": "keep"}, "doc_matches": {"b": ["a", 1]}}}).doc_matches
+    {'b': ('a', 1.0)}
+    """
+
+    data: dict = field(default_factory=dict)
+
+    @property
+    def applied(self) -> dict:
+        """The "apply" record (reviewer decisions, written by ``apply`` or carried over by a re-run), or {}."""
+        applied = self.data.get("apply")
+        return applied if isinstance(applied, dict) else {}
+
+    @property
+    def decisions(self) -> dict[str, str]:
+        """Every reviewer decision applied so far (decision key -> "remove" / "keep")."""
+        decisions = self.applied.get("decisions")
+        return decisions if isinstance(decisions, dict) else {}
+
+    @property
+    def doc_matches(self) -> dict[str, tuple[str, float]]:
+        """What each document judged a near-duplicate duplicates, as recorded by the last apply."""
+        return {k: (v[0], float(v[1])) for k, v in self.applied.get("doc_matches", {}).items()}
+
+    def stage(self, name: str) -> dict:
+        """The summary of one stage ("clean", "dedupe"), or {}."""
+        got = self.data.get(name)
+        return got if isinstance(got, dict) else {}
+
+
+def write_run_summary(out: Path, summary: dict) -> None:
+    """run.json marks the directory as seedsift output and records what produced it."""
+    atomic.write_text(Path(out) / SUMMARY, json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+
+
+def read_run_summary(d: Path, strict: bool = True) -> RunSummary:
+    """run.json of directory ``d`` (empty when absent; a JSON value that is not an object reads as empty).
+
+    ``strict``: a damaged run.json is an InputError naming it; otherwise (carrying decisions
+    over to a new run) it reads as empty, so that nothing is carried over.
+    """
+    path = Path(d) / SUMMARY
+    if not strict:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return RunSummary()
+    elif not path.is_file():
+        return RunSummary()
+    else:
+        try:
+            data = json.loads(read_text(path))
+        except json.JSONDecodeError as err:
+            raise InputError(str(path), f"not valid JSON ({err.msg})") from None
+    return RunSummary(data if isinstance(data, dict) else {})
+
+
+# ---------------------------------------------------------------- reading a run directory
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    """Read a JSONL(.gz) file; a broken line is an InputError naming ``path:line``."""
+    out = []
+    try:
+        with (gzip.open(path, "rt", encoding="utf-8") if path.name.endswith(".gz") else open(path, encoding="utf-8")) as fh:
+            for lineno, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                rec = parse_json(line, f"{path}:{lineno}")
+                if not isinstance(rec, dict):
+                    raise InputError(f"{path}:{lineno}", "line is not a JSON object")
+                out.append(rec)
+    except UnicodeDecodeError:
+        raise InputError(str(path), "not UTF-8") from None
+    return out
+
+
+def read_optional_jsonl(path: Path) -> list[dict]:
+    """A stage that did not run left no file: that is an empty list, not an error (``path.gz`` is read too)."""
+    if not path.is_file() and path.with_name(path.name + ".gz").is_file():
+        path = path.with_name(path.name + ".gz")
+    return read_jsonl(path) if path.is_file() else []
+
+
+def read_text(path: Path) -> str:
+    """Read bytes and decode: no newline translation, offsets must match what was written."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(str(path), "not UTF-8") from None
+
+
+@dataclass
+class Run:
+    """Everything a run directory holds, as read from disk (absent pieces empty)."""
+
+    path: Path
+    docs: list[DocEntry]
+    cleaned: dict[str, str] = field(default_factory=dict)
+    dedup: dict[str, str] = field(default_factory=dict)
+    repairs: list[tuple[str, Repair]] = field(default_factory=list)
+    clusters: dict[str, str] = field(default_factory=dict)
+    spans: list[Span] = field(default_factory=list)
+    manifest: list[ManifestEntry] = field(default_factory=list)
+    phrases: list[dict] = field(default_factory=list)
+    summary: RunSummary = field(default_factory=RunSummary)
+    has_dedupe: bool = False
+
+    def dedupe_input(self) -> dict[str, str]:
+        """The texts dedupe was given (its offsets index these): deduplicated corpus + manifest."""
+        from seedsift.reports.dedup_output import restore
+
+        return restore(self.dedup, self.manifest) if self.has_dedupe else dict(self.cleaned)
+
+
+def _read_texts(d: Path, sub: str, docs: list[DocEntry]) -> dict[str, str]:
+    """Texts of one stage: ``d/sub/<rel>`` for files, ``d/sub.jsonl`` records for JSONL docs."""
+    texts: dict[str, str] = {}
+    records = {str(r.get("id")): r.get("text") for r in read_optional_jsonl(d / f"{sub}.jsonl")}
+    for doc in docs:
+        if doc.rel:
+            p = d / sub / doc.rel
+            if p.is_file():
+                texts[doc.id] = read_text(p)
+        elif isinstance(text := records.get(doc.id), str):
+            texts[doc.id] = text
+    return texts
+
+
+def _read_records(path: Path, read: Any) -> list:
+    """Every line of an optional JSONL file as a record (``read(rec, "path:line")``)."""
+    return [read(rec, f"{path}:{i}") for i, rec in enumerate(read_optional_jsonl(path), 1)]
+
+
+def load_run(d: Path) -> Run:
+    """Read a run directory; raise InputError (naming the file) when it is not one or is damaged.
+
+    spans.jsonl comes back as Span records (the type dedupe returned, so span_key matches exactly),
+    repairs.jsonl as (document id, Repair), manifest.jsonl as ManifestEntry records (restore() trusts
+    them, so a damaged line fails here, naming it).
+    """
+    d = Path(d)
+    if not d.is_dir():
+        raise InputError(str(d), "not a directory")
+    summary = read_run_summary(d)
+    docs = read_doc_index(d)
+    if not docs:
+        raise InputError(str(d), f"not a seedsift output directory (no {DOCS}, cleaned/ or dedup/)")
+    run = Run(d, docs, summary=summary)
+    run.cleaned = _read_texts(d, "cleaned", docs)
+    run.dedup = _read_texts(d, "dedup", docs)
+    run.repairs = _read_records(d / "repairs.jsonl", read_repair)
+    run.clusters = {str(r["id"]): str(r["cluster"]) for r in read_optional_jsonl(d / "clusters.jsonl") if "id" in r and "cluster" in r}
+    run.spans = _read_records(d / "spans.jsonl", read_span)
+    run.manifest = _read_records(d / "manifest.jsonl", read_manifest_entry)
+    run.phrases = read_optional_jsonl(d / "phrases.jsonl")
+    run.has_dedupe = (d / "manifest.jsonl").is_file() and ((d / "dedup").is_dir() or (d / "dedup.jsonl").is_file() or (d / "dedup.jsonl.gz").is_file() or bool(run.manifest))
+    return run

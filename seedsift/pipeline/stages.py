@@ -179,20 +179,3 @@ def finding_counts(spans: Sequence, manifest: Sequence[ManifestEntry]) -> dict:
         "characters_removed": sum(len(m.text) for m in manifest),
     }
 
-
-def write_doc_index(out: Path, docs: Sequence[Doc]) -> None:
-    """docs.jsonl: id, output path and JSONL fields of every document, in input order.
-
-    ``apply`` and ``report`` need it to rebuild outputs for documents that were
-    dropped (their text is in the manifest, their other fields here).
-    """
-    atomic.write_jsonl(out / "docs.jsonl", (
-        {"id": d.id, "rel": d.rel, "source": d.source, "encoding": d.encoding,
-         "fields": {k: v for k, v in d.record.items() if k != "text"} if d.record is not None else None}
-        for d in docs
-    ))
-
-
-def write_run_summary(out: Path, summary: dict) -> None:
-    """run.json marks the directory as seedsift output and records what produced it."""
-    atomic.write_text(out / atomic.MARKER, json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
