@@ -1,4 +1,4 @@
-"""Block typing (research §5.1 step 1) and the boilerplate fixer."""
+"""Block typing (heading, table, caption, credit, list item, body: what the join rules ask first) and the boilerplate fixer."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Rejoin sentences split across column/page breaks (research §5: 12 ordered rules)."""
+"""Rejoin sentences split across column/page breaks: ordered rules over block types, punctuation, quote balance and the lexicon."""
 
 from __future__ import annotations
 
@@ -428,7 +428,8 @@ _DANGLING_WORDS = frozenset(
 def _boundary_double(a: str, b: str):
     """Size and verdict for a unit doubled across the break (``统计|计``), or None.
 
-    At a break the prior favours an artifact (research §5.5, policy P3): besides the in-text
+    At a break the prior favours an artifact (a doubled unit is rare in edited text and common where
+    OCR'd columns are rejoined): besides the in-text
     drops, the second copy is dropped when the first copy is a whole token, or when the lexicon
     only could not decide, unless both copies sit inside different words (两国|国歌), a word
     spans both copies (常|常), or the unit is a free function character (在, 对).

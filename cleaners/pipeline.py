@@ -37,7 +37,8 @@ def _steps(config: CleanConfig):
 def clean(text: str, config: CleanConfig = CleanConfig()) -> Cleaned:
     """Clean ``text`` and explain every change.
 
-    Order (research §7.3): whitespace → boilerplate (flag or drop) → joins (with boundary
+    Order (each fixer needs the one before it: joins need clean lines, stutters whole
+    sentences, punctuation its final neighbours): whitespace → boilerplate (flag or drop) → joins (with boundary
     doubles, headings moved, gaps flagged) → stutters → punctuation → script. Each fixer
     sees the output of the previous one; the edit log maps every change back onto ``text``,
     so each :class:`Repair` indexes the original and ``apply_repairs(text, repairs)``

@@ -1,4 +1,4 @@
-"""Reduplication vs stutter, decided with the jieba lexicon (research §5.5, policy P1)."""
+"""Reduplication vs stutter, decided with the jieba lexicon: a repeat is dropped only where the lexicon is sure (precision first), otherwise flagged."""
 
 from __future__ import annotations
 
