@@ -126,10 +126,12 @@ class DedupeConfig:
         many documents: on the devkit's 100 MB corpus 65 % of the 1.6 M window
         pairs collided in one band and 31 % had a window shared by more than 5
         documents, and the passage stage took 30x the document stage. The rule
-        cut them to about a third (1,595,803 -> 571,005 pairs) with devkit 1 MB
-        and 10 MB block P/R and real-text scores unchanged within 0.001
-        (README, Benchmarks); a copied passage of real pages shares many rare
-        fingerprints with its source, a shared stock sentence none.
+        cut the pairs aligned to about a third (1,598,353 -> 573,700; 260 ->
+        222 s, peak RSS 2.47 -> 2.04 GB) with devkit 1 MB and 10 MB block P/R,
+        doc F1 and real-text scores unchanged within 0.001 (the span scorer's
+        document-pair F1 at 10 MB fell 0.357 -> 0.347; README, Benchmarks): a
+        copied passage shares many rare fingerprints with its source, a shared
+        stock sentence none.
         fingerprint_k (13) / fingerprint_window (8): exact candidates for
         short copies (:func:`dedupe.passages.fingerprint_pairs`): winnowed
         13-gram hashes of the key, so every exact run of >= 20 key chars shared
