@@ -23,7 +23,9 @@ bit-identical signatures, the same candidates, verification, clusters and spans)
 4. ``passages.passage_units(key, cfg)`` (content-defined windows, MinHash, band keys;
    ``passage_units_many`` for a batch) -> ``minhash.window_pairs(win_doc, win_idx,
    band_keys)`` (document pairs, including a document with itself, with a colliding
-   window pair and the number of bands) -> ``core.align_tasks(keyed_docs, units,
+   window pair and the number of bands) -> ``core.with_rare_shared_fingerprint(pairs,
+   units, cfg)`` (one-band pairs kept only when their windows share a fingerprint
+   of at most ``one_band_docs`` documents) -> ``core.align_tasks(keyed_docs, units,
    pairs, cfg)`` (whole documents for pairs colliding in >= ``passage_min_bands``
    bands, else the neighbourhood of the colliding windows) -> ``core.align_task``
    / ``passages.align_passages(a, b, cfg)`` (exact k-gram seeds chained into

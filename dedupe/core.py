@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,7 +24,7 @@ from .passages import (
 from .records import SharedPhrase, Span
 from .verify import cluster, common_lines, verify_pair
 
-__all__ = ["DedupeResult", "find_duplicates", "apply_removals", "cut_range", "cut_ranges", "with_fingerprint_pairs", "doc_task", "align_task", "align_tasks", "keep_rank"]
+__all__ = ["DedupeResult", "find_duplicates", "apply_removals", "cut_range", "cut_ranges", "with_fingerprint_pairs", "with_rare_shared_fingerprint", "doc_task", "align_task", "align_tasks", "keep_rank"]
 
 Progress = Callable[[str, int, int], None]
 MapFn = Callable[..., Iterable]
@@ -259,7 +259,8 @@ def find_duplicates(
         win_doc = np.concatenate([np.full(units[i].start.size, i, dtype=np.int64) for i in live])
         win_idx = np.concatenate([np.arange(units[i].start.size, dtype=np.int64) for i in live])
         bkeys = np.concatenate([units[i].bands for i in live])
-        wp = with_fingerprint_pairs(window_pairs(win_doc, win_idx, bkeys),
+        wp = with_fingerprint_pairs(with_rare_shared_fingerprint(window_pairs(win_doc, win_idx, bkeys),
+                                                                 {i: units[i] for i in live.tolist()}, cfg),
                                     fingerprint_pairs([kd[i].key for i in live], live.tolist(), cfg,
                                                       [(units[i].fp_hash, units[i].fp_pos) for i in live]), cfg)
         # batches of pairs among few documents: each key is shipped to a worker and
@@ -321,6 +322,64 @@ def with_fingerprint_pairs(pairs: tuple[np.ndarray, ...], fp: np.ndarray, cfg: D
     order = np.argsort(code, kind="stable")
     return (code[order] >> 32, code[order] & 0xFFFFFFFF, np.concatenate([wa, z])[order], np.concatenate([wb, z])[order],
             np.concatenate([hits, z + cfg.passage_min_bands])[order])
+
+
+def with_rare_shared_fingerprint(
+    pairs: tuple[np.ndarray, ...], units: Mapping[int, PassageUnits], cfg: DedupeConfig
+) -> tuple[np.ndarray, ...]:
+    """The :func:`dedupe.minhash.window_pairs` pairs without the one-band pairs
+    (fewer than ``passage_min_bands`` hits) whose two colliding windows share no
+    winnowed fingerprint (:func:`dedupe.passages.winnow`) held by at most
+    ``one_band_docs`` documents (see :class:`DedupeConfig`); ``one_band_docs = 0``
+    keeps all. ``units[d]`` holds document ``d``'s windows and fingerprints
+    (``fp_hash`` computed) for every document of a pair; order kept."""
+    i, j, wa, wb, hits = pairs
+    weak = np.flatnonzero(hits < cfg.passage_min_bands)
+    if cfg.one_band_docs == 0 or weak.size == 0:
+        return pairs
+    k = cfg.fingerprint_k
+    docs = sorted(units)
+    hs = [units[d].fp_hash for d in docs]
+    if any(h is None for h in hs):
+        msg = "with_rare_shared_fingerprint needs the documents' fingerprints (PassageUnits.fp_hash)"
+        raise ValueError(msg)
+    # all documents' fingerprints in (document, position) order, and how many documents hold each
+    fh = np.concatenate([h for h in hs if h is not None] + [np.zeros(0, dtype=np.uint64)])
+    fdoc = np.concatenate([np.full(units[d].fp_pos.size, d, dtype=np.int64) for d in docs] + [np.zeros(0, dtype=np.int64)])
+    g = fdoc * (1 << 32) + np.concatenate([units[d].fp_pos.astype(np.int64) for d in docs] + [np.zeros(0, dtype=np.int64)])
+    uh, inv = np.unique(fh, return_inverse=True)
+    held = np.unique(inv.astype(np.int64) * (1 << 32) + fdoc) >> 32
+    rare = (np.bincount(held, minlength=uh.size) <= cfg.one_band_docs)[inv]
+    nwin = np.array([units[d].start.size for d in docs], dtype=np.int64)
+    woff = np.zeros(max(docs) + 1, dtype=np.int64)
+    woff[docs] = np.cumsum(nwin) - nwin
+    wstart = np.concatenate([units[d].start for d in docs]).astype(np.int64)
+    wend = np.concatenate([units[d].end for d in docs]).astype(np.int64)
+
+    def rare_in(dd: np.ndarray, ww: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # (pair, fingerprint) for the rare fingerprints whose k-gram lies inside the window
+        s, e = wstart[woff[dd] + ww], wend[woff[dd] + ww]
+        lo = np.searchsorted(g, dd * (1 << 32) + s)
+        hi = np.searchsorted(g, dd * (1 << 32) + np.maximum(s, e - k + 1))
+        c = hi - lo
+        pid = np.repeat(np.arange(dd.size), c)
+        at = np.repeat(lo - (np.cumsum(c) - c), c) + np.arange(int(c.sum()))
+        r = rare[at]
+        return pid[r], fh[at][r]
+
+    pa, ha = rare_in(i[weak], wa[weak])
+    pb, hb = rare_in(j[weak], wb[weak])
+    p, h = np.concatenate([pa, pb]), np.concatenate([ha, hb])
+    side = np.concatenate([np.zeros(pa.size, dtype=np.int8), np.ones(pb.size, dtype=np.int8)])
+    order = np.lexsort((side, h, p))
+    p, h, side = p[order], h[order], side[order]
+    # a (pair, fingerprint) on both sides: side 0 directly followed by side 1
+    both = (p[1:] == p[:-1]) & (h[1:] == h[:-1]) & (side[1:] != side[:-1])
+    ok = np.zeros(weak.size, dtype=bool)
+    ok[p[1:][both]] = True
+    keep = np.ones(hits.size, dtype=bool)
+    keep[weak[~ok]] = False
+    return tuple(x[keep] for x in pairs)
 
 
 def cut_ranges(text: str, spans: Iterable[Span]) -> list[tuple[int, int]]:

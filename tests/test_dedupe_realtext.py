@@ -70,3 +70,32 @@ def test_negative_text_not_claimed(run):
     claimed = s["passages"]["claimed"]
     for kind in ("template", "stock", "quote"):
         assert s["false_claims"].get(kind, 0) <= 0.01 * claimed, kind
+
+
+def test_one_band_pairs_need_a_rare_shared_fingerprint():
+    """A short line recurring in 8 real pages makes one-band window pairs among
+    them; ``one_band_docs`` drops those (their windows share only fingerprints
+    of more than 5 documents) while a paragraph copied into one page is still
+    found, and the findings do not change."""
+    from realtext import pd_articles
+
+    arts = [a for a in pd_articles() if 400 < len(a) < 900]
+    stock = arts[50].split("\n")[0][:60]
+    docs = []
+    for n in range(8):
+        paras = arts[n].split("\n")
+        docs.append((f"d{n}", "\n".join([paras[0], stock, *paras[1:]])))
+    copy = max(arts[60].split("\n"), key=len)
+    docs += [("src", arts[60]), ("dst", arts[9] + "\n" + copy)]
+
+    def run(cfg):
+        totals = []
+        res = find_duplicates(docs, cfg, progress=lambda s, d, t: totals.append(t) if s == "align" and d == 0 else None)
+        return totals[0], sorted((s.doc_id, s.src_doc_id, s.start, s.end, s.kind, s.action) for s in res.spans)
+
+    all_pairs, spans_all = run(DedupeConfig(one_band_docs=0))
+    gated_pairs, spans = run(DedupeConfig())
+    assert gated_pairs < all_pairs
+    assert spans == spans_all
+    start = docs[-1][1].index(copy)
+    assert ("dst", "src", start, start + len(copy), "complete", "removed") in spans

@@ -51,6 +51,7 @@ def words(n: int, seed: int) -> str:
         ({"remove_similarity": 0.5, "report_similarity": 0.8}, "remove_similarity"),
         ({"passage_rows": 64, "passage_num_perm": 32}, "passage_rows"),
         ({"seed": -1}, "seed must be"),
+        ({"one_band_docs": -1}, "one_band_docs must be a non-negative integer"),
         ({"passages": "yes"}, "passages must be True or False"),
     ],
 )

@@ -149,8 +149,9 @@ def passage_spans(client, state, members, cfg, n: int, progress: Progress = no_p
     hits = wins.shuffle(on=["band", "bkey"], npartitions=n).map_partitions(stages.window_collisions,
                                                                            meta=stages.COLLISION_META)
     pairs = hits.shuffle(on="code", npartitions=n).map_partitions(stages.window_pairs_part, meta=stages.WPAIR_META)
-    # exact fingerprint candidates (short copies), computed on the client from the kept documents' keys
-    kept = state[~state.idx.isin(list(roots))][["idx", "key"]].compute().sort_values("idx")
+    # exact fingerprint candidates (short copies) and the one-band filter, computed on the client
+    # from the kept documents' keys and windows
+    kept = state[~state.idx.isin(list(roots))][["idx", "key", "windows"]].compute().sort_values("idx")
     pairs = dd.from_pandas(stages.add_fingerprint_pairs(pairs.compute(), kept, cfg), npartitions=n)
     joined = join_docs(join_docs(pairs, state, "j", "j", WIN_COLS), state, "i", "i", WIN_COLS)
     matches = persist_with_progress(client, joined.map_partitions(stages.align_rows, cfg, meta=stages.MATCH_META),

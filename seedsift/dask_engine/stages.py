@@ -20,11 +20,11 @@ import numpy as np
 import pandas as pd
 
 from seedsift.dedupe import DedupeConfig, Span
-from seedsift.dedupe.core import align_task, align_tasks, doc_task, with_fingerprint_pairs
+from seedsift.dedupe.core import align_task, align_tasks, doc_task, with_fingerprint_pairs, with_rare_shared_fingerprint
 from seedsift.dedupe.findings import plan_findings
 from seedsift.dedupe.keys import KeyedDoc, keyed_many
 from seedsift.dedupe.minhash import EMPTY, band_collisions, band_keys
-from seedsift.dedupe.passages import Match, PassageUnits, fingerprint_pairs
+from seedsift.dedupe.passages import Match, PassageUnits, fingerprint_pairs, winnow
 from seedsift.dedupe.verify import line_contexts, line_hashes, verify_pair
 
 #: Bits of the document position inside a rank code (2**36 = 68 billion documents).
@@ -368,12 +368,19 @@ def align_rows(part: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
 
 
 def add_fingerprint_pairs(pairs: pd.DataFrame, kept: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
-    """The window pairs plus ``dedupe.passages.fingerprint_pairs`` of the kept
-    documents (``idx, key`` rows), merged as ``dedupe.core.with_fingerprint_pairs``."""
+    """The window pairs, less the one-band pairs ``dedupe.core.with_rare_shared_fingerprint``
+    drops, plus ``dedupe.passages.fingerprint_pairs`` of the kept documents
+    (``idx, key, windows`` rows), merged as ``dedupe.core.with_fingerprint_pairs``."""
     pairs = pairs.sort_values(["i", "j"], kind="stable")
     cols = [pairs[c].to_numpy(np.int64) for c in ("i", "j", "wa", "wb", "hits")]
-    fp = fingerprint_pairs(kept.key.tolist(), kept.idx.astype(np.int64).tolist(), cfg)
-    i, j, wa, wb, hits = with_fingerprint_pairs(tuple(cols), fp, cfg)
+    idx = kept.idx.astype(np.int64).tolist()
+    fps = [winnow(key, cfg) for key in kept.key.tolist()]
+    units = {}
+    for g, wins, (fh, fpos) in zip(idx, kept.windows.tolist(), fps):
+        se = _arr(wins, np.int64).reshape(2, -1)
+        units[g] = PassageUnits(se[0], se[1], np.zeros((se.shape[1], 0), dtype=np.uint64), fh, fpos)
+    fp = fingerprint_pairs(kept.key.tolist(), idx, cfg, fps)
+    i, j, wa, wb, hits = with_fingerprint_pairs(with_rare_shared_fingerprint(tuple(cols), units, cfg), fp, cfg)
     return pd.DataFrame({"i": i, "j": j, "wa": wa, "wb": wb, "hits": hits})
 
 
