@@ -21,16 +21,16 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 def test_repairs_and_spans_are_read_back_as_the_records_written(tmp_path):
     docs = read_corpus([SEEDS]).docs
     out = tmp_path / "out"
-    texts, _ = stages.clean_stage(out, docs, cleaners.CleanConfig())
-    result = find_duplicates([(d.id, t) for d, t in zip(docs, texts)], DedupeConfig())
-    stages.dedupe_stage(out, docs, texts, result)
+    cleaned, _ = stages.clean_stage(out, docs, cleaners.CleanConfig())
+    result = find_duplicates([(d.id, d.text) for d in cleaned], DedupeConfig())
+    stages.dedupe_stage(out, cleaned, result)
     rundir.write_doc_index(out, docs)
     run = load_run(out)
     expected = [(d.id, r) for d in docs for r in cleaners.clean(d.text).repairs]
     assert run.repairs == expected and expected
     assert all(type(r) is cleaners.Repair for _, r in run.repairs)
     assert run.spans == result.spans and result.spans
-    built = stages.build_dedup_output([(d.id, t) for d, t in zip(docs, texts)], result.clusters, result.doc_matches,
+    built = stages.build_dedup_output([(d.id, d.text) for d in cleaned], result.clusters, result.doc_matches,
                                       result.spans)
     assert run.manifest == built.manifest and built.manifest
     assert all(type(m) is ManifestEntry for m in run.manifest)
