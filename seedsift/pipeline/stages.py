@@ -4,6 +4,8 @@ Each ``*_stage`` function takes documents, calls one library and writes that
 stage's outputs into a directory (normally a staging directory that
 :func:`seedsift.pipeline.atomic.staged_directory` swaps into place), returning a
 summary dict. Stages never call each other; :mod:`seedsift.cli.app` composes them.
+The record files (repairs, clusters, spans, phrases, manifest) are written
+through :mod:`seedsift.pipeline.rundir`, which owns their names and formats.
 """
 
 from __future__ import annotations
@@ -18,10 +20,9 @@ from typing import TYPE_CHECKING
 
 from seedsift import cleaners
 from seedsift.cleaners import CleanConfig, Cleaned
-from seedsift.pipeline import atomic
+from seedsift.pipeline import atomic, rundir
 from seedsift.pipeline.corpus import Doc
 from seedsift.pipeline.lexicon_cache import warm_lexicon
-from seedsift.pipeline.rundir import phrase_row, repair_row, span_row
 from seedsift.reports.dedup_output import DedupOutput, ManifestEntry, build_dedup_output
 from seedsift.reports.diff import unified_diff
 
@@ -107,16 +108,16 @@ def clean_stage(out: Path, docs: Sequence[Doc], config: CleanConfig, progress: P
     results = clean_docs(docs, config, progress)
     cleaned = [doc.with_text(res.text) for doc, res in zip(docs, results)]
     _write_texts(out, "cleaned", "cleaned.jsonl", cleaned, progress)
-    records = [repair_row(doc.id, r) for doc, res in zip(docs, results) for r in res.repairs]
+    repairs = [(doc.id, r) for doc, res in zip(docs, results) for r in res.repairs]
     del results
-    atomic.write_jsonl(out / "repairs.jsonl", records)
+    rundir.write_repairs(out, repairs)
     ndiffs = _write_diffs(out, "diffs/clean", docs, cleaned, progress)
-    kinds = Counter((r["kind"], r["applied"]) for r in records)
-    per_doc = Counter(r["doc"] for r in records if r["applied"])
+    kinds = Counter((r.kind, r.applied) for _, r in repairs)
+    per_doc = Counter(doc_id for doc_id, r in repairs if r.applied)
     summary = {
         "documents": len(docs),
-        "repairs": sum(1 for r in records if r["applied"]),
-        "flags": sum(1 for r in records if not r["applied"]),
+        "repairs": sum(1 for _, r in repairs if r.applied),
+        "flags": sum(1 for _, r in repairs if not r.applied),
         "repairs_by_kind": {k: n for (k, applied), n in sorted(kinds.items()) if applied},
         "flags_by_kind": {k: n for (k, applied), n in sorted(kinds.items()) if not applied},
         "repairs_by_document": dict(sorted(per_doc.items())),
@@ -142,10 +143,10 @@ def dedupe_stage(
     kept = [d for d in docs if d.id in built.texts]
     deduped = [d.with_text(built.texts[d.id]) for d in kept]
     _write_texts(out, "dedup", "dedup.jsonl", deduped, progress)
-    atomic.write_jsonl(out / "clusters.jsonl", ({"id": d.id, "cluster": result.clusters.get(d.id, d.id)} for d in docs))
-    atomic.write_jsonl(out / "spans.jsonl", (span_row(span) for span in result.spans))
-    atomic.write_jsonl(out / "phrases.jsonl", (phrase_row(p) for p in result.phrases))
-    atomic.write_jsonl(out / "manifest.jsonl", (m.row() for m in built.manifest))
+    rundir.write_clusters(out, (d.id for d in docs), result.clusters)
+    rundir.write_spans(out, result.spans)
+    rundir.write_phrases(out, result.phrases)
+    rundir.write_manifest(out, built.manifest)
     _write_diffs(out, "diffs/dedup", kept, deduped, progress)
     summary = {
         "documents": len(docs),
