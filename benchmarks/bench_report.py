@@ -57,10 +57,9 @@ def synthesize(out: Path, n_pairs: int, per_doc: int = 10, seed: int = 1) -> Non
     alphabet = _alphabet()
     n_targets = max(1, n_pairs // per_doc)
     sources = [_paragraph(rng, alphabet, rng.randrange(1200, 2400)) for _ in range(n_targets)]
-    docs, texts, spans = [], [], []
+    docs, spans = [], []
     for i, src in enumerate(sources):
         docs.append(Doc(id=f"src/{i:05d}.txt", text=src, source="bench", rel=f"src/{i:05d}.txt"))
-        texts.append(src)
     for t in range(n_targets):
         parts, pos = [], 0
         doc_id = f"dup/{t:05d}.txt"
@@ -79,20 +78,20 @@ def synthesize(out: Path, n_pairs: int, per_doc: int = 10, seed: int = 1) -> Non
             pos += len(copy)
         text = "".join(parts)
         docs.append(Doc(id=doc_id, text=text, source="bench", rel=doc_id))
-        texts.append(text)
     result = DedupeResult(clusters={d.id: d.id for d in docs}, doc_matches={}, spans=spans)
     with atomic.staged_directory(out, keep_existing=False) as stage:
         rundir.write_doc_index(stage, docs)
-        for d, text in zip(docs, texts):
-            atomic.write_text(stage / "cleaned" / d.rel, text)
+        for d in docs:
+            atomic.write_text(stage / "cleaned" / d.rel, d.text)
         repairs = []
-        for d, text in zip(docs, texts):
+        for d in docs:
+            text = d.text
             for _ in range(3):
                 at = rng.randrange(len(text) - 1)
                 repairs.append({"doc": d.id, "kind": "stutter", "start": at, "end": at + 1, "line": 1,
                                 "before": text[at], "after": text[at], "applied": False, "reason": "synthetic flag"})
         atomic.write_jsonl(stage / "repairs.jsonl", repairs)
-        pipeline.dedupe_stage(stage, docs, texts, result)
+        pipeline.dedupe_stage(stage, docs, result)
         rundir.write_run_summary(stage, {"command": "bench", "pairs": n_pairs})
 
 

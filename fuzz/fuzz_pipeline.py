@@ -304,8 +304,8 @@ def check_dedupe_report(batch_dir: Path, texts: list[str], cfg: CleanConfig, wit
     with atomic.staged_directory(out, keep_existing=False) as stage:
         rundir.write_doc_index(stage, docs)
         cleaned, _ = pipeline.clean_stage(stage, docs, cfg)
-        res2 = find_duplicates([(d.id, t) for d, t in zip(docs, cleaned)], DedupeConfig())
-        pipeline.dedupe_stage(stage, docs, cleaned, res2)
+        res2 = find_duplicates([(d.id, d.text) for d in cleaned], DedupeConfig())
+        pipeline.dedupe_stage(stage, cleaned, res2)
         rundir.write_run_summary(stage, {"command": "fuzz"})
         write_report(stage)
     html = (out / "report.html").read_text(encoding="utf-8")

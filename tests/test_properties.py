@@ -166,13 +166,12 @@ def test_restore_on_disk_gives_back_the_dedupe_input_byte_for_byte(docs, as_json
                   for n, (i, t) in enumerate(docs)]
     else:
         corpus = [Doc(id=f"{i}.txt", text=t, source=f"{i}.txt", rel=f"sub/{i}.txt") for i, t in docs]
-    texts = [d.text for d in corpus]
     res = find_duplicates([(d.id, d.text) for d in corpus], DedupeConfig())
     with tempfile.TemporaryDirectory() as tmp:
         run, back = Path(tmp) / "run", Path(tmp) / "back"
         run.mkdir()
         rundir.write_doc_index(run, corpus)
-        pipeline.dedupe_stage(run, corpus, texts, res)
+        pipeline.dedupe_stage(run, corpus, res)
         rundir.write_run_summary(run, {"command": "dedupe"})
         assert load_run(run).dedupe_input() == {d.id: d.text for d in corpus}
         restore_dir(run, back)
@@ -240,8 +239,8 @@ def test_report_escapes_whatever_text_and_ids_it_is_given(records):
         run = Path(tmp)
         rundir.write_doc_index(run, docs)
         cleaned, _ = pipeline.clean_stage(run, docs, CleanConfig())
-        res = find_duplicates([(d.id, t) for d, t in zip(docs, cleaned)], DedupeConfig())
-        pipeline.dedupe_stage(run, docs, cleaned, res)
+        res = find_duplicates([(d.id, d.text) for d in cleaned], DedupeConfig())
+        pipeline.dedupe_stage(run, cleaned, res)
         rundir.write_run_summary(run, {"command": "run"})
         html = write_report(run).read_text(encoding="utf-8")
     # the page's own elements only: corpus text never opens or closes one

@@ -21,16 +21,16 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 def test_repairs_and_spans_are_read_back_as_the_records_written(tmp_path):
     docs = read_corpus([SEEDS]).docs
     out = tmp_path / "out"
-    texts, _ = stages.clean_stage(out, docs, cleaners.CleanConfig())
-    result = find_duplicates([(d.id, t) for d, t in zip(docs, texts)], DedupeConfig())
-    stages.dedupe_stage(out, docs, texts, result)
+    cleaned, _ = stages.clean_stage(out, docs, cleaners.CleanConfig())
+    result = find_duplicates([(d.id, d.text) for d in cleaned], DedupeConfig())
+    stages.dedupe_stage(out, cleaned, result)
     rundir.write_doc_index(out, docs)
     run = load_run(out)
     expected = [(d.id, r) for d in docs for r in cleaners.clean(d.text).repairs]
     assert run.repairs == expected and expected
     assert all(type(r) is cleaners.Repair for _, r in run.repairs)
     assert run.spans == result.spans and result.spans
-    built = stages.build_dedup_output([(d.id, t) for d, t in zip(docs, texts)], result.clusters, result.doc_matches,
+    built = stages.build_dedup_output([(d.id, d.text) for d in cleaned], result.clusters, result.doc_matches,
                                       result.spans)
     assert run.manifest == built.manifest and built.manifest
     assert all(type(m) is ManifestEntry for m in run.manifest)
@@ -77,3 +77,37 @@ def test_a_doc_index_line_without_an_id_names_its_line(tmp_path):
     with pytest.raises(InputError) as err:
         rundir.read_doc_index(tmp_path)
     assert err.value.path.endswith("docs.jsonl:2") and "'id'" in err.value.message
+
+
+def test_the_record_files_are_written_by_rundir_and_read_back_as_written(tmp_path):
+    """Each record file has one writer in rundir; load_run gives back what it was given."""
+    docs = read_corpus([SEEDS]).docs
+    cleaned, _ = stages.clean_stage(tmp_path / "made", docs, cleaners.CleanConfig())
+    result = find_duplicates([(d.id, d.text) for d in cleaned], DedupeConfig())
+    built = stages.build_dedup_output([(d.id, d.text) for d in cleaned], result.clusters, result.doc_matches,
+                                      result.spans)
+    out = tmp_path / "out"
+    repairs = [(d.id, r) for d in docs for r in cleaners.clean(d.text).repairs]
+    rundir.write_doc_index(out, cleaned)
+    rundir.write_repairs(out, repairs)
+    rundir.write_clusters(out, [d.id for d in cleaned], result.clusters)
+    rundir.write_spans(out, result.spans)
+    rundir.write_phrases(out, result.phrases)
+    rundir.write_manifest(out, built.manifest)
+    run = load_run(out)
+    assert run.repairs == repairs and repairs
+    assert run.clusters == {d.id: result.clusters.get(d.id, d.id) for d in cleaned}
+    assert run.spans == result.spans and result.spans
+    assert [rundir.read_phrase(p, "x") for p in run.phrases] == result.phrases and result.phrases
+    assert run.manifest == built.manifest
+    assert (out / rundir.REPAIRS).read_bytes() == (tmp_path / "made" / rundir.REPAIRS).read_bytes()  # what clean_stage writes
+
+
+def test_clean_stage_hands_on_the_documents_with_their_cleaned_text(tmp_path):
+    docs = read_corpus([SEEDS]).docs
+    cleaned, _ = stages.clean_stage(tmp_path, docs, cleaners.CleanConfig())
+    assert [d.id for d in cleaned] == [d.id for d in docs]
+    assert [d.text for d in cleaned] == [cleaners.clean(d.text).text for d in docs]
+    assert [d.text for d in cleaned] != [d.text for d in docs]
+    for d in cleaned:
+        assert (tmp_path / "cleaned" / d.rel).read_text(encoding="utf-8") == d.text

@@ -128,13 +128,13 @@ def what_next(out: Path, clean: dict | None, dedupe: dict | None, report: bool) 
     return [f"open {where}: {', '.join(parts)}" if parts else f"wrote {where}"]
 
 
-def run_dedupe(ui: Ui, docs: list[Doc], texts: list[str], config, jobs: int | None, engine: str = "local",
+def run_dedupe(ui: Ui, docs: Sequence[Doc], config, jobs: int | None, engine: str = "local",
                scheduler: str | None = None):
-    """Run the deduplicator (engine and processes chosen by the pipeline) with a progress bar per stage."""
+    """Run the deduplicator on the documents' texts (engine and processes chosen by the pipeline), a bar per stage."""
     from seedsift.pipeline.engine import run_find_duplicates
 
     try:
-        return run_find_duplicates([(d.id, t) for d, t in zip(docs, texts)], config, engine=engine, jobs=jobs,
+        return run_find_duplicates([(d.id, d.text) for d in docs], config, engine=engine, jobs=jobs,
                                    scheduler=scheduler, progress=ui.stage_progress("dedupe"))
     finally:
         ui.close_bars()
@@ -310,17 +310,17 @@ def run(inputs, out, clean_config, dedupe_config, jobs, config_file, as_json, qu
     with output.stage() as stage:
         previous = outputs.previous_summary(out)  # read under the output lock
         rundir.write_doc_index(stage, corpus.docs)
-        texts, clean_summary = pipeline.clean_stage(stage, corpus.docs, clean_config, ui.progress)
-        result = run_dedupe(ui, corpus.docs, texts, dedupe_config, jobs)
+        given = outputs.fingerprint(corpus.docs)
+        # the cleaned documents replace the read ones: one text per document stays in memory
+        corpus.docs, clean_summary = pipeline.clean_stage(stage, corpus.docs, clean_config, ui.progress)
+        result = run_dedupe(ui, corpus.docs, dedupe_config, jobs)
         kept, dropped = outputs.carry_decisions(previous, result)
-        _, dedupe_summary = pipeline.dedupe_stage(stage, corpus.docs, texts, result, kept or None, progress=ui.progress)
-        ids = [d.id for d in corpus.docs]
+        _, dedupe_summary = pipeline.dedupe_stage(stage, corpus.docs, result, kept or None, progress=ui.progress)
         summary = {"seedsift": __version__, "command": "run", "inputs": [str(p) for p in inputs],
                    "config_file": str(config_file) if config_file else None,
                    "options": {"clean": clean_config._asdict(), "dedupe": config_dict(dedupe_config)},
                    "clean": clean_summary, "dedupe": dedupe_summary,
-                   "stage_inputs": {"clean": outputs.fingerprint(ids, [d.text for d in corpus.docs]),
-                                    "dedupe": outputs.fingerprint(ids, texts)}}
+                   "stage_inputs": {"clean": given, "dedupe": outputs.fingerprint(corpus.docs)}}
         if kept or dropped:
             summary["apply"] = outputs.decisions_summary(kept, dropped, result, dedupe_summary, os.fspath(out / atomic.MARKER))
             notes.append(outputs.decisions_line(out, kept, dropped))
@@ -372,10 +372,9 @@ def clean(inputs, out, clean_config, config_file, as_json, quiet, max_corpus_mb,
     output = Output(out, dry_run=dry_run)
     with output.stage() as stage:
         rundir.write_doc_index(stage, corpus.docs)
-        texts, summary["clean"] = pipeline.clean_stage(stage, corpus.docs, clean_config, ui.progress)
-        ids = [d.id for d in corpus.docs]
-        settled, removed = outputs.settle_generations(
-            stage, "clean", outputs.fingerprint(ids, [d.text for d in corpus.docs]), outputs.fingerprint(ids, texts))
+        given = outputs.fingerprint(corpus.docs)
+        cleaned, summary["clean"] = pipeline.clean_stage(stage, corpus.docs, clean_config, ui.progress)
+        settled, removed = outputs.settle_generations(stage, "clean", given, outputs.fingerprint(cleaned))
         if removed:
             ui.error(outputs.describe_removed(out, "clean", removed))
         summary.update(settled)
@@ -439,16 +438,15 @@ def dedupe(inputs, out, engine, scheduler, index_path, dedupe_config, jobs, conf
                      "options": {"dedupe": config_dict(cfg)}}
     if not corpus.docs:
         return finish(ui, summary, corpus.errors, ["nothing to do: no readable documents"])
-    texts = [d.text for d in corpus.docs]
-    result = run_dedupe(ui, corpus.docs, texts, cfg, jobs, engine, scheduler)
+    result = run_dedupe(ui, corpus.docs, cfg, jobs, engine, scheduler)
     output = Output(out, dry_run=dry_run)
     notes: list[str] = []
     with output.stage() as stage:
         previous = outputs.previous_summary(stage)
         kept, dropped = outputs.carry_decisions(previous, result)
         rundir.write_doc_index(stage, corpus.docs)
-        _, summary["dedupe"] = pipeline.dedupe_stage(stage, corpus.docs, texts, result, kept or None, progress=ui.progress)
-        settled, removed = outputs.settle_generations(stage, "dedupe", outputs.fingerprint([d.id for d in corpus.docs], texts))
+        _, summary["dedupe"] = pipeline.dedupe_stage(stage, corpus.docs, result, kept or None, progress=ui.progress)
+        settled, removed = outputs.settle_generations(stage, "dedupe", outputs.fingerprint(corpus.docs))
         if removed:
             ui.error(outputs.describe_removed(out, "dedupe", removed))
         summary.update(settled)

@@ -14,7 +14,7 @@ import os
 import re
 import sys
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from seedsift.cleaners import DecodeError, decode
@@ -45,10 +45,15 @@ class CorpusTooLarge(Exception):
 
 @dataclass
 class Doc:
-    """One document: where it came from, its id and its decoded text.
+    """One document: where it came from, its id and its text at this point of the pipeline.
+
+    The reader makes it with the decoded input text; a stage that changes the
+    text hands on :meth:`with_text` copies (``clean_stage`` the cleaned text),
+    so a document and its text travel together and never as parallel lists.
 
     ``rel`` is the relative output path for file inputs (None for JSONL
-    records, which are written back as records with ``record`` as template).
+    records, which are written back as records with ``record`` as template:
+    its fields in their order, its ``"text"`` the same string as ``text``).
     """
 
     id: str
@@ -58,6 +63,15 @@ class Doc:
     rel: str | None = None
     record: dict | None = field(default=None, repr=False)
     jsonl: str | None = None
+
+    def with_text(self, text: str) -> Doc:
+        """The same document with another text (its record's ``"text"`` too); the old text is not kept.
+
+        >>> d = Doc(id="7", text="甲，", source="p.jsonl:1", record={"id": 7, "text": "甲，", "page": "A3"})
+        >>> d.with_text("甲,").record
+        {'id': 7, 'text': '甲,', 'page': 'A3'}
+        """
+        return replace(self, text=text, record=None if self.record is None else {**self.record, "text": text})
 
 
 @dataclass

@@ -19,6 +19,7 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
+from seedsift.pipeline.corpus import Doc
 from seedsift.pipeline.rundir import RunSummary, read_run_summary
 
 #: What each stage writes (top-level names in the output directory).
@@ -29,12 +30,12 @@ STAGE_OUTPUTS = {
 }
 
 
-def fingerprint(ids: Sequence[str], texts: Sequence[str]) -> str:
+def fingerprint(docs: Sequence[Doc]) -> str:
     """sha256 over the documents (id and text, in order) a stage was given."""
     h = hashlib.sha256()
-    for doc_id, text in zip(ids, texts):
-        h.update(hashlib.sha256(doc_id.encode("utf-8", "surrogatepass")).digest())
-        h.update(hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest())
+    for doc in docs:
+        h.update(hashlib.sha256(doc.id.encode("utf-8", "surrogatepass")).digest())
+        h.update(hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).digest())
     return h.hexdigest()
 
 

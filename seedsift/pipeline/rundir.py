@@ -4,8 +4,12 @@ Every file of the run-directory schema (ARCHITECTURE.md, "Output directory")
 that is read back is read here, and its records are written here too:
 ``docs.jsonl`` (:class:`DocEntry`, :func:`write_doc_index` / :func:`read_doc_index`),
 ``run.json`` (:class:`RunSummary`, :func:`write_run_summary` / :func:`read_run_summary`),
-and the whole directory as a :class:`Run` (:func:`load_run`, what ``report``,
-``apply`` and ``restore`` start from).
+the record files of the stages (:func:`write_repairs`, :func:`write_clusters`,
+:func:`write_spans`, :func:`write_phrases`, :func:`write_manifest`; each written
+atomically, :func:`seedsift.pipeline.atomic.write_jsonl`), and the whole
+directory as a :class:`Run` (:func:`load_run`, what ``report``, ``apply`` and
+``restore`` start from). The stages decide what to write, this module where
+and in which format.
 
 A line of ``repairs.jsonl`` is a :class:`cleaners.Repair` plus the document
 id, a line of ``spans.jsonl`` a :class:`dedupe.Span`, a line of
@@ -21,7 +25,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
@@ -38,6 +42,12 @@ if TYPE_CHECKING:  # the dedupe library is loaded by the stages that use it, not
 #: The document index and the run summary (the marker of a seedsift output directory).
 DOCS = "docs.jsonl"
 SUMMARY = atomic.MARKER
+#: The record files: the clean stage's repairs and flags, the dedupe stage's findings.
+REPAIRS = "repairs.jsonl"
+CLUSTERS = "clusters.jsonl"
+SPANS = "spans.jsonl"
+PHRASES = "phrases.jsonl"
+MANIFEST = "manifest.jsonl"
 
 R = TypeVar("R")
 
@@ -49,6 +59,15 @@ def repair_row(doc_id: str, repair: Repair) -> dict:
     'a.txt'
     """
     return {"doc": doc_id, **repair._asdict()}
+
+
+def cluster_row(doc_id: str, clusters: dict[str, str]) -> dict:
+    """The clusters.jsonl line of document ``doc_id``: the id of its cluster's kept document (itself when unique).
+
+    >>> cluster_row("b", {"b": "a"}), cluster_row("c", {"b": "a"})
+    ({'id': 'b', 'cluster': 'a'}, {'id': 'c', 'cluster': 'c'})
+    """
+    return {"id": doc_id, "cluster": clusters.get(doc_id, doc_id)}
 
 
 def span_row(span: Span) -> dict:
@@ -106,6 +125,34 @@ def read_span(rec: dict, where: str) -> Span:
     from seedsift.dedupe.records import Span
 
     return _record(Span, rec, where, "span")
+
+
+# ---------------------------------------------------------------- the record files
+
+
+def write_repairs(out: Path, repairs: Iterable[tuple[str, Repair]]) -> None:
+    """repairs.jsonl: one :func:`repair_row` per ``(document id, repair or flag)``, in the order given."""
+    atomic.write_jsonl(Path(out) / REPAIRS, (repair_row(doc_id, r) for doc_id, r in repairs))
+
+
+def write_clusters(out: Path, ids: Iterable[str], clusters: dict[str, str]) -> None:
+    """clusters.jsonl: one :func:`cluster_row` per document id, in the order given (input order)."""
+    atomic.write_jsonl(Path(out) / CLUSTERS, (cluster_row(doc_id, clusters) for doc_id in ids))
+
+
+def write_spans(out: Path, spans: Iterable[Span]) -> None:
+    """spans.jsonl: one :func:`span_row` per copy of a repeated passage."""
+    atomic.write_jsonl(Path(out) / SPANS, (span_row(s) for s in spans))
+
+
+def write_phrases(out: Path, phrases: Iterable[SharedPhrase]) -> None:
+    """phrases.jsonl: one :func:`phrase_row` per shared phrase."""
+    atomic.write_jsonl(Path(out) / PHRASES, (phrase_row(p) for p in phrases))
+
+
+def write_manifest(out: Path, manifest: Iterable[ManifestEntry]) -> None:
+    """manifest.jsonl: one ``ManifestEntry.row()`` per removed document or passage."""
+    atomic.write_jsonl(Path(out) / MANIFEST, (m.row() for m in manifest))
 
 
 # ---------------------------------------------------------------- docs.jsonl
@@ -170,7 +217,7 @@ def _infer_docs(d: Path) -> list[DocEntry]:
         for rec in read_optional_jsonl(d / f"{sub}.jsonl"):
             rid = str(rec.get("id"))
             seen.setdefault(rid, DocEntry(rid, None, fields={k: v for k, v in rec.items() if k != "text"}))
-    for rec in read_optional_jsonl(d / "manifest.jsonl"):
+    for rec in read_optional_jsonl(d / MANIFEST):
         if rec.get("type") == "document":
             seen.setdefault(rec["doc_id"], DocEntry(rec["doc_id"], rec["doc_id"]))
     return list(seen.values())
@@ -335,10 +382,10 @@ def load_run(d: Path) -> Run:
     run = Run(d, docs, summary=summary)
     run.cleaned = _read_texts(d, "cleaned", docs)
     run.dedup = _read_texts(d, "dedup", docs)
-    run.repairs = _read_records(d / "repairs.jsonl", read_repair)
-    run.clusters = {str(r["id"]): str(r["cluster"]) for r in read_optional_jsonl(d / "clusters.jsonl") if "id" in r and "cluster" in r}
-    run.spans = _read_records(d / "spans.jsonl", read_span)
-    run.manifest = _read_records(d / "manifest.jsonl", read_manifest_entry)
-    run.phrases = read_optional_jsonl(d / "phrases.jsonl")
-    run.has_dedupe = (d / "manifest.jsonl").is_file() and ((d / "dedup").is_dir() or (d / "dedup.jsonl").is_file() or (d / "dedup.jsonl.gz").is_file() or bool(run.manifest))
+    run.repairs = _read_records(d / REPAIRS, read_repair)
+    run.clusters = {str(r["id"]): str(r["cluster"]) for r in read_optional_jsonl(d / CLUSTERS) if "id" in r and "cluster" in r}
+    run.spans = _read_records(d / SPANS, read_span)
+    run.manifest = _read_records(d / MANIFEST, read_manifest_entry)
+    run.phrases = read_optional_jsonl(d / PHRASES)
+    run.has_dedupe = (d / MANIFEST).is_file() and ((d / "dedup").is_dir() or (d / "dedup.jsonl").is_file() or (d / "dedup.jsonl.gz").is_file() or bool(run.manifest))
     return run

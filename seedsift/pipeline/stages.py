@@ -4,6 +4,8 @@ Each ``*_stage`` function takes documents, calls one library and writes that
 stage's outputs into a directory (normally a staging directory that
 :func:`seedsift.pipeline.atomic.staged_directory` swaps into place), returning a
 summary dict. Stages never call each other; :mod:`seedsift.cli.app` composes them.
+The record files (repairs, clusters, spans, phrases, manifest) are written
+through :mod:`seedsift.pipeline.rundir`, which owns their names and formats.
 """
 
 from __future__ import annotations
@@ -18,10 +20,9 @@ from typing import TYPE_CHECKING
 
 from seedsift import cleaners
 from seedsift.cleaners import CleanConfig, Cleaned
-from seedsift.pipeline import atomic
+from seedsift.pipeline import atomic, rundir
 from seedsift.pipeline.corpus import Doc
 from seedsift.pipeline.lexicon_cache import warm_lexicon
-from seedsift.pipeline.rundir import phrase_row, repair_row, span_row
 from seedsift.reports.dedup_output import DedupOutput, ManifestEntry, build_dedup_output
 from seedsift.reports.diff import unified_diff
 
@@ -47,15 +48,14 @@ def gzipped(docs: Sequence[Doc]) -> bool:
     return any((d.jsonl or d.source.rsplit(":", 1)[0]).endswith(".gz") for d in docs if d.record is not None)
 
 
-def _write_texts(out: Path, subdir: str, jsonl_name: str, docs: Sequence[Doc], texts: Sequence[str],
-                 progress: Progress = _no_progress) -> None:
+def _write_texts(out: Path, subdir: str, jsonl_name: str, docs: Sequence[Doc], progress: Progress = _no_progress) -> None:
     """Write file docs under ``out/subdir/<rel>`` and JSONL records to ``out/jsonl_name`` (``.gz`` for gzipped input)."""
     records = []
-    for doc, text in progress(zip(docs, texts), desc=f"write {subdir}", total=len(docs)):
+    for doc in progress(docs, desc=f"write {subdir}", total=len(docs)):
         if doc.record is not None:
-            records.append({**doc.record, "text": text})
+            records.append({**doc.record, "text": doc.text})
         else:
-            atomic.write_text(out / subdir / doc.rel, text)
+            atomic.write_text(out / subdir / doc.rel, doc.text)
     for stale in (out / jsonl_name, out / f"{jsonl_name}.gz"):
         stale.unlink(missing_ok=True)
     if records:
@@ -66,12 +66,13 @@ def _write_texts(out: Path, subdir: str, jsonl_name: str, docs: Sequence[Doc], t
             atomic.write_jsonl(out / jsonl_name, records)
 
 
-def _write_diffs(out: Path, subdir: str, docs: Sequence[Doc], befores: Sequence[str], afters: Sequence[str],
+def _write_diffs(out: Path, subdir: str, befores: Sequence[Doc], afters: Sequence[Doc],
                  progress: Progress = _no_progress) -> int:
+    """A unified diff per document whose text changed from ``befores[i]`` to ``afters[i]`` (the same documents)."""
     n = 0
-    for doc, before, after in progress(zip(docs, befores, afters), desc=f"write {subdir}", total=len(docs)):
-        name = doc.rel or diff_name(doc.id)
-        diff = unified_diff(before, after, name)
+    for before, after in progress(zip(befores, afters), desc=f"write {subdir}", total=len(befores)):
+        name = before.rel or diff_name(before.id)
+        diff = unified_diff(before.text, after.text, name)
         if diff:
             atomic.write_text(out / subdir / f"{name}.diff", diff)
             n += 1
@@ -95,59 +96,65 @@ def diff_name(doc_id: str) -> str:
                    "".join(f"%{b:02X}" for b in c.encode("utf-8", "surrogatepass")) for c in doc_id)
 
 
-def clean_stage(out: Path, docs: Sequence[Doc], config: CleanConfig, progress: Progress = _no_progress) -> tuple[list[str], dict]:
-    """Clean ``docs`` and write cleaned/, repairs.jsonl and diffs/. Returns (cleaned texts, summary)."""
+def clean_stage(out: Path, docs: Sequence[Doc], config: CleanConfig, progress: Progress = _no_progress) -> tuple[list[Doc], dict]:
+    """Clean ``docs`` and write cleaned/, repairs.jsonl and diffs/. Returns (the cleaned documents, summary).
+
+    The cleaned documents are ``docs`` with their cleaned text (:meth:`Doc.with_text`): what
+    :func:`dedupe_stage` is given. A caller that drops ``docs`` then holds one text per document.
+    """
     shutil.rmtree(out / "cleaned", ignore_errors=True)
     shutil.rmtree(out / "diffs" / "clean", ignore_errors=True)
     warm_lexicon()
     results = clean_docs(docs, config, progress)
-    texts = [r.text for r in results]
-    _write_texts(out, "cleaned", "cleaned.jsonl", docs, texts, progress)
-    records = [repair_row(doc.id, r) for doc, res in zip(docs, results) for r in res.repairs]
-    atomic.write_jsonl(out / "repairs.jsonl", records)
-    ndiffs = _write_diffs(out, "diffs/clean", docs, [d.text for d in docs], texts, progress)
-    kinds = Counter((r["kind"], r["applied"]) for r in records)
-    per_doc = Counter(r["doc"] for r in records if r["applied"])
+    cleaned = [doc.with_text(res.text) for doc, res in zip(docs, results)]
+    _write_texts(out, "cleaned", "cleaned.jsonl", cleaned, progress)
+    repairs = [(doc.id, r) for doc, res in zip(docs, results) for r in res.repairs]
+    del results
+    rundir.write_repairs(out, repairs)
+    ndiffs = _write_diffs(out, "diffs/clean", docs, cleaned, progress)
+    kinds = Counter((r.kind, r.applied) for _, r in repairs)
+    per_doc = Counter(doc_id for doc_id, r in repairs if r.applied)
     summary = {
         "documents": len(docs),
-        "repairs": sum(1 for r in records if r["applied"]),
-        "flags": sum(1 for r in records if not r["applied"]),
+        "repairs": sum(1 for _, r in repairs if r.applied),
+        "flags": sum(1 for _, r in repairs if not r.applied),
         "repairs_by_kind": {k: n for (k, applied), n in sorted(kinds.items()) if applied},
         "flags_by_kind": {k: n for (k, applied), n in sorted(kinds.items()) if not applied},
         "repairs_by_document": dict(sorted(per_doc.items())),
         "changed_documents": ndiffs,
     }
-    return texts, summary
+    return cleaned, summary
 
 
 def dedupe_stage(
     out: Path,
     docs: Sequence[Doc],
-    texts: Sequence[str],
     result: DedupeResult,
     decisions: dict[str, str] | None = None,
     progress: Progress = _no_progress,
 ) -> tuple[DedupOutput, dict]:
-    """Write dedup/, clusters.jsonl, spans.jsonl, manifest.jsonl and dedup diffs for a DedupeResult."""
+    """Write dedup/, clusters.jsonl, spans.jsonl, manifest.jsonl and dedup diffs for a DedupeResult.
+
+    ``docs`` are the documents dedupe was given, with the texts it was given (the offsets of ``result``).
+    """
     shutil.rmtree(out / "dedup", ignore_errors=True)
     shutil.rmtree(out / "diffs" / "dedup", ignore_errors=True)
-    pairs = [(d.id, t) for d, t in zip(docs, texts)]
-    built = build_dedup_output(pairs, result.clusters, result.doc_matches, result.spans, decisions)
-    kept = [(d, t) for d, t in zip(docs, texts) if d.id in built.texts]
-    _write_texts(out, "dedup", "dedup.jsonl", [d for d, _ in kept], [built.texts[d.id] for d, _ in kept], progress)
-    atomic.write_jsonl(out / "clusters.jsonl", ({"id": d.id, "cluster": result.clusters.get(d.id, d.id)} for d in docs))
-    atomic.write_jsonl(out / "spans.jsonl", (span_row(span) for span in result.spans))
-    atomic.write_jsonl(out / "phrases.jsonl", (phrase_row(p) for p in result.phrases))
-    atomic.write_jsonl(out / "manifest.jsonl", (m.row() for m in built.manifest))
-    _write_diffs(out, "diffs/dedup", [d for d, _ in kept], [t for _, t in kept], [built.texts[d.id] for d, _ in kept],
-                 progress)
+    built = build_dedup_output([(d.id, d.text) for d in docs], result.clusters, result.doc_matches, result.spans, decisions)
+    kept = [d for d in docs if d.id in built.texts]
+    deduped = [d.with_text(built.texts[d.id]) for d in kept]
+    _write_texts(out, "dedup", "dedup.jsonl", deduped, progress)
+    rundir.write_clusters(out, (d.id for d in docs), result.clusters)
+    rundir.write_spans(out, result.spans)
+    rundir.write_phrases(out, result.phrases)
+    rundir.write_manifest(out, built.manifest)
+    _write_diffs(out, "diffs/dedup", kept, deduped, progress)
     summary = {
         "documents": len(docs),
         "clusters": len(set(result.clusters.values())),
         **finding_counts(result.spans, built.manifest),
         "shared_phrases": sum(1 for p in result.phrases if p.kind == "phrase"),
         "boilerplate": sum(1 for p in result.phrases if p.kind == "boilerplate"),
-        "characters_in": sum(len(t) for t in texts),
+        "characters_in": sum(len(d.text) for d in docs),
     }
     return built, summary
 

@@ -124,7 +124,7 @@ def apply_decisions(decisions_path: Path, d: Path) -> dict:
     result = DedupeResult(clusters=run.clusters, doc_matches=matches, spans=run.spans, phrases=phrases)
     docs = _corpus_docs(run, texts)
     with atomic.staged_directory(d) as stage:
-        _, dedupe_summary = pipeline.dedupe_stage(stage, docs, [texts[x.id] for x in docs], result, merged)
+        _, dedupe_summary = pipeline.dedupe_stage(stage, docs, result, merged)
         summary = {
             "decisions_file": os.fspath(decisions_path), "decisions_new": len(new), "decisions": merged,
             "doc_matches": {k: list(v) for k, v in matches.items()},
