@@ -203,3 +203,20 @@ def test_sigterm_handler_is_restored_and_acted_on(tmp_path):
         assert signal.getsignal(signal.SIGTERM) is handler
     finally:
         signal.signal(signal.SIGTERM, old)
+
+
+def test_an_interrupted_command_exits_although_a_helper_thread_is_stuck():
+    """``console`` leaves with ``os._exit`` after an interrupt: a pool helper thread blocked on
+    a pipe nobody reads (a stuck non-daemon thread here) cannot keep the command alive."""
+    code = (
+        "import threading, sys\n"
+        "import seedsift.cli.app as app\n"
+        "threading.Thread(target=threading.Event().wait).start()  # never ends, not a daemon\n"
+        "def interrupted():\n"
+        "    sys.stderr.write('seedsift: interrupted\\n')\n"
+        "    return 143\n"
+        "app.main = interrupted\n"
+        "app.console()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 143 and proc.stderr == "seedsift: interrupted\n", proc

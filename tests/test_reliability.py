@@ -294,7 +294,7 @@ def test_7_two_processes_swapping_one_directory_never_mix_or_fail_raw(tmp_path):
 def test_7_lock_is_released_when_its_holder_is_killed(tmp_path):
     from seedsift.pipeline import atomic
     out = tmp_path / "out"
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; from seedsift import atomic\n"
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; from seedsift.pipeline import atomic\n"
                                "with atomic.output_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(600)",
                                str(out)], cwd=ROOT, env=ENV, stdout=subprocess.PIPE, text=True)
     try:

@@ -1,4 +1,4 @@
-"""The command line: parses, calls the rooms below, formats (``seedsift = seedsift.cli:main``).
+"""The command line: parses, calls the rooms below, formats (``seedsift = seedsift.cli:console``).
 
 :mod:`.app` holds the group, ``run``, ``clean``, ``dedupe`` and ``main``;
 :mod:`.review` (``report``, ``apply``, ``restore``) and :mod:`.check`
@@ -6,6 +6,6 @@
 they share comes from :mod:`.options` only.
 """
 
-from seedsift.cli.app import cli, main
+from seedsift.cli.app import cli, console, main
 
-__all__ = ["cli", "main"]
+__all__ = ["cli", "console", "main"]

@@ -21,6 +21,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -537,6 +538,8 @@ def _raise_terminated(signum, frame) -> None:
 
 #: Signals that end seedsift like SIGTERM: SIGHUP is what a closed terminal sends.
 TERMINATING = (signal.SIGTERM,) + ((signal.SIGHUP,) if hasattr(signal, "SIGHUP") else ())
+#: Exit codes of an interrupted command: Ctrl-C, and 128 + the signal for SIGTERM / SIGHUP.
+INTERRUPT_CODES = frozenset({EXIT_INTERRUPTED, *(128 + int(s) for s in TERMINATING)})
 
 
 def _interrupted(code: int) -> int:
@@ -585,6 +588,27 @@ def main(argv: list[str] | None = None) -> int:
         close_all_bars()
         for s, handler in previous.items():
             signal.signal(s, handler)
+
+
+def console() -> NoReturn:
+    """The ``seedsift`` console script: :func:`main`, then exit with its code.
+
+    After an interrupt (Ctrl-C, SIGTERM, SIGHUP) everything that matters has
+    already been unwound inside :func:`main`: the staging directory removed,
+    the lock released, the worker pool stopped and its processes terminated.
+    What is left are the pool's own helper threads, which the interpreter joins
+    at exit; one of them can be blocked writing a task into a pipe that no
+    process reads any more, and the command then never ends (seen once on a
+    loaded machine with SIGTERM during the passage alignment). So an
+    interrupted command flushes its streams and leaves with ``os._exit``.
+    """
+    code = main()
+    if code in INTERRUPT_CODES:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 def _register_command_modules() -> None:

@@ -107,6 +107,12 @@ def _noop() -> None:
 
 def _stop(pool: ProcessPoolExecutor) -> None:
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    # the call queue's feeder thread may be blocked writing a task into the pipe of workers
+    # about to be terminated: do not let the interpreter wait for it at exit
+    call_queue = getattr(pool, "_call_queue", None)
+    if call_queue is not None:
+        with contextlib.suppress(Exception):
+            call_queue.cancel_join_thread()
     pool.shutdown(wait=False, cancel_futures=True)
     for p in processes:
         with contextlib.suppress(Exception):
