@@ -273,6 +273,20 @@ def tree_changes(old: Path, new: Path) -> dict[str, list[str]]:
             "removed": [k for k in a if k not in b]}
 
 
+def read_for_command(ui: Ui, command: str, inputs: list, out, max_corpus_mb, fmt, config_file,
+                     options: dict) -> tuple[Corpus, dict]:
+    """What ``clean`` and ``dedupe`` do first: check the paths (unless writing to stdout),
+    read the corpus, and start the run summary with the command, inputs and options."""
+    if not is_stdout(out):
+        check_paths(inputs, out)
+        check_output(out)
+    corpus = read_inputs(ui, inputs, max_corpus_mb, fmt)
+    stdout_needs_records(out, corpus)
+    summary: dict = {"seedsift": __version__, "command": command, "inputs": [str(p) for p in inputs],
+                     "config_file": str(config_file) if config_file else None, "options": options}
+    return corpus, summary
+
+
 def stdout_needs_records(out: Path, corpus: Corpus) -> None:
     if is_stdout(out) and any(d.record is None for d in corpus.docs):
         raise UsageProblem("--out - writes JSONL records to stdout; the input has text files: add --format jsonl")
@@ -360,14 +374,8 @@ def clean(inputs, out, clean_config, config_file, as_json, quiet, max_corpus_mb,
     """
     ui = Ui(quiet, as_json)
     inputs = list(inputs)
-    if not is_stdout(out):
-        check_paths(inputs, out)
-        check_output(out)
-    corpus = read_inputs(ui, inputs, max_corpus_mb, fmt)
-    stdout_needs_records(out, corpus)
-    summary: dict = {"seedsift": __version__, "command": "clean", "inputs": [str(p) for p in inputs],
-                     "config_file": str(config_file) if config_file else None,
-                     "options": {"clean": clean_config._asdict()}}
+    corpus, summary = read_for_command(ui, "clean", inputs, out, max_corpus_mb, fmt, config_file,
+                                       {"clean": clean_config._asdict()})
     if not corpus.docs:
         return finish(ui, summary, corpus.errors, ["nothing to do: no readable documents"])
     output = Output(out, dry_run=dry_run)
@@ -429,14 +437,8 @@ def dedupe(inputs, out, engine, scheduler, index_path, dedupe_config, jobs, conf
     if engine == "dask" and all(is_dataset_path(p) for p in inputs) and out != "-" and not dry_run:
         return run_dask_dataset(ui, list(inputs), out, cfg, scheduler)
     inputs, out = [Path(p) for p in inputs], Path(out)
-    if not is_stdout(out):
-        check_paths(inputs, out)
-        check_output(out)
-    corpus = read_inputs(ui, inputs, max_corpus_mb, fmt)
-    stdout_needs_records(out, corpus)
-    summary: dict = {"seedsift": __version__, "command": "dedupe", "inputs": [str(p) for p in inputs],
-                     "config_file": str(config_file) if config_file else None,
-                     "options": {"dedupe": config_dict(cfg)}}
+    corpus, summary = read_for_command(ui, "dedupe", inputs, out, max_corpus_mb, fmt, config_file,
+                                       {"dedupe": config_dict(cfg)})
     if not corpus.docs:
         return finish(ui, summary, corpus.errors, ["nothing to do: no readable documents"])
     result = run_dedupe(ui, corpus.docs, cfg, jobs, engine, scheduler)
