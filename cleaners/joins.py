@@ -26,8 +26,8 @@ _LIST_OPENER = re.compile(
     r"(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十百\d]+[，,、是条章节项部分]|[（(][一二三四五六七八九十\d]+[)）]"
     r"|[一二三四五六七八九十]+、|\d+[、．]|\d+\.(?!\d)|——|【|〔|▲|●|■|◆|◇|□|★|☆|•|·|-\s|\*\s|※|#)")
 _DATELINE = re.compile(
-    r"(?:本报讯|本报[^，,。\n]{0,16}?电|新华社[^，,。\n]{0,16}?电|中新社[^，,。\n]{0,16}?电|据新华社|[（(]记者"
-    r"|(?:本报|特约)?记者[ \u3000]|通讯员[ \u3000]|[^\s，,。]{2,8}[0-9一二三四五六七八九十]{1,2}月[0-9一二三四五六七八九十]{1,3}日电)")
+    r"(?:本报讯|本报[^，,。\n]{0,16}?[电讯]|新华社[^，,。\n]{0,16}?电|中新社[^，,。\n]{0,16}?电|据新华社|[（(]记者"
+    r"|(?:本报|特约)?记者[ \u3000]|通讯员[ \u3000]|[^\s，,。]{2,8}[0-9０-９一二三四五六七八九十]{1,2}月[0-9０-９一二三四五六七八九十]{1,3}日[电讯])")
 _HAN_END = re.compile("[\u3400-\u4dbf\u4e00-\u9fff0-9A-Za-z０-９“‘（(《〈「『·.—%％‰℃∶/]")
 _SPACED_TITLE = re.compile(r"[^\x00-\x7f][ \u3000]+[^\x00-\x7f]")
 _QUOTED = re.compile(r"“[^“”]*”|（[^（）]*）|\([^()]*\)|《[^《》]*》")
@@ -118,7 +118,8 @@ _RUNNING_OPENER = re.compile(r"(?:据|记者从|记者在|随着|近日|日前|�
 
 
 #: a number, or a number and a measure word, waiting for its noun (只有86名|学生)
-_COUNT_END = re.compile(r"(?:[0-9０-９][0-9０-９.]*[万亿千百]?|[一二三四五六七八九十两几百千万]+(?=[名个位项件家台座条种次人元米岁户所批只头辆艘架栋间]$))[名个位项件家台座条种次人元米岁户所批只头辆艘架栋间]?$")
+_MEASURE = "名个位项件家台座条种次人元米岁户所批只头辆艘架栋间支场届篇部张吨套份株颗枚块册首幅股笔封亩队倍"
+_COUNT_END = re.compile(rf"(?:[0-9０-９][0-9０-９.]*[万亿千百]?|[一二三四五六七八九十两几百千万]+(?=[{_MEASURE}]$))[{_MEASURE}]?$")
 
 
 #: clause connectives: a segment that opens with one is part of a sentence, not a headline
@@ -132,17 +133,32 @@ _CONNECTIVE = re.compile(r"(?:^|[，,、：:])[ \u3000]*(?:如果|假如|要是|
                          r"|(?:默认|一般|通常|正常|这种|某些|多数|大多数|很多)情况下)[，,：:])")
 
 
+_NUM = "0-9０-９一二三四五六七八九十〇零"
+#: a time adverbial set off by a comma (１９９１年，…, 去年底，…, ５日，…) or a "when" clause
+#: (在谈到…时，, 当…时，) opens a sentence; headlines state the news without such a frame
+_FRAME_OPENER = re.compile(
+    rf"(?:(?:[{_NUM}]{{2,4}}年(?:[{_NUM}]{{1,2}}月(?:[{_NUM}]{{1,3}}日)?)?|[{_NUM}]{{1,2}}月(?:[{_NUM}]{{1,3}}日)?|[{_NUM}]{{1,3}}日"
+    rf"|今年|去年|明年|前年|今天|昨天|明天|当天|当晚|近年)(?:以来|来|初|底|末|上半年|下半年)?|[在当][^，,。；;]{{1,14}}时)[，,]")
+
+
 def _running_text(a: str) -> bool:
-    """Cues that a short block is the start of a sentence, not a title."""
-    if _RUNNING_OPENER.match(a) or _COUNT_END.search(a) or _CONNECTIVE.search(a) or _DATELINE.search(a):
+    """Cues that a short block is the start of a sentence, not a title.
+
+    >>> _running_text("１９９１年，国际商业信贷"), _running_text("在谈到周边关系时，巴希"), _running_text("国际商业信贷")
+    (True, True, False)
+    >>> _running_text("本届比赛共有７６支"), _running_text("本报北京１月１３日讯")
+    (True, True)
+    """
+    if (_RUNNING_OPENER.match(a) or _FRAME_OPENER.match(a) or _COUNT_END.search(a) or _CONNECTIVE.search(a)
+            or _DATELINE.search(a)):
         return True
     return any(tok in _SENTENCE_TOKENS for tok in _lexicon.cut(a))
 
 
-#: tokens of clauses, rare in headings: aspect 了, modals, adverbs that need a verb, pronouns
+#: tokens of clauses, rare in headings: aspect 了 and 正在/曾经, modals, adverbs that need a verb, pronouns
 #: that address the reader or refer back, reported speech (…你已经准备好在,
 #: 许可证必须允许对其所属作品的修改, 黎可漂说); a dateline inside the block marks running text too
-_SENTENCE_TOKENS = frozenset("了 已经 必须 应该 能够 可以 将其 如果 只要 就 也 还 并 被 您 你 它 它们 他们 其 说".split())
+_SENTENCE_TOKENS = frozenset("了 已经 正在 曾经 必须 应该 能够 可以 将其 如果 只要 就 也 还 并 被 您 你 它 它们 他们 其 说".split())
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+\-/]*")
@@ -243,6 +259,21 @@ def _dangling(a: str) -> bool:
     return (a[-1] in _DANGLING and last == a[-1]) or last in _DANGLING_WORDS
 
 
+def _numbered_run_on(a: str) -> bool:
+    """A numbered block that is the start of a sentence, not a heading: the number is glued to
+    its text (a legal article ``第二十三条电力管理部门应将…``, a news list item ``１、今年４８岁的``;
+    headings set their number off with a space, ``10.3.5. MD5 校验和``, ``第一条 错误信息…``) and
+    the block ends with a character that waits for its continuation.
+
+    >>> _numbered_run_on("第二十三条电力管理部门应将经批准的"), _numbered_run_on("第一条 错误信息才是最重要的")
+    (True, False)
+    """
+    m = _NUMBERED.match(a)
+    if not m or m.end() >= len(a) or a[m.end() - 1].isspace() or a[m.end()].isspace():
+        return False
+    return _dangling(a)
+
+
 def decide(a: str, b: str, last: str | None = None):
     """Decide whether body block ``b`` continues unterminated body block ``a``.
 
@@ -268,7 +299,7 @@ def decide(a: str, b: str, last: str | None = None):
         return "refuse", "empty B"
     if _BULLET.match(a):
         return "refuse", "A is a bullet item"
-    if len(a) <= 25 and _NUMBERED.match(a) and not re.search("[，,；;：:。！？!?]", a):
+    if len(a) <= 25 and _NUMBERED.match(a) and not re.search("[，,；;：:。！？!?]", a) and not _numbered_run_on(a):
         return "refuse", "A is a numbered section heading"
     if _LIST_OPENER.match(b):
         return "refuse", "B opens a list item/section"
@@ -301,6 +332,8 @@ def decide(a: str, b: str, last: str | None = None):
         return "refuse", f"A ends with '{a[-1]}' (introduces a list, code or a quotation)"
     if a.endswith("——"):
         return "refuse", "A ends with a dash (kicker)"
+    if _LOCALIZER_CLAUSE.match(b) and _lexicon.cut(b[:4])[0] == b[0]:
+        return "join", f"B opens with the localizer '{b[0]}' that closes A's phrase"
     title = _title_like(last if last is not None else a)
     word = _spanning_word(a, b, 100 if title else 10)
     if word:
@@ -332,6 +365,9 @@ def decide(a: str, b: str, last: str | None = None):
 
 
 _WEAK = "A is body text ending mid-sentence"
+#: a lone localizer set off by a comma (后，, 时，, 中，) closes a time or place phrase begun
+#: before it (退休|后，…): no paragraph opens with one
+_LOCALIZER_CLAUSE = re.compile("[后前时中里内外间上下][，,]")
 #: ASCII marks that start code, not a clause: ``::html::init``, ``:q``, ``!important``
 _CODE_START = re.compile(r"[:;!?,)](?:[:;!?,)]|[A-Za-z_$])")
 #: a block that ends with a question word asks a question (到现在为止我们学了些什么): the sentence
@@ -440,7 +476,8 @@ def _boundary_double(a: str, b: str):
             joined = tail + b[:8]
             i = len(tail) - size
             v = classify_double(joined, i, size)
-            if v.action == "flag" and not (size == 1 and b[0] in _FREE_FUNCTION) and not v.reason.startswith(("echo of particle", "rare token")):
+            if v.action == "flag" and not (size == 1 and b[0] in _FREE_FUNCTION and not _free_copy_stands_alone(a, b)) \
+                    and not v.reason.startswith(("echo of particle", "rare token")):
                 v = Verdict("drop", f"at a break: {v.reason}")
             elif v.action == "keep" and v.reason.startswith("both copies") and size >= 2:
                 if _lexicon.cut(tail)[-1] == a[-size:]:
@@ -449,6 +486,22 @@ def _boundary_double(a: str, b: str):
                 v = _recheck_kept_double(joined, i, size, v)
             return size, v
     return None
+
+
+def _free_copy_stands_alone(a: str, b: str) -> bool:
+    """Whether a free function character doubled at a break (对|对, 在|在) is a token of its own
+    at the end of ``a`` while the clause goes on in ``b``. Two such tokens in a row are no
+    Chinese (公司对对中国…); the pair is legitimate only when the first copy ends a word
+    (现在|在做) or the doubled character is an interjection set off by a mark (对对，).
+
+    >>> _free_copy_stands_alone("美邦公司对", "对中国的发展前景"), _free_copy_stands_alone("现在", "在做什么")
+    (True, False)
+    >>> _free_copy_stands_alone("他说对", "对，就这样")
+    False
+    """
+    if len(b) < 2 or not _ALL_HAN.fullmatch(b[1]):
+        return False
+    return _lexicon.cut(a[-8:])[-1] == a[-1]
 
 
 #: time units and measure words that close a number (１４日, 三项, ５个)

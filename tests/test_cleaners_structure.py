@@ -57,6 +57,8 @@ UNCHANGED = {
     "title before a discourse marker and comma": "配置被锁定的服务\n\n注意，修改配置前要先停止服务。\n",
     "heading whose last word opens the paragraph": "磁盘配额\n\n配额 用于限制每个用户能使用的磁盘空间。\n",
     "dash-led list item of news stays text": "——制定指导意见，面向货车司机、网约车司机。\n\n——推进百强企业建会。\n",
+    "numbered heading set off by a space, ending in a function character": "4.2.1. 文件校验和\n\ncksum 命令计算文件的校验值。\n",
+    "numbered item set off by a space, ending in 的": "第一条 日志才是最要紧的\n\n先读日志，再提问题。\n",
 }
 
 
@@ -104,6 +106,17 @@ REPAIRED = {
     "opener inside a word across the break": ("这种情况一般还不\n\n至于造成数据丢失。\n", "这种情况一般还不至于造成数据丢失。\n"),
     "decimal split after its point": ("版本号是 2.\n\n5，已经发布。\n", "版本号是 2.5，已经发布。\n"),
     "short first half with a modal verb": ("许可证必须允许对其所属作品的修改\n\n以及衍生。\n", "许可证必须允许对其所属作品的修改以及衍生。\n"),
+    "time adverbial set off by a comma opens a sentence": ("１９９５年，全市新建\n\n住宅四千套。\n", "１９９５年，全市新建住宅四千套。\n"),
+    "when-clause opens a sentence": ("在谈到春耕时，省长\n\n强调要稳定粮食生产。\n", "在谈到春耕时，省长强调要稳定粮食生产。\n"),
+    "count ending in a measure word waits for its noun": ("今年全省共有１２支\n\n医疗队下乡服务。\n", "今年全省共有１２支医疗队下乡服务。\n"),
+    "dateline ending in 讯 is running text": ("本报上海３月５日讯\n\n记者王明报道：全市春耕进展顺利。\n",
+                                          "本报上海３月５日讯记者王明报道：全市春耕进展顺利。\n"),
+    "lone localizer and comma close A's phrase": ("２０００年张强退休\n\n后，回到家乡办起了果园。\n", "２０００年张强退休后，回到家乡办起了果园。\n"),
+    "progressive aspect marks running text": ("技术员们正在仔细\n\n核对每一台机器。\n", "技术员们正在仔细核对每一台机器。\n"),
+    "legal article glued to its number, ending in 的": ("第十二条各级人民政府应当保护合法的\n\n经营活动。\n",
+                                                     "第十二条各级人民政府应当保护合法的经营活动。\n"),
+    "free function character doubled at a break": ("他表示，这家公司对\n\n对当地的投资环境很有信心。\n",
+                                                  "他表示，这家公司对当地的投资环境很有信心。\n"),
 }
 
 
