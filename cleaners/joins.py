@@ -674,7 +674,7 @@ def find_joins(text: str):
         b = blocks[k]
         if acc is None or not unterminated(acc[0]):
             close(acc)
-            acc = (b.text, b) if b.kind == "body" else None
+            acc = (b.text, b) if b.kind == "body" or _bulleted_paragraph(b) else None
             _remember(history, blocks, k)
             k += 1
             continue
@@ -721,6 +721,24 @@ def find_joins(text: str):
     close(acc)
     edits.sort(key=lambda e: (e.start, e.end))
     return edits, flags
+
+
+def _bulleted_paragraph(block) -> bool:
+    """A ``▲``-led block that is a paragraph, not a photo caption: it holds a finished sentence
+    and then stops mid-sentence (▲通知你的代理人。你的代理人会告诉你哪些…). A caption is a
+    label or ends with its sentence or credit; only running text breaks off like that, so the
+    block may be the first half of a join (it is never the second: B rules are unchanged).
+
+    >>> from seedsift.cleaners.blocks import split_blocks
+    >>> [_bulleted_paragraph(b) for b in split_blocks("▲通知代理人。代理人会告诉你哪些\\n\\n▲这是火星\\n\\n▲会见外宾。新华社记者 李明摄\\n")]
+    [True, False, False]
+    """
+    text = block.text.rstrip()
+    return (block.kind == "caption" and text[:1] in "▲△" and bool(_SENTENCE_END_INSIDE.search(text[:-1]))
+            and unterminated(text) and bool(_ALL_HAN.fullmatch(text[-1])) and not text.endswith("摄"))
+
+
+_SENTENCE_END_INSIDE = re.compile("[。！？!?]")
 
 
 def _in_unpunctuated_run(blocks, k: int) -> bool:

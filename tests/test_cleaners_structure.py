@@ -58,6 +58,7 @@ UNCHANGED = {
     "heading whose last word opens the paragraph": "磁盘配额\n\n配额 用于限制每个用户能使用的磁盘空间。\n",
     "dash-led list item of news stays text": "——制定指导意见，面向货车司机、网约车司机。\n\n——推进百强企业建会。\n",
     "numbered heading set off by a space, ending in a function character": "4.2.1. 文件校验和\n\ncksum 命令计算文件的校验值。\n",
+    "photo caption before a paragraph": "▲农民在田间收割晚稻\n\n今年全县粮食总产量再创新高。\n",
     "numbered item set off by a space, ending in 的": "第一条 日志才是最要紧的\n\n先读日志，再提问题。\n",
 }
 
@@ -115,6 +116,8 @@ REPAIRED = {
     "progressive aspect marks running text": ("技术员们正在仔细\n\n核对每一台机器。\n", "技术员们正在仔细核对每一台机器。\n"),
     "legal article glued to its number, ending in 的": ("第十二条各级人民政府应当保护合法的\n\n经营活动。\n",
                                                      "第十二条各级人民政府应当保护合法的经营活动。\n"),
+    "bulleted paragraph broken after its first sentence": ("▲通知你的银行。许多银行都提供适合进出口业务的\n\n电子服务，包括资金转账。\n",
+                                                         "▲通知你的银行。许多银行都提供适合进出口业务的电子服务，包括资金转账。\n"),
     "free function character doubled at a break": ("他表示，这家公司对\n\n对当地的投资环境很有信心。\n",
                                                   "他表示，这家公司对当地的投资环境很有信心。\n"),
 }
