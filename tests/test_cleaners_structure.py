@@ -129,11 +129,26 @@ def test_broken_excerpt_is_repaired(name):
     assert clean(damaged).text == expected
 
 
-def test_reduplication_split_by_a_break_is_kept():
-    """常常 split by a break is joined whole: 常用 is rarer than 常常, and no copy is owned by a neighbour."""
+def test_rare_reduplication_split_by_a_break_is_an_echo():
+    """常|常 at a break: only 8 % of the uses of 常 are in 常常, so a doubled line end is the
+    likelier cause and one copy is dropped (and recorded); 我常用 and 我常常用 both read well."""
     r = clean("我常\n\n常用电脑写稿。\n")
-    assert r.text == "我常常用电脑写稿。\n"
+    assert r.text == "我常用电脑写稿。\n"
+    assert [x.kind for x in r.repairs if x.applied] == ["boundary_double"]
+    assert "rarely doubled" in r.repairs[0].reason
+
+
+def test_dominant_reduplication_split_by_a_break_is_kept():
+    """纷|纷 at a break: most uses of 纷 are in 纷纷, so the break split the word."""
+    r = clean("消息传开，村民纷\n\n纷赶来帮忙。\n")
+    assert r.text == "消息传开，村民纷纷赶来帮忙。\n"
     assert [x.kind for x in r.repairs if x.applied] == ["join"]
+
+
+def test_two_character_unit_doubled_across_a_word_is_dropped():
+    """不知|不知道: the lexicon's word across the junction (知不知道) holds only part of the
+    doubled 不知, so the copies are no reduplication."""
+    assert clean("第一次装系统时，你不知\n\n不知道该选哪一个版本。\n").text == "第一次装系统时，你不知道该选哪一个版本。\n"
 
 
 def test_heading_move_is_recorded_with_the_join():
