@@ -484,7 +484,7 @@ def _boundary_double(a: str, b: str):
                     v = Verdict("drop", f"at a break, whole word repeated: {v.reason}")
             if v.action == "keep":
                 v = _recheck_kept_double(joined, i, size, v)
-            word = _lexicon_support(v)
+            word = _lexicon_support(v) if v.action == "keep" or size == 1 else ""
             if word and size == 1 and not word.startswith("一" + b[0]) and not _reduplication_dominates(b[0], word):
                 v = Verdict("drop", f"at a break, {b[0]} is rarely doubled: {v.reason}")
             elif word and size >= 2 and b[:size] * 2 not in word:
@@ -511,9 +511,10 @@ def _free_copy_stands_alone(a: str, b: str) -> bool:
 
 def _lexicon_support(v: Verdict) -> str:
     """The word across the junction for which the in-text rules kept a doubled unit
-    (``lexicon: 往往(7443)`` or ``token spans both copies: 数数``), or ``""``."""
-    for prefix in ("lexicon: ", "token spans both copies: "):
-        if v.action == "keep" and v.reason.startswith(prefix):
+    (``lexicon: 往往(7443)`` or ``token spans both copies: 数数``) or only flagged it (a rare
+    pair word such as 零零), or ``""``."""
+    for action, prefix in (("keep", "lexicon: "), ("keep", "token spans both copies: "), ("flag", "rare token spans both copies: ")):
+        if v.action == action and v.reason.startswith(prefix):
             return v.reason[len(prefix):].split("(")[0]
     return ""
 

@@ -145,6 +145,12 @@ def test_dominant_reduplication_split_by_a_break_is_kept():
     assert [x.kind for x in r.repairs if x.applied] == ["join"]
 
 
+def test_rare_pair_word_split_by_a_break_is_an_echo():
+    """零|零: the lexicon only knows 零零 as a rare word, which the in-text rules merely flag;
+    at a break the doubled line end is far likelier."""
+    assert clean("如果返回值是非零\n\n零的话，说明命令执行失败。\n").text == "如果返回值是非零的话，说明命令执行失败。\n"
+
+
 def test_two_character_unit_doubled_across_a_word_is_dropped():
     """不知|不知道: the lexicon's word across the junction (知不知道) holds only part of the
     doubled 不知, so the copies are no reduplication."""
