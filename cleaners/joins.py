@@ -16,7 +16,8 @@ _IN_SENTENCE = set("，,、")
 #: block-final marks that introduce what follows (a list, code, a quotation) or close a list
 #: item: the next block starts a new unit, so they are no evidence for a join
 _INTRODUCING = set("：:；;")
-_DANGLING = set("的地得和与及或在对把被将向从以为于之其并而且但跟同给让由按据经")
+_DANGLING = set("的地得和与及或在对把被将向从以为于之其并而且但跟同给让由按据经"
+                "已曾正还都就才又再仍尚均")  # and adverbs that stand before their verb
 _PARTICLE = set("的了着地得们")
 _NUMBERED = re.compile(r"(?:[0-9]+(?:[.．][0-9]+)+[.．]?[ \u3000]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|第[一二三四五六七八九十百\d]+[章节部分篇编条]|\d+[、.．]\D)")
 _BULLET = re.compile(r"[ \t\u3000]*(?:[-*+•●▪◆■□◇][ \t\u3000])")
@@ -114,7 +115,7 @@ def _spanning_word(a: str, b: str, min_freq: int = 10):
 
 #: openers of running text (attribution, time and purpose adverbials) that headlines do not use
 #: (not 通过/经过: how-to titles open with them, 通过挂载选项优化文件系统)
-_RUNNING_OPENER = re.compile(r"(?:据|记者从|记者在|随着|近日|日前|截至|根据|为了|由于|今年以来|近年来|目前)")
+_RUNNING_OPENER = re.compile(r"(?:据|记者从|记者在|随着|近日|日前|截至|根据|为了|由于|今年以来|近年来|目前|对于)")
 
 
 #: a number, or a number and a measure word, waiting for its noun (只有86名|学生)
@@ -138,7 +139,10 @@ _NUM = "0-9０-９一二三四五六七八九十〇零"
 #: (在谈到…时，, 当…时，) opens a sentence; headlines state the news without such a frame
 _FRAME_OPENER = re.compile(
     rf"(?:(?:[{_NUM}]{{2,4}}年(?:[{_NUM}]{{1,2}}月(?:[{_NUM}]{{1,3}}日)?)?|[{_NUM}]{{1,2}}月(?:[{_NUM}]{{1,3}}日)?|[{_NUM}]{{1,3}}日"
-    rf"|今年|去年|明年|前年|今天|昨天|明天|当天|当晚|近年)(?:以来|来|初|底|末|上半年|下半年)?|[在当][^，,。；;]{{1,14}}时)[，,]")
+    rf"|今年|去年|明年|前年|今天|昨天|明天|当天|当晚|近年)(?:以来|来|初|底|末|上半年|下半年)?|[在当][^，,。；;]{{1,14}}时"
+    rf"|[^，,。；;：:\s]{{1,10}}(?:以后|之后|以来|期间|前夕|后|前))[，,]")
+#: a dateline cut before its 电/讯 (本报重庆１月９日|电…)
+_DATELINE_CUT = re.compile(rf"(?:本报|新华社|中新社)[^，,。\n]{{0,12}}?[{_NUM}]{{1,2}}月[{_NUM}]{{1,3}}日$")
 
 
 def _running_text(a: str) -> bool:
@@ -146,11 +150,13 @@ def _running_text(a: str) -> bool:
 
     >>> _running_text("１９９１年，国际商业信贷"), _running_text("在谈到周边关系时，巴希"), _running_text("国际商业信贷")
     (True, True, False)
-    >>> _running_text("本届比赛共有７６支"), _running_text("本报北京１月１３日讯")
+    >>> _running_text("本届比赛共有７６支"), _running_text("本报北京１月１３日讯"), _running_text("本报重庆１月９日")
+    (True, True, True)
+    >>> _running_text("建国后，他担任华北局"), _running_text("会见后，中国中联")
     (True, True)
     """
     if (_RUNNING_OPENER.match(a) or _FRAME_OPENER.match(a) or _COUNT_END.search(a) or _CONNECTIVE.search(a)
-            or _DATELINE.search(a)):
+            or _DATELINE.search(a) or _DATELINE_CUT.search(a)):
         return True
     return any(tok in _SENTENCE_TOKENS for tok in _lexicon.cut(a))
 
@@ -259,6 +265,16 @@ def _dangling(a: str) -> bool:
     return (a[-1] in _DANGLING and last == a[-1]) or last in _DANGLING_WORDS
 
 
+def _clause_cues(a: str) -> bool:
+    """A long unpunctuated block that holds a clause (了, 的, a dateline, an opener) is running
+    text cut by the break, not a list of names or titles run together.
+
+    >>> _clause_cues("今天上午在人民大会堂会见了塔吉克斯坦国防部长"), _clause_cues("天津科学技术出版社河北省科委河北省心连心艺术团")
+    (True, False)
+    """
+    return "的" in a or _running_text(a)
+
+
 def _numbered_run_on(a: str) -> bool:
     """A numbered block that is the start of a sentence, not a heading: the number is glued to
     its text (a legal article ``第二十三条电力管理部门应将…``, a news list item ``１、今年４８岁的``;
@@ -325,6 +341,8 @@ def decide(a: str, b: str, last: str | None = None):
         first = _lexicon.cut(b[:6])[0]
         if len(first) == 1:
             return "join", f"B starts with particle '{b[0]}'"
+    if b[0] in _LINKING and _lexicon.cut(b[:6])[0] == b[0]:
+        return "join", f"B opens with the conjunction '{b[0]}', which links it to what A ended with"
 
     if a[-1] in _IN_SENTENCE:
         return "join", f"A ends with in-sentence punctuation '{a[-1]}'"
@@ -353,7 +371,7 @@ def decide(a: str, b: str, last: str | None = None):
         return "refuse", "A looks like a title (short, no punctuation)"
     if _CONNECTIVE.match(b) or _RUNNING_OPENER.match(b):
         return "refuse", "B opens a new sentence (connective or opener) and nothing links A to it"
-    if not _PUNCT.search(tail := (last if last is not None else a)) and _visual_length(tail) >= 40:
+    if not _PUNCT.search(tail := (last if last is not None else a)) and _visual_length(tail) >= 40 and not _clause_cues(tail):
         return "refuse", "A is a long unpunctuated run (a list of names), not a sentence"
     if a[-1] == "." and a[-2:-1].isdigit() and not b[0].isdigit():
         return "refuse", "A ends a sentence with '.' after a number (B does not continue a decimal)"
@@ -365,6 +383,9 @@ def decide(a: str, b: str, last: str | None = None):
 
 
 _WEAK = "A is body text ending mid-sentence"
+#: conjunctions that only join two things and never open a paragraph (和突破，…; 及其他…);
+#: not 与 (与去年相比，… opens sentences) nor 或
+_LINKING = set("和及")
 #: a lone localizer set off by a comma (后，, 时，, 中，) closes a time or place phrase begun
 #: before it (退休|后，…): no paragraph opens with one
 _LOCALIZER_CLAUSE = re.compile("[后前时中里内外间上下][，,]")
@@ -424,7 +445,7 @@ def _across_heading(a: str, last: str, c: str):
     paragraph that ends in a byline is complete and is never continued across a heading.
 
     >>> _across_heading("有许多可供选择的前端用户程序，它们", "有许多可供选择的前端用户程序，它们", "和后端访问方式。")
-    'A is body text ending mid-sentence'
+    "B opens with the conjunction '和', which links it to what A ended with"
     >>> _across_heading("活动举行。本报记者 李明", "活动举行。本报记者 李明", "下午，会议开幕。") is None
     True
     >>> _across_heading("报告指出：“我国文化的发展", "报告指出：“我国文化的发展", "，不能离开共同成果。”")
@@ -764,7 +785,8 @@ def find_joins(text: str):
 def _bulleted_paragraph(block) -> bool:
     """A ``▲``-led block that is a paragraph, not a photo caption: it holds a finished sentence
     and then stops mid-sentence (▲通知你的代理人。你的代理人会告诉你哪些…). A caption is a
-    label or ends with its sentence or credit; only running text breaks off like that, so the
+    short label or ends with its sentence or credit; only running text breaks off like that (a
+    long caption that stops mid-sentence was cut too), so the
     block may be the first half of a join (it is never the second: B rules are unchanged).
 
     >>> from seedsift.cleaners.blocks import split_blocks
@@ -772,8 +794,13 @@ def _bulleted_paragraph(block) -> bool:
     [True, False, False]
     """
     text = block.text.rstrip()
-    return (block.kind == "caption" and text[:1] in "▲△" and bool(_SENTENCE_END_INSIDE.search(text[:-1]))
+    return (block.kind == "caption" and text[:1] in "▲△"
+            and (bool(_SENTENCE_END_INSIDE.search(text[:-1])) or _visual_length(text) >= _CAPTION_LABEL_MAX)
             and unterminated(text) and bool(_ALL_HAN.fullmatch(text[-1])) and not text.endswith("摄"))
+
+
+#: a ▲ caption this long that stops mid-sentence was cut, not written as a label
+_CAPTION_LABEL_MAX = 20
 
 
 _SENTENCE_END_INSIDE = re.compile("[。！？!?]")

@@ -58,6 +58,7 @@ UNCHANGED = {
     "heading whose last word opens the paragraph": "磁盘配额\n\n配额 用于限制每个用户能使用的磁盘空间。\n",
     "dash-led list item of news stays text": "——制定指导意见，面向货车司机、网约车司机。\n\n——推进百强企业建会。\n",
     "numbered heading set off by a space, ending in a function character": "4.2.1. 文件校验和\n\ncksum 命令计算文件的校验值。\n",
+    "title before a paragraph opening with 与…相比": "粮食生产稳定增长\n\n与去年相比，全省粮食增产三成。\n",
     "photo caption before a paragraph": "▲农民在田间收割晚稻\n\n今年全县粮食总产量再创新高。\n",
     "numbered item set off by a space, ending in 的": "第一条 日志才是最要紧的\n\n先读日志，再提问题。\n",
 }
@@ -118,6 +119,17 @@ REPAIRED = {
                                                      "第十二条各级人民政府应当保护合法的经营活动。\n"),
     "bulleted paragraph broken after its first sentence": ("▲通知你的银行。许多银行都提供适合进出口业务的\n\n电子服务，包括资金转账。\n",
                                                          "▲通知你的银行。许多银行都提供适合进出口业务的电子服务，包括资金转账。\n"),
+    "adverb at the end waits for its verb": ("这部法律草案已\n\n提交人大常委会审议。\n", "这部法律草案已提交人大常委会审议。\n"),
+    "conjunction opening B links it to A": ("今年要在改革方面有新的进展\n\n和突破，各地都要抓紧。\n",
+                                           "今年要在改革方面有新的进展和突破，各地都要抓紧。\n"),
+    "clause ending in 后 and a comma opens a sentence": ("调查结束后，县里\n\n拨出专款修路。\n", "调查结束后，县里拨出专款修路。\n"),
+    "dateline cut before its 电": ("本报杭州３月２日\n\n电记者张华报道：春茶开采。\n", "本报杭州３月２日电记者张华报道：春茶开采。\n"),
+    "long unpunctuated clause is no list of names": (
+        "国务院副总理今天上午在人民大会堂会见了来访的蒙古国家大呼拉尔代表团团长巴特尔及其\n\n随行人员。\n",
+        "国务院副总理今天上午在人民大会堂会见了来访的蒙古国家大呼拉尔代表团团长巴特尔及其随行人员。\n"),
+    "long caption cut mid-sentence": ("▲全国人大常委会副委员长今天在北京会见出席研讨\n\n会的各国代表。\n",
+                                     "▲全国人大常委会副委员长今天在北京会见出席研讨会的各国代表。\n"),
+    "对于 opens running text": ("对于北京的几家纺织厂\n\n市里十分重视再就业工作。\n", "对于北京的几家纺织厂市里十分重视再就业工作。\n"),
     "free function character doubled at a break": ("他表示，这家公司对\n\n对当地的投资环境很有信心。\n",
                                                   "他表示，这家公司对当地的投资环境很有信心。\n"),
 }
