@@ -239,6 +239,24 @@ def _word_closing_b_clause(a: str, b: str) -> str | None:
     return None
 
 
+def _word_completing_bound_tail(a: str, b: str) -> str | None:
+    """A word across the break (frequency >= 10) when ``a`` ends in a bound character that
+    stands alone (二进|制包: 进 is a word on its own in a tenth of its uses): no title ends in a
+    fragment of a word, so the rarer word is evidence enough.
+
+    >>> _word_completing_bound_tail("编译个性化的内核二进", "制包"), _word_completing_bound_tail("安装", "系统")
+    ('二进制', None)
+    """
+    toks = _lexicon.cut(a[-6:])
+    if len(toks[-1]) != 1 or not _ALL_HAN.fullmatch(toks[-1]) or _lexicon.free_ratio(toks[-1]) >= _BOUND_RATIO:
+        return None
+    return _spanning_word(a, b, 10)
+
+
+#: free_ratio below which a one-character token is a fragment of a word (统 0.02, 进 0.12)
+_BOUND_RATIO = 0.2
+
+
 #: tokens before 一个/一种 that make it a pronoun phrase, complete on its own
 _ONE_OF = frozenset("上 下 另 其中 任何 同 哪".split())
 
@@ -357,9 +375,9 @@ def decide(a: str, b: str, last: str | None = None):
     if word:
         return "join", f"word across break: {word}"
     if title:
-        word = _word_closing_b_clause(a, b)
+        word = _word_closing_b_clause(a, b) or _word_completing_bound_tail(a, b)
         if word:
-            return "join", f"word across break: {word}, and B's first clause is its rest"
+            return "join", f"word across break: {word} (B's first clause is its rest, or A ends in a fragment)"
     dbl = _boundary_double(a, b)
     if dbl is not None and dbl[1].action == "drop" and not (title and _whole_word_repeat(a, b, dbl[0])):
         return "join", "unit doubled at the break"

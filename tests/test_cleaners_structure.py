@@ -130,6 +130,8 @@ REPAIRED = {
     "long caption cut mid-sentence": ("▲全国人大常委会副委员长今天在北京会见出席研讨\n\n会的各国代表。\n",
                                      "▲全国人大常委会副委员长今天在北京会见出席研讨会的各国代表。\n"),
     "对于 opens running text": ("对于北京的几家纺织厂\n\n市里十分重视再就业工作。\n", "对于北京的几家纺织厂市里十分重视再就业工作。\n"),
+    "title-like first half ending in a fragment of a word": ("从上游源代码编译定制的内核二进\n\n制包，再用 dpkg 安装。\n",
+                                                           "从上游源代码编译定制的内核二进制包，再用 dpkg 安装。\n"),
     "free function character doubled at a break": ("他表示，这家公司对\n\n对当地的投资环境很有信心。\n",
                                                   "他表示，这家公司对当地的投资环境很有信心。\n"),
 }
