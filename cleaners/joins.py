@@ -483,7 +483,9 @@ def _strong(a: str, c: str):
         return None
     if _open_depth(a) > 0 and _unmatched_close(c):
         return "open “ closed after the interruption"
-    if c[0] in _NON_INITIAL and c[0] != "”":
+    if c[0] in _NON_INITIAL and c[0] != "”" and not _title_like(a):
+        # a title is complete: a block opening with a stray mark after the title and a
+        # caption lost its own beginning, it does not continue the title
         return f"C starts with non-initial '{c[0]}'"
     word = _spanning_word(a, c)
     if word and len(word) >= 2 and _lexicon.freq(word) >= 10 and not _title_like(a):

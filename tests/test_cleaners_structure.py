@@ -59,6 +59,7 @@ UNCHANGED = {
     "dash-led list item of news stays text": "——制定指导意见，面向货车司机、网约车司机。\n\n——推进百强企业建会。\n",
     "numbered heading set off by a space, ending in a function character": "4.2.1. 文件校验和\n\ncksum 命令计算文件的校验值。\n",
     "title before a paragraph opening with 与…相比": "粮食生产稳定增长\n\n与去年相比，全省粮食增产三成。\n",
+    "title, caption, then a block opening with a stray mark": "磁盘优化\n\n表 3.1. 常用的挂载选项\n\n。这一节介绍如何调整。\n",
     "photo caption before a paragraph": "▲农民在田间收割晚稻\n\n今年全县粮食总产量再创新高。\n",
     "numbered item set off by a space, ending in 的": "第一条 日志才是最要紧的\n\n先读日志，再提问题。\n",
 }
