@@ -77,6 +77,31 @@ def _open_depth(a: str) -> int:
     return depth
 
 
+def _bracket_open_at_end(a: str) -> bool:
+    """Whether ``a`` ends inside a bracket it opened (何慧娴（国家体委宣传|司司长）：…).
+
+    >>> _bracket_open_at_end("何慧娴（国家体委宣传"), _bracket_open_at_end("他（左）说")
+    (True, False)
+    """
+    depth = 0
+    for ch in a:
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth = max(0, depth - 1)
+    return depth > 0
+
+
+def _bracket_closed_first(b: str) -> bool:
+    """Whether ``b`` closes a bracket before it opens one: it continues a bracketed gloss."""
+    for ch in b:
+        if ch in "（(":
+            return False
+        if ch in "）)":
+            return True
+    return False
+
+
 def _unmatched_close(b: str) -> bool:
     depth = 0
     for ch in b:
@@ -141,6 +166,8 @@ _FRAME_OPENER = re.compile(
     rf"(?:(?:[{_NUM}]{{2,4}}年(?:[{_NUM}]{{1,2}}月(?:[{_NUM}]{{1,3}}日)?)?|[{_NUM}]{{1,2}}月(?:[{_NUM}]{{1,3}}日)?|[{_NUM}]{{1,3}}日"
     rf"|今年|去年|明年|前年|今天|昨天|明天|当天|当晚|近年)(?:以来|来|初|底|末|上半年|下半年)?|[在当][^，,。；;]{{1,14}}时"
     rf"|[^，,。；;：:\s]{{1,10}}(?:以后|之后|以来|期间|前夕|后|前))[，,]")
+#: the number of a list item (２、, （三）, 1.), after which the item's own text opens
+_ITEM_NUMBER = re.compile(r"(?:[0-9０-９]+[、.．]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9０-９]+[)）])[ \u3000]*")
 #: a dateline cut before its 电/讯 (本报重庆１月９日|电…)
 _DATELINE_CUT = re.compile(rf"(?:本报|新华社|中新社)[^，,。\n]{{0,12}}?[{_NUM}]{{1,2}}月[{_NUM}]{{1,3}}日$")
 
@@ -152,10 +179,11 @@ def _running_text(a: str) -> bool:
     (True, True, False)
     >>> _running_text("本届比赛共有７６支"), _running_text("本报北京１月１３日讯"), _running_text("本报重庆１月９日")
     (True, True, True)
-    >>> _running_text("建国后，他担任华北局"), _running_text("会见后，中国中联")
-    (True, True)
+    >>> _running_text("建国后，他担任华北局"), _running_text("会见后，中国中联"), _running_text("２、１月２日，纽约")
+    (True, True, True)
     """
-    if (_RUNNING_OPENER.match(a) or _FRAME_OPENER.match(a) or _COUNT_END.search(a) or _CONNECTIVE.search(a)
+    body = a[m.end():] if (m := _ITEM_NUMBER.match(a)) else a
+    if (_RUNNING_OPENER.match(body) or _FRAME_OPENER.match(body) or _COUNT_END.search(a) or _CONNECTIVE.search(a)
             or _DATELINE.search(a) or _DATELINE_CUT.search(a)):
         return True
     return any(tok in _SENTENCE_TOKENS for tok in _lexicon.cut(a))
@@ -368,6 +396,8 @@ def decide(a: str, b: str, last: str | None = None):
         return "refuse", f"A ends with '{a[-1]}' (introduces a list, code or a quotation)"
     if a.endswith("——"):
         return "refuse", "A ends with a dash (kicker)"
+    if _bracket_open_at_end(a) and _bracket_closed_first(b):
+        return "join", "A has an open bracket that B closes"
     if _LOCALIZER_CLAUSE.match(b) and _lexicon.cut(b[:4])[0] == b[0]:
         return "join", f"B opens with the localizer '{b[0]}' that closes A's phrase"
     title = _title_like(last if last is not None else a)

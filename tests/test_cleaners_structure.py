@@ -60,6 +60,7 @@ UNCHANGED = {
     "numbered heading set off by a space, ending in a function character": "4.2.1. 文件校验和\n\ncksum 命令计算文件的校验值。\n",
     "title before a paragraph opening with 与…相比": "粮食生产稳定增长\n\n与去年相比，全省粮食增产三成。\n",
     "title, caption, then a block opening with a stray mark": "磁盘优化\n\n表 3.1. 常用的挂载选项\n\n。这一节介绍如何调整。\n",
+    "command introduced by a colon, with a bracket open before it": "（用法见下文。你可以试试这条命令：\n\n    echo open host）\n",
     "photo caption before a paragraph": "▲农民在田间收割晚稻\n\n今年全县粮食总产量再创新高。\n",
     "numbered item set off by a space, ending in 的": "第一条 日志才是最要紧的\n\n先读日志，再提问题。\n",
 }
@@ -133,6 +134,9 @@ REPAIRED = {
     "对于 opens running text": ("对于北京的几家纺织厂\n\n市里十分重视再就业工作。\n", "对于北京的几家纺织厂市里十分重视再就业工作。\n"),
     "title-like first half ending in a fragment of a word": ("从上游源代码编译定制的内核二进\n\n制包，再用 dpkg 安装。\n",
                                                            "从上游源代码编译定制的内核二进制包，再用 dpkg 安装。\n"),
+    "bracket opened in A and closed in B": ("张丽（市体委群体\n\n处处长）：全民健身要从娃娃抓起。\n",
+                                            "张丽（市体委群体处处长）：全民健身要从娃娃抓起。\n"),
+    "numbered news item opening with a date": ("３、３月８日，上海\n\n举行了盛大的庆祝活动。\n", "３、３月８日，上海举行了盛大的庆祝活动。\n"),
     "free function character doubled at a break": ("他表示，这家公司对\n\n对当地的投资环境很有信心。\n",
                                                   "他表示，这家公司对当地的投资环境很有信心。\n"),
 }
