@@ -251,6 +251,7 @@ def _many_pages(corpus: Path, n: int) -> None:
         (corpus / f"p{i:04d}.txt").write_text(f"第{i}号页面\n\n" + "\n".join(lines[i % 7:]), encoding="utf-8")
 
 
+@pytest.mark.slow  # builds a many-page index twice in subprocesses, one SIGKILLed mid-way: 10-18 s each
 @pytest.mark.parametrize("bulk", [False, True], ids=["incremental", "bulk-build"])
 def test_killed_update_leaves_a_usable_index(tmp_path, bulk):
     """SIGKILL mid-update (incremental inserts, or a bulk build with the key index dropped): the next run
@@ -290,6 +291,7 @@ def test_killed_update_leaves_a_usable_index(tmp_path, bulk):
     consistent(path)
 
 
+@pytest.mark.slow  # several interpreters updating one index at once
 def test_concurrent_updates_do_not_corrupt(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
