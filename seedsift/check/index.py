@@ -55,7 +55,7 @@ BUSY_TIMEOUT_MS = 60_000
 
 
 class Fingerprint(NamedTuple):
-    """What the index stores for one page (computed by :mod:`seedsift.fingerprint`)."""
+    """What the index stores for one page (:func:`fingerprints`, i.e. :func:`dedupe.lookup_keys`)."""
 
     sig: np.ndarray  # uint32[num_perm] document MinHash signature
     keys: np.ndarray  # int64, unique: LSH band keys of the document and its passage windows
