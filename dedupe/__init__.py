@@ -84,6 +84,6 @@ __all__ = [
 ]
 
 # New documents against an indexed corpus (seedsift check): the same find_duplicates, no second composition.
-from .incremental import find_new_duplicates, lookup_keys  # noqa: E402
+from .incremental import KEYS_VERSION, find_new_duplicates, lookup_keys  # noqa: E402
 
-__all__ += ["find_new_duplicates", "lookup_keys"]
+__all__ += ["KEYS_VERSION", "find_new_duplicates", "lookup_keys"]

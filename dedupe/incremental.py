@@ -27,8 +27,17 @@ from .keys import kgram_hashes, match_key, shingle_hashes
 from .minhash import band_keys, signatures
 from .passages import passage_units
 
-__all__ = ["DOC_TAG", "FINGERPRINT_TAG", "WINDOW_TAG", "doc_lookup_keys", "find_new_duplicates", "lookup_keys",
-           "winnowed"]
+__all__ = ["DOC_TAG", "FINGERPRINT_TAG", "KEYS_VERSION", "WINDOW_TAG", "doc_lookup_keys", "find_new_duplicates",
+           "lookup_keys", "winnowed"]
+
+#: The version of what :func:`lookup_keys` returns (the document signature and the lookup keys) for a
+#: given text and config. Bump it when lookup keys or fingerprints change: a change to match keys,
+#: shingles, MinHash, band keys, passage windows, winnowing or the tags below that changes them for any
+#: text. An index stores the keys of a whole corpus and trusts them only while this number is the one it
+#: was built with (``seedsift check`` rebuilds it otherwise), so a stale number makes ``check`` miss
+#: copies. ``tests/test_index.py`` records a digest of the keys of a fixed sample next to this number and
+#: fails when they change without it.
+KEYS_VERSION = 1
 
 #: XORed into each kind of key so that the kinds never collide in one key set.
 DOC_TAG = np.uint64(0xD0C0D0C0D0C0D0C1)

@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 #: the child's stdout/stderr are UTF-8 whatever the locale
@@ -66,3 +68,22 @@ def wait_for_index_rows(path: Path, rows: int, timeout: float, proc: subprocess.
             break
         time.sleep(0.02)
     return n
+
+
+def slow_after(rows: list, keep: int = 1) -> list:
+    """The cases of a parametrized family, all but the first ``keep`` marked ``slow``.
+
+    For families that start the real command once per case (each ~0.7 s of
+    CPU): the fast lane still runs the family's code path, CI (which runs
+    everything) every case. A case that already is a ``pytest.param`` keeps its
+    id and marks.
+    """
+    out = []
+    for i, row in enumerate(rows):
+        if i < keep:
+            out.append(row)
+        elif isinstance(row, type(pytest.param())):
+            out.append(pytest.param(*row.values, id=row.id, marks=[*row.marks, pytest.mark.slow]))
+        else:
+            out.append(pytest.param(*(row if isinstance(row, tuple) else (row,)), marks=pytest.mark.slow))
+    return out

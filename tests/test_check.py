@@ -68,6 +68,7 @@ def test_repairs_are_listed_then_fixed(repo):
     assert (res.returncode, res.stdout) == (0, "")
 
 
+@pytest.mark.slow  # six real check processes in a row (~6 s); tests/test_precommit.py accepts a flag through the real hook too
 def test_flags_block_until_allowed_or_accepted_and_the_baseline_survives_edits(repo):
     page = repo / "seeds" / "new.txt"
     text = "（上接第1版）\n\n" + CLEAN
@@ -200,6 +201,7 @@ def test_corrupt_index_is_rebuilt_by_check(repo):
     assert "rebuilding" in res.stderr and res.stderr.count("\n") == 1, res.stderr
 
 
+@pytest.mark.slow  # a 400-page corpus indexed, SIGKILLed mid-way and indexed again: ~11 s
 def test_killing_a_check_mid_update_leaves_a_usable_index(tmp_path):
     """SIGKILL the real ``seedsift check`` while it indexes a corpus; the next check works and agrees."""
     import signal

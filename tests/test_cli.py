@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import seedsift
+from conftest import seedsift, slow_after
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -53,12 +53,12 @@ def test_clean_jsonl_keeps_other_fields(tmp_path):
 
 @pytest.mark.parametrize(
     "name,content,message",
-    [
+    slow_after([
         ("empty.txt", b"", "empty file"),
         ("binary.txt", bytes(range(256)) * 4, "binary"),
         ("nul.txt", "会议\x00召开".encode(), "NUL"),
         ("blank.txt", b"  \n\n\t\n", "empty document"),
-    ],
+    ]),
     ids=["empty", "binary", "nul", "whitespace-only"],
 )
 def test_bad_file_gets_one_line_and_others_are_still_cleaned(tmp_path, name, content, message):

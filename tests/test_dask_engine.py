@@ -236,9 +236,14 @@ def local_file(out: Path, name: str) -> bytes:
     return plain.read_bytes() if plain.exists() else gzip.decompress((out / f"{name}.jsonl.gz").read_bytes())
 
 
-def test_jsonl_cli_and_dataset_mode_equal_local(client, synth, tmp_path):
-    """On 600 generated records in three JSONL.gz files: ``--engine dask`` writes the local engine's files,
-    and so does the dataset mode (records read and results written by the workers, part by part)."""
+@pytest.fixture(scope="module")
+def jsonl_runs(client, synth, tmp_path_factory):
+    """600 generated records in three JSONL.gz files, deduplicated by the local engine (``local``), by
+    ``--engine dask`` (``dask``: dataset mode, the workers write part files) and by the library entry
+    point (``dist``); the paths of the inputs and of the three output directories."""
+    from seedsift.dask_engine.dataset import dedupe_dataset
+
+    tmp_path = tmp_path_factory.mktemp("jsonl_runs")
     inputs = []
     for n in range(3):  # three input files -> three partitions, results routed back to them
         path = tmp_path / f"in{n}.jsonl.gz"
@@ -248,19 +253,46 @@ def test_jsonl_cli_and_dataset_mode_equal_local(client, synth, tmp_path):
         inputs.append(path)
     local = seedsift("dedupe", *inputs, "--out", tmp_path / "local", "-q")
     assert local.returncode == 0, local.stderr
-    # the CLI with --engine dask on JSONL input runs in dataset mode: the workers read the files
-    # and write part files, which concatenated equal the local engine's files byte for byte
     dask_run = seedsift("dedupe", *inputs, "--out", tmp_path / "dask", "-q", "--engine", "dask",
                         "--scheduler", client.scheduler.address, "--json")
     assert dask_run.returncode == 0, dask_run.stderr
-    summary = json.loads(dask_run.stdout)["dedupe"]
-    assert summary["documents"] == 600 and summary["dropped"] > 0 and summary["passages"] > 0
-    assert b'"type": "document"' in (tmp_path / "local" / "manifest.jsonl").read_bytes()
-    for name in ("clusters", "spans", "manifest", "dedup"):
-        assert read_parts(tmp_path / "dask" / name) == local_file(tmp_path / "local", name), name
-    # and the library entry point writes the same parts
-    from seedsift.dask_engine.dataset import dedupe_dataset
-
     dedupe_dataset(client, [str(p) for p in inputs], str(tmp_path / "dist"), DedupeConfig())
+    return {"inputs": inputs, "local": tmp_path / "local", "dask": tmp_path / "dask", "dist": tmp_path / "dist",
+            "summary": json.loads(dask_run.stdout)["dedupe"]}
+
+
+def test_jsonl_cli_and_dataset_mode_equal_local(jsonl_runs):
+    """On 600 generated records in three JSONL.gz files: ``--engine dask`` writes the local engine's files,
+    and so does the dataset mode (records read and results written by the workers, part by part)."""
+    summary = jsonl_runs["summary"]
+    assert summary["documents"] == 600 and summary["dropped"] > 0 and summary["passages"] > 0
+    assert b'"type": "document"' in (jsonl_runs["local"] / "manifest.jsonl").read_bytes()
+    # the CLI with --engine dask on JSONL input runs in dataset mode: the workers read the files
+    # and write part files, which concatenated equal the local engine's files byte for byte
     for name in ("clusters", "spans", "manifest", "dedup"):
-        assert read_parts(tmp_path / "dist" / name) == read_parts(tmp_path / "dask" / name), name
+        assert read_parts(jsonl_runs["dask"] / name) == local_file(jsonl_runs["local"], name), name
+    # and the library entry point writes the same parts
+    for name in ("clusters", "spans", "manifest", "dedup"):
+        assert read_parts(jsonl_runs["dist"] / name) == read_parts(jsonl_runs["dask"] / name), name
+
+
+def manifest_schema(rows: list[dict]) -> set[tuple]:
+    """Each kind of manifest row as ``(type, field names in order, value types)``."""
+    return {(r["type"], tuple(r), tuple(type(v).__name__ for v in r.values())) for r in rows}
+
+
+def test_dataset_manifest_parts_have_the_local_manifest_schema(jsonl_runs):
+    """The workers' ``manifest/part-*.jsonl.gz`` rows and the local ``manifest.jsonl`` rows are one record
+    (``reports.dedup_output.ManifestEntry``) written by one definition (``seedsift.records``): same fields
+    in the same order with the same value types for a removed document and a cut passage, and every
+    part row reads back into the record through the run directory's reader."""
+    from seedsift.pipeline.rundir import read_manifest_entry
+    from seedsift.reports.dedup_output import ManifestEntry
+
+    local = [json.loads(line) for line in local_file(jsonl_runs["local"], "manifest").decode("utf-8").splitlines()]
+    parts = [json.loads(line) for line in read_parts(jsonl_runs["dask"] / "manifest").decode("utf-8").splitlines()]
+    assert manifest_schema(parts) == manifest_schema(local)
+    fields = {kind: names for kind, names, _ in manifest_schema(local)}
+    assert fields == {"passage": ManifestEntry._fields,
+                      "document": tuple(f for f in ManifestEntry._fields if f not in ("src_start", "src_end"))}
+    assert [read_manifest_entry(r, f"part row {n}").row() for n, r in enumerate(parts)] == parts

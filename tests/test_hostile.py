@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from conftest import seedsift as run_seedsift
-from conftest import tree
+from conftest import slow_after, tree
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = "全国总工会今天召开会议，部署今年的职工服务工作。会议要求各级工会把服务职工放在首位。\n"
@@ -92,9 +92,9 @@ BAD_FILES = [
 ]
 
 
-@pytest.mark.parametrize("case_id,name,make,words", [
+@pytest.mark.parametrize("case_id,name,make,words", slow_after([
     row if type(row) is not tuple else pytest.param(*row, id=row[0]) for row in BAD_FILES
-])
+], keep=2))
 def test_bad_file_in_directory(tmp_path, case_id, name, make, words):
     src = tmp_path / "in"
     src.mkdir()
@@ -160,10 +160,10 @@ def test_symlinked_directory_loop_does_not_hang(tmp_path):
 # ------------------------------------------------------------------ encodings that must be decoded, not refused
 
 
-@pytest.mark.parametrize("encoding,text", [
+@pytest.mark.parametrize("encoding,text", slow_after([
     ("gbk", GOOD), ("gb18030", GOOD + "𠀀\n"), ("big5", TRAD), ("big5hkscs", TRAD), ("utf-16", GOOD),
     ("utf-16-be-bom", GOOD), ("utf-32", GOOD), ("utf-8-sig", GOOD),
-], ids=lambda v: v if isinstance(v, str) and len(v) < 16 else None)
+], keep=2), ids=lambda v: v if isinstance(v, str) and len(v) < 16 else None)
 def test_legacy_encodings_round_trip_exactly(tmp_path, encoding, text):
     src = tmp_path / "in"
     src.mkdir()
@@ -221,7 +221,7 @@ JSONL_ROWS = [
 ]
 
 
-@pytest.mark.parametrize("case_id,line,words", JSONL_ROWS, ids=[r[0] for r in JSONL_ROWS])
+@pytest.mark.parametrize("case_id,line,words", slow_after(JSONL_ROWS, keep=2), ids=[r[0] for r in JSONL_ROWS])
 def test_bad_jsonl_record(tmp_path, case_id, line, words):
     src = tmp_path / "recs.jsonl"
     first = '{"id": "a", "text": "会议召开。"}' if case_id != "duplicate-id-int-vs-str" else '{"id": "7", "text": "会议召开。"}'
@@ -239,13 +239,13 @@ def test_bad_jsonl_record(tmp_path, case_id, line, words):
     assert leftovers(tmp_path) == []
 
 
-@pytest.mark.parametrize("case_id,data,words", [
+@pytest.mark.parametrize("case_id,data,words", slow_after([
     ("jsonl-not-utf8", "会议".encode("gbk") + b"\n", "JSONL must be UTF-8"),
     ("jsonl-empty", b"", "no records"),
     ("jsonl-blank-lines", b"\n \n\n", "no records"),
     ("jsonl-gz-corrupt", b"\x1f\x8b\x08\x00garbage", "not valid gzip"),
     ("jsonl-gz-truncated", gzip.compress(b'{"id": "a", "text": "x"}\n' * 50)[:-12], "not valid gzip"),
-], ids=lambda v: v if isinstance(v, str) and v.startswith("jsonl") else None)
+]), ids=lambda v: v if isinstance(v, str) and v.startswith("jsonl") else None)
 def test_bad_jsonl_file(tmp_path, case_id, data, words):
     src = tmp_path / ("recs.jsonl.gz" if "gz" in case_id else "recs.jsonl")
     src.write_bytes(data)
@@ -313,7 +313,7 @@ def _foreign(p: Path) -> Path:
     return p
 
 
-@pytest.mark.parametrize("case_id,command,inputs,out,words", OUT_ROWS, ids=[r[0] for r in OUT_ROWS])
+@pytest.mark.parametrize("case_id,command,inputs,out,words", slow_after(OUT_ROWS, keep=3), ids=[r[0] for r in OUT_ROWS])
 def test_unusable_output_is_refused_and_nothing_is_touched(tmp_path, case_id, command, inputs, out, words):
     ins = inputs(tmp_path)
     target = out(tmp_path)
@@ -386,12 +386,12 @@ def test_previous_output_survives_a_failed_rerun(tmp_path):
 # ------------------------------------------------------------------ check and dedupe read the same way
 
 
-@pytest.mark.parametrize("case_id,make,words", [
+@pytest.mark.parametrize("case_id,make,words", slow_after([
     ("binary", lambda p: p.write_bytes(bytes(range(256)) * 8), "binary"),
     ("empty", lambda p: p.write_bytes(b""), "empty"),
     ("nul", lambda p: p.write_bytes("会议\x00召开".encode()), "NUL"),
     ("gbk", lambda p: p.write_bytes(GOOD.encode("gbk")), None),
-], ids=lambda v: v if isinstance(v, str) and len(v) < 8 else None)
+]), ids=lambda v: v if isinstance(v, str) and len(v) < 8 else None)
 def test_check_names_bad_files_in_one_line(tmp_path, case_id, make, words):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -512,7 +512,7 @@ def test_check_fix_writes_through_a_symlink_and_keeps_the_mode(tmp_path):
     assert (real / "page.txt").stat().st_mode & 0o777 == 0o600
 
 
-@pytest.mark.parametrize("encoding", ["gbk", "utf-16", "utf-8-sig"])
+@pytest.mark.parametrize("encoding", slow_after(["gbk", "utf-16", "utf-8-sig"]))
 def test_check_fix_keeps_the_page_encoding(tmp_path, encoding):
     page = tmp_path / "page.txt"
     page.write_bytes("会议指出,要加强服务。  \n".encode(encoding))

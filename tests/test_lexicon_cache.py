@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = (
     "import sys, time; from pathlib import Path; from seedsift.pipeline.lexicon_cache import warm_lexicon; "
@@ -20,6 +22,7 @@ def warm(path: Path) -> list[str]:
     return out.stdout.split()
 
 
+@pytest.mark.slow  # builds the lexicon (~1 s) in fresh interpreters, twice
 def test_built_then_cached_with_the_same_result(tmp_path):
     path = tmp_path / "lexicon.marshal"
     assert warm(path) == ["built", "发展的工作。"]
@@ -27,6 +30,7 @@ def test_built_then_cached_with_the_same_result(tmp_path):
     assert warm(path) == ["cached", "发展的工作。"]
 
 
+@pytest.mark.slow  # builds the lexicon (~1 s) in fresh interpreters, twice
 def test_a_damaged_cache_is_rebuilt(tmp_path):
     path = tmp_path / "lexicon.marshal"
     path.write_bytes(b"\x00garbage")

@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import slow_after
 
 from seedsift.pipeline.corpus import MAX_CORPUS_BYTES, MAX_DOC_BYTES
 
@@ -107,7 +108,7 @@ def test_gzip_bomb_over_the_corpus_limit_is_refused(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("command", ["run", "clean", "dedupe"])
+@pytest.mark.parametrize("command", slow_after(["run", "clean", "dedupe"]))
 def test_1gb_corpus_is_refused_up_front(tmp_path, command):
     src = tmp_path / "in"
     src.mkdir()

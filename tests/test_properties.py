@@ -23,6 +23,7 @@ import re
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from synth import common_chars
@@ -103,6 +104,7 @@ def test_applied_repairs_replay_exactly(text, cfg):
         assert res.text == text
 
 
+@pytest.mark.slow  # a full run directory per example: ~6 s
 @FEW
 @given(st.lists(page_text(), min_size=1, max_size=4), configs)
 def test_repairs_jsonl_replays_the_cleaned_files_exactly(texts, cfg):
@@ -226,6 +228,7 @@ def _data_block(html: str) -> dict:
     return json.loads(m.group(1))
 
 
+@pytest.mark.slow  # a run and a report page per example: ~5 s
 @FEW
 @given(st.lists(st.tuples(st.text(alphabet=CHARS + "<>&\"'/", max_size=12) | st.sampled_from(HOSTILE), page_text(hostile=True)),
                 min_size=1, max_size=4, unique_by=lambda t: t[0]))

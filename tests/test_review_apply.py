@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import slow_after
 from test_review_support import (
     HOSTILE_DOC,
     SEED_003,
@@ -94,7 +95,7 @@ def test_remove_decision_cuts_a_reported_passage(tmp_path):
     assert cut and cut[0]["decided_by"] == "reviewer"
 
 
-@pytest.mark.parametrize("content, message", [
+@pytest.mark.parametrize("content, message", slow_after([
     ({"seedsift_decisions": 1, "decisions": {"passage:nope:1:2:nope:3:4": "keep"}}, "unknown pair key"),
     ({"seedsift_decisions": 1, "decisions": {"document:000_ad3ab43bd09cb39d.txt": "keep"}}, "unknown pair key"),
     ({"seedsift_decisions": 1, "decisions": {"k": "maybe"}}, "expected \"remove\" or \"keep\""),
@@ -103,7 +104,7 @@ def test_remove_decision_cuts_a_reported_passage(tmp_path):
     ([1, 2], "not a seedsift decisions file"),
     ({"seedsift_decisions": 1, "decisions": []}, "must be an object"),
     ("{not json", "not valid JSON"),
-])
+], keep=2))
 def test_bad_decisions_are_refused_and_nothing_is_written(run_dir, tmp_path, content, message):
     path = tmp_path / "bad.json"
     path.write_text(content if isinstance(content, str) else json.dumps(content), encoding="utf-8")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import slow_after
 from test_review_support import SEEDS, seedsift
 
 
-@pytest.mark.parametrize("rel", ["../escaped.txt", "/tmp/seedsift-escaped.txt", "a/../../escaped.txt"])
+@pytest.mark.parametrize("rel", slow_after(["../escaped.txt", "/tmp/seedsift-escaped.txt", "a/../../escaped.txt"]))
 def test_apply_refuses_document_paths_leaving_the_directory(tmp_path, rel):
     out = tmp_path / "out"
     assert seedsift("run", SEEDS, "--out", out, "-q").returncode == 0

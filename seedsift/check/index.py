@@ -9,8 +9,9 @@ so a query is an index lookup). No pickle: every value is an
 integer, text or a raw little-endian array.
 
 The ``meta`` table holds a header: format version, the dedupe parameters and
-a hash of the dedupe stage code. A mismatch (other config, other algorithm,
-older format), a file that is not an SQLite database or fails
+the version of the keys they were computed with (:data:`dedupe.KEYS_VERSION`,
+which ``dedupe/`` bumps when its lookup keys or fingerprints change). A
+mismatch (other config, other keys version, older format), a file that is not an SQLite database or fails
 ``PRAGMA quick_check`` makes :func:`open_index` rebuild the index from scratch
 with a one-line warning: it is a cache, never trusted blindly. An index of a
 *newer* seedsift is never downgraded: this one keeps its own beside it. A full
@@ -42,7 +43,8 @@ import numpy as np
 from seedsift.errors import InputError, WriteFailed
 from seedsift.pipeline.corpus import TEXT_SUFFIXES, _read_text_file
 
-FORMAT_VERSION = 3
+#: 4: the header names the dedupe keys version (``keys_version``) instead of a hash of dedupe's source files.
+FORMAT_VERSION = 4
 INDEX_DIR = ".seedsift"
 INDEX_NAME = "index.sqlite"
 BATCH = 200
@@ -53,7 +55,7 @@ BUSY_TIMEOUT_MS = 60_000
 
 
 class Fingerprint(NamedTuple):
-    """What the index stores for one page (computed by :mod:`seedsift.fingerprint`)."""
+    """What the index stores for one page (:func:`fingerprints`, i.e. :func:`dedupe.lookup_keys`)."""
 
     sig: np.ndarray  # uint32[num_perm] document MinHash signature
     keys: np.ndarray  # int64, unique: LSH band keys of the document and its passage windows
@@ -365,7 +367,7 @@ class Index:
         n_keys = self.conn.execute("SELECT COUNT(*) FROM keys").fetchone()[0]
         out = {"index": str(self.path), "corpus": str(self.corpus), "pages": n_docs, "characters": chars,
                "band_keys": n_keys, "bytes": _db_size(self.path), "format_version": FORMAT_VERSION,
-               "config": json.loads(self.header["config"]), "stages": self.header["stages"]}
+               "config": json.loads(self.header["config"]), "keys_version": self.header["keys_version"]}
         if integrity:
             out["integrity"] = self.conn.execute("PRAGMA quick_check").fetchone()[0]
         return out
@@ -554,9 +556,11 @@ def _problem(conn: sqlite3.Connection, header: dict, *, check: bool) -> str | No
         return f"index format {meta.get('format_version')!r} is not {FORMAT_VERSION}"
     if meta.get("complete") != "1":
         return "index was never completely initialised"
-    for k in ("config", "stages"):
-        if meta.get(k) != header[k]:
-            return f"index was built with other dedupe {'parameters' if k == 'config' else 'code'}"
+    if meta.get("config") != header["config"]:
+        return "index was built with other dedupe parameters"
+    if meta.get("keys_version") != header["keys_version"]:
+        return (f"index was built with dedupe keys version {meta.get('keys_version')}, "
+                f"this seedsift computes version {header['keys_version']}")
     if check:
         res = conn.execute("PRAGMA quick_check").fetchone()[0]
         if res != "ok":
@@ -568,13 +572,13 @@ def open_index(path: Path, corpus: Path, header: dict, fingerprint: Callable[[st
                check: bool = True, rebuild: bool = False, warn: Callable[[str], None] = _warn_default) -> Index:
     """Open (creating or rebuilding when needed) the index at ``path``.
 
-    ``header`` is ``{"config": <json>, "stages": <hash>}`` describing how
-    fingerprints are computed. A missing, foreign, stale or corrupt database
+    ``header`` is ``{"config": <json>, "keys_version": <dedupe.KEYS_VERSION>}``
+    describing how fingerprints are computed. A missing, foreign, stale or corrupt database
     is replaced by an empty one (with a one-line ``warn``); the caller then
     runs :meth:`Index.update`.
     """
     path = Path(path)
-    header = {"config": header["config"], "stages": header["stages"]}
+    header = {"config": header["config"], "keys_version": header["keys_version"]}
     try:
         _prepare_dir(path)
     except OSError as err:
@@ -610,26 +614,15 @@ def open_index(path: Path, corpus: Path, header: dict, fingerprint: Callable[[st
     raise AssertionError("unreachable")
 
 
-def _version_tuple(v: str) -> tuple[int, ...]:
-    """``"0.4.1"`` -> ``(0, 4, 1)``; anything unparsable sorts first."""
-    parts = []
-    for p in str(v).split("."):
-        digits = "".join(c for c in p if c.isdigit()) if p[:1].isdigit() else ""
-        if not digits:
-            break
-        parts.append(int(digits))
-    return tuple(parts)
-
-
 def _written_by_newer(path: Path, header: dict) -> str | None:
     """Describe the newer seedsift that wrote the index at ``path``; None when it is ours to rebuild.
 
     Two seedsift versions sharing a corpus (a pinned pre-commit hook and a
     developer's install) must not rebuild each other's index on every run. So
-    an index of a newer format, or of the same format but other dedupe code
-    written by a newer version, is never downgraded in place: the older
-    seedsift keeps its own index beside it (:func:`side_path`). An older
-    index is upgraded (rebuilt) in place as before.
+    an index of a newer format, or of the same format but a newer dedupe keys
+    version, is never downgraded in place: the older seedsift keeps its own
+    index beside it (:func:`side_path`). An older index is upgraded (rebuilt)
+    in place as before.
     """
     if not path.is_file():
         return None
@@ -647,17 +640,16 @@ def _written_by_newer(path: Path, header: dict) -> str | None:
         return None
     if fmt > FORMAT_VERSION:
         return f"index format {fmt}, this seedsift reads format {FORMAT_VERSION}"
-    from seedsift import __version__
-    other = meta.get("seedsift_version")
-    if (fmt == FORMAT_VERSION and other and meta.get("stages") != header["stages"]
-            and _version_tuple(other) > _version_tuple(__version__)):
-        return f"seedsift {other} with other dedupe code, this is {__version__}"
+    other = meta.get("keys_version", "")
+    if fmt == FORMAT_VERSION and other.isdigit() and int(other) > int(header["keys_version"]):
+        return f"dedupe keys version {other}, this seedsift computes version {header['keys_version']}"
     return None
 
 
 def side_path(path: Path, header: dict) -> Path:
-    """Where this seedsift keeps its index when a newer one owns ``path``: ``index.v3-<code hash>.sqlite``."""
-    return path.with_name(f"{path.stem}.v{FORMAT_VERSION}-{header['stages'][:8]}{path.suffix}")
+    """Where this seedsift keeps its index when a newer one owns ``path``: ``index.v4-k1.sqlite``
+    (format 4, dedupe keys version 1)."""
+    return path.with_name(f"{path.stem}.v{FORMAT_VERSION}-k{header['keys_version']}{path.suffix}")
 
 
 def _init(conn: sqlite3.Connection, header: dict) -> None:
@@ -670,38 +662,29 @@ def _init(conn: sqlite3.Connection, header: dict) -> None:
             from seedsift import __version__
             conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [
                 ("format_version", str(FORMAT_VERSION)), ("seedsift_version", __version__), ("config", header["config"]),
-                ("stages", header["stages"]), ("created", str(time.time())), ("generation", "0"),
+                ("keys_version", header["keys_version"]), ("created", str(time.time())), ("generation", "0"),
                 ("complete", "1")])
 
 
 # --------------------------------------------------------------------------- fingerprints (dedupe stages)
 
-_STAGE_MODULES = ("keys.py", "minhash.py", "passages.py", "config.py", "incremental.py")
-
-
 def config_header(config) -> dict:
-    """The index header for a ``DedupeConfig``: its fingerprint parameters and a hash of the stage code.
+    """The index header for a ``DedupeConfig``: its fingerprint parameters and the dedupe keys version.
 
     Policy fields that do not change what is stored (keep, batch_size,
     verification thresholds) are left out, so e.g. ``--keep longest`` reuses
-    the same index.
+    the same index. Whether the stored keys are still what dedupe computes is
+    dedupe's to say (:data:`dedupe.KEYS_VERSION`), not a hash of its files.
     """
     import dataclasses
 
-    from seedsift.dedupe import keys
+    from seedsift.dedupe import KEYS_VERSION
     params = dataclasses.asdict(config)
     used: dict[str, object] = {k: params[k] for k in ("ngram", "num_perm", "seed", "doc_threshold", "passage_block",
                                    "passage_num_perm", "passage_rows", "min_report_chars", "passages")
             if k in params}
     used["doc_bands"] = list(config.doc_bands)
-    h = hashlib.sha256()
-    base = Path(keys.__file__).parent
-    for name in _STAGE_MODULES:
-        try:
-            h.update(name.encode() + b"\0" + (base / name).read_bytes())
-        except OSError:
-            h.update(name.encode() + b"\0missing")
-    return {"config": json.dumps(used, sort_keys=True), "stages": h.hexdigest()[:16]}
+    return {"config": json.dumps(used, sort_keys=True), "keys_version": str(KEYS_VERSION)}
 
 
 def fingerprints(texts: Sequence[str], config) -> list[Fingerprint]:

@@ -19,11 +19,12 @@ documents' partitions (``set_index`` with the documents' divisions).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+
+from seedsift.records import CLUSTERS, MANIFEST, SPANS, cluster_lines, jsonl_line, manifest_lines, span_lines
 
 from . import stages
 from .cluster import Progress, no_progress, persist_with_progress
@@ -107,7 +108,8 @@ def write_partition(docs: pd.DataFrame, members: pd.DataFrame, spans: pd.DataFra
 
     Uses ``reports.dedup_output.build_dedup_output`` -- the function the
     local ``seedsift dedupe`` writes with -- on the partition's documents and
-    their results, so records and manifest entries are the same.
+    their results, so records and manifest entries are the same, and writes
+    their lines with :mod:`seedsift.records`, as the local run directory does.
     """
     import fsspec
 
@@ -137,10 +139,10 @@ def write_partition(docs: pd.DataFrame, members: pd.DataFrame, spans: pd.DataFra
         with fsspec.open(f"{out}/dedup/{part}.parquet", "wb", auto_mkdir=True) as f:
             pd.DataFrame(kept_rows, columns=fields).to_parquet(f, index=False)
     else:
-        _write_jsonl(f"{out}/dedup/{part}.jsonl.gz", kept_rows)
-    _write_jsonl(f"{out}/clusters/{part}.jsonl.gz", ({"id": d, "cluster": clusters[d]} for d in ids))
-    _write_jsonl(f"{out}/spans/{part}.jsonl.gz", (s._asdict() for s in span_list))
-    _write_jsonl(f"{out}/manifest/{part}.jsonl.gz", [m.row() for m in built.manifest])
+        _write_lines(f"{out}/dedup/{part}.jsonl.gz", (jsonl_line(r) for r in kept_rows))
+    _write_lines(f"{out}/{CLUSTERS}/{part}.jsonl.gz", cluster_lines(ids, clusters))
+    _write_lines(f"{out}/{SPANS}/{part}.jsonl.gz", span_lines(span_list))
+    _write_lines(f"{out}/{MANIFEST}/{part}.jsonl.gz", manifest_lines(built.manifest))
     return pd.DataFrame({"documents": [len(ids)],
                          "dropped": [sum(1 for m in built.manifest if m.type == "document")],
                          "passages": [sum(1 for m in built.manifest if m.type == "passage")],
@@ -152,10 +154,10 @@ def _plain(v):
     return v.item() if isinstance(v, np.generic) else v
 
 
-def _write_jsonl(path: str, records) -> None:
-    """One JSON object per line, as ``seedsift.pipeline.atomic.write_jsonl`` formats them, via fsspec (any filesystem)."""
+def _write_lines(path: str, lines) -> None:
+    """Write ``lines`` (:mod:`seedsift.records`: the local run directory's rows and encoding) via fsspec, so
+    any filesystem; ``.gz`` is compressed."""
     import fsspec
 
     with fsspec.open(path, "wt", encoding="utf-8", compression="infer", auto_mkdir=True) as f:
-        for r in records:
-            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+        f.writelines(lines)

@@ -1,4 +1,5 @@
 """Running the pipeline: corpus reading, the stages, worker pools, atomic output, the run-directory schema.
 
-Imports only :mod:`seedsift.errors` and the libraries; every other room builds on it.
+Imports the base (:mod:`seedsift.errors`, :mod:`seedsift.records`), the libraries and, when
+``--engine dask`` is asked for, :mod:`seedsift.dask_engine`; check, review and the CLI build on it.
 """

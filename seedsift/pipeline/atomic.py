@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
 import os
 import re
 import shutil
@@ -22,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from seedsift.errors import OutputBusy, WriteFailed, is_write_failure
+from seedsift.records import jsonl_line
 
 MARKER = "run.json"
 #: Signals held back while an output swap or a clean-up runs (SIGHUP: the terminal was closed).
@@ -77,9 +77,14 @@ def write_text(path: Path, text: str) -> None:
 
 
 def write_jsonl(path: Path, records: Iterable[dict]) -> int:
-    """Atomically write one JSON object per line; returns the count."""
-    lines = [json.dumps(r, ensure_ascii=False) for r in records]
-    write_text(path, "".join(line + "\n" for line in lines))
+    """Atomically write one JSON object per line (:func:`seedsift.records.jsonl_line`); returns the count."""
+    return write_lines(path, (jsonl_line(r) for r in records))
+
+
+def write_lines(path: Path, lines: Iterable[str]) -> int:
+    """Atomically write ``lines`` (each ending in its line break); returns the count."""
+    lines = list(lines)
+    write_text(path, "".join(lines))
     return len(lines)
 
 

@@ -15,7 +15,9 @@ A line of ``repairs.jsonl`` is a :class:`cleaners.Repair` plus the document
 id, a line of ``spans.jsonl`` a :class:`dedupe.Span`, a line of
 ``manifest.jsonl`` a :class:`reports.dedup_output.ManifestEntry`: each is
 written from the record (``_asdict()``, ``ManifestEntry.row()``) and read
-back into the same record type, so a
+back into the same record type. The lines of the dedupe record files
+(clusters, spans, manifest) come from :mod:`seedsift.records`, which the Dask
+dataset writer uses too, so its part files cannot drift from these. So a
 field added to a record is written and read without a second list of names
 to keep in step. A line that lacks a field without a default is an
 ``InputError`` naming the file and line.
@@ -30,10 +32,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+from seedsift import records
 from seedsift.cleaners import Repair
 from seedsift.errors import InputError
 from seedsift.pipeline import atomic
 from seedsift.pipeline.corpus import Doc, parse_json
+from seedsift.records import cluster_lines, manifest_lines, span_lines
 
 if TYPE_CHECKING:  # the dedupe library is loaded by the stages that use it, not by `seedsift clean`
     from seedsift.dedupe.records import SharedPhrase, Span
@@ -44,10 +48,10 @@ DOCS = "docs.jsonl"
 SUMMARY = atomic.MARKER
 #: The record files: the clean stage's repairs and flags, the dedupe stage's findings.
 REPAIRS = "repairs.jsonl"
-CLUSTERS = "clusters.jsonl"
-SPANS = "spans.jsonl"
+CLUSTERS = f"{records.CLUSTERS}.jsonl"
+SPANS = f"{records.SPANS}.jsonl"
 PHRASES = "phrases.jsonl"
-MANIFEST = "manifest.jsonl"
+MANIFEST = f"{records.MANIFEST}.jsonl"
 
 R = TypeVar("R")
 
@@ -59,20 +63,6 @@ def repair_row(doc_id: str, repair: Repair) -> dict:
     'a.txt'
     """
     return {"doc": doc_id, **repair._asdict()}
-
-
-def cluster_row(doc_id: str, clusters: dict[str, str]) -> dict:
-    """The clusters.jsonl line of document ``doc_id``: the id of its cluster's kept document (itself when unique).
-
-    >>> cluster_row("b", {"b": "a"}), cluster_row("c", {"b": "a"})
-    ({'id': 'b', 'cluster': 'a'}, {'id': 'c', 'cluster': 'c'})
-    """
-    return {"id": doc_id, "cluster": clusters.get(doc_id, doc_id)}
-
-
-def span_row(span: Span) -> dict:
-    """The spans.jsonl line for one copy of a repeated passage."""
-    return span._asdict()
 
 
 def phrase_row(phrase: SharedPhrase) -> dict:
@@ -136,13 +126,13 @@ def write_repairs(out: Path, repairs: Iterable[tuple[str, Repair]]) -> None:
 
 
 def write_clusters(out: Path, ids: Iterable[str], clusters: dict[str, str]) -> None:
-    """clusters.jsonl: one :func:`cluster_row` per document id, in the order given (input order)."""
-    atomic.write_jsonl(Path(out) / CLUSTERS, (cluster_row(doc_id, clusters) for doc_id in ids))
+    """clusters.jsonl: one :func:`seedsift.records.cluster_row` per document id, in the order given (input order)."""
+    atomic.write_lines(Path(out) / CLUSTERS, cluster_lines(ids, clusters))
 
 
 def write_spans(out: Path, spans: Iterable[Span]) -> None:
-    """spans.jsonl: one :func:`span_row` per copy of a repeated passage."""
-    atomic.write_jsonl(Path(out) / SPANS, (span_row(s) for s in spans))
+    """spans.jsonl: one :func:`seedsift.records.span_row` per copy of a repeated passage."""
+    atomic.write_lines(Path(out) / SPANS, span_lines(spans))
 
 
 def write_phrases(out: Path, phrases: Iterable[SharedPhrase]) -> None:
@@ -151,8 +141,8 @@ def write_phrases(out: Path, phrases: Iterable[SharedPhrase]) -> None:
 
 
 def write_manifest(out: Path, manifest: Iterable[ManifestEntry]) -> None:
-    """manifest.jsonl: one ``ManifestEntry.row()`` per removed document or passage."""
-    atomic.write_jsonl(Path(out) / MANIFEST, (m.row() for m in manifest))
+    """manifest.jsonl: one :func:`seedsift.records.manifest_row` per removed document or passage."""
+    atomic.write_lines(Path(out) / MANIFEST, manifest_lines(manifest))
 
 
 # ---------------------------------------------------------------- docs.jsonl
@@ -349,13 +339,13 @@ class Run:
 def _read_texts(d: Path, sub: str, docs: list[DocEntry]) -> dict[str, str]:
     """Texts of one stage: ``d/sub/<rel>`` for files, ``d/sub.jsonl`` records for JSONL docs."""
     texts: dict[str, str] = {}
-    records = {str(r.get("id")): r.get("text") for r in read_optional_jsonl(d / f"{sub}.jsonl")}
+    by_id = {str(r.get("id")): r.get("text") for r in read_optional_jsonl(d / f"{sub}.jsonl")}
     for doc in docs:
         if doc.rel:
             p = d / sub / doc.rel
             if p.is_file():
                 texts[doc.id] = read_text(p)
-        elif isinstance(text := records.get(doc.id), str):
+        elif isinstance(text := by_id.get(doc.id), str):
             texts[doc.id] = text
     return texts
 

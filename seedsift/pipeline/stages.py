@@ -11,7 +11,6 @@ through :mod:`seedsift.pipeline.rundir`, which owns their names and formats.
 from __future__ import annotations
 
 import gzip
-import json
 import shutil
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -23,6 +22,7 @@ from seedsift.cleaners import CleanConfig, Cleaned
 from seedsift.pipeline import atomic, rundir
 from seedsift.pipeline.corpus import Doc
 from seedsift.pipeline.lexicon_cache import warm_lexicon
+from seedsift.records import jsonl_line
 from seedsift.reports.dedup_output import DedupOutput, ManifestEntry, build_dedup_output
 from seedsift.reports.diff import unified_diff
 
@@ -60,7 +60,7 @@ def _write_texts(out: Path, subdir: str, jsonl_name: str, docs: Sequence[Doc], p
         stale.unlink(missing_ok=True)
     if records:
         if gzipped(docs):
-            body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
+            body = "".join(jsonl_line(r) for r in records).encode("utf-8")
             atomic.write_bytes(out / f"{jsonl_name}.gz", gzip.compress(body, mtime=0))
         else:
             atomic.write_jsonl(out / jsonl_name, records)
