@@ -1,4 +1,4 @@
-"""The lexicon cache only ever saves time: built once, reused, and rebuilt when damaged."""
+"""The lexicon and script-table caches only ever save time: built once, reused, and rebuilt when damaged."""
 
 from __future__ import annotations
 
@@ -41,3 +41,40 @@ def test_a_damaged_cache_is_rebuilt(tmp_path):
 def test_a_snapshot_of_the_wrong_shape_is_refused():
     from seedsift import cleaners
     assert cleaners.install_lexicon({"a": 1}, {}, 1) is False
+
+
+TABLE_SCRIPT = (
+    "import sys; from pathlib import Path; from seedsift.pipeline.lexicon_cache import warm_script_table; "
+    "from seedsift.dedupe import match_key; how = warm_script_table(Path(sys.argv[1])); "
+    "print(how, match_key('紛紛響應，處處春 ABC')[0])"
+)
+
+
+def warm_table(path: Path) -> list[str]:
+    """Run in a fresh interpreter: the folding table lives per process."""
+    out = subprocess.run([sys.executable, "-c", TABLE_SCRIPT, str(path)], cwd=ROOT, capture_output=True, text=True, check=True)
+    return out.stdout.split()
+
+
+@pytest.mark.slow  # fresh interpreters
+def test_script_table_built_then_cached_with_the_same_keys(tmp_path):
+    path = tmp_path / "table.u32"
+    assert warm_table(path) == ["built", "纷纷响应处处春abc"]
+    assert path.stat().st_size == 4 * 28096
+    assert warm_table(path) == ["cached", "纷纷响应处处春abc"]
+
+
+@pytest.mark.slow  # fresh interpreters
+def test_a_damaged_script_table_is_rebuilt(tmp_path):
+    path = tmp_path / "table.u32"
+    path.write_bytes(b"\x00" * (4 * 28096))  # right size, wrong content
+    assert warm_table(path)[0] == "built"
+    assert warm_table(path)[0] == "cached"
+
+
+def test_a_script_table_of_the_wrong_shape_is_refused():
+    import numpy as np
+
+    from seedsift.dedupe import keys
+    assert keys.install_script_table(np.zeros(28096, dtype=np.uint32)) is False
+    assert keys.install_script_table(np.zeros(10, dtype=np.uint32)) is False

@@ -317,6 +317,9 @@ def duplicate_findings(targets: Sequence[Target], ix: Index, config, cwd: Path,
     what ``seedsift dedupe`` finds on the same pages.
     """
     from seedsift.dedupe import find_new_duplicates
+    from seedsift.pipeline.lexicon_cache import warm_script_table
+
+    warm_script_table()
 
     fps = fingerprints([t.text for t in targets], config)
     target_rels = {t.rel for t in targets if t.rel is not None}

@@ -697,7 +697,9 @@ def fingerprints(texts: Sequence[str], config) -> list[Fingerprint]:
     being checked.
     """
     from seedsift.dedupe import lookup_keys
+    from seedsift.pipeline.lexicon_cache import warm_script_table
 
+    warm_script_table()
     return [Fingerprint(sig, keys) for sig, keys in lookup_keys(texts, config)]
 
 

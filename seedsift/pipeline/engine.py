@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 
+from seedsift.pipeline.lexicon_cache import warm_script_table
+
 #: Below this many documents the worker pool costs more than it saves.
 MIN_POOL_DOCS = 64
 
@@ -20,11 +22,10 @@ def run_find_duplicates(pairs: Sequence[tuple[str, str]], config, *, engine: str
 
         return find_duplicates_dask(pairs, config, scheduler=scheduler, progress=progress)
     jobs = jobs or os.cpu_count() or 1
+    warm_script_table()  # the folding table from the cache (or built once); forked workers inherit it
     if jobs > 1 and len(pairs) >= MIN_POOL_DOCS:
-        from seedsift.dedupe.keys import warm
         from seedsift.pipeline.workers import worker_pool
 
-        warm()  # build the script-folding table once; forked workers inherit it
         with worker_pool(jobs) as pool:
             return find_duplicates(pairs, config, map_fn=lambda f, *its: pool.map(f, *its, chunksize=16), progress=progress)
     return find_duplicates(pairs, config, progress=progress)
