@@ -211,6 +211,8 @@ def _title_like(a: str) -> bool:
 
     >>> _title_like("TrueType 和 OpenType 字体列表"), _title_like("监控、控制和启动程序活动")
     (True, True)
+    >>> _title_like("配置网络接口：系统管理员 Linux 推荐做法")  # a kicker and its headline, up to 25
+    True
     >>> _title_like("据统计，今年全国共有"), _title_like("如果你要指定 IRQ 值的话，0 可以")
     (False, False)
     """
@@ -219,9 +221,10 @@ def _title_like(a: str) -> bool:
     n = _visual_length(a)
     if n <= 25 and not _PUNCT.search(a):
         return not _running_text(a) and not _dangling(a)
-    if n <= 14 and not re.search("[，,、；;：:。！？!?]$", a) and not re.search("[；;。！？!?]", a):
+    colon_title = n <= 25 and a.count("：") == 1 and not re.search("[，,、:]", a)
+    if (n <= 14 or colon_title) and not re.search("[，,、；;：:。！？!?]$", a) and not re.search("[；;。！？!?]", a):
         parts = _TITLE_SEGMENT.split(a)
-        if all(0 < _visual_length(p.strip()) <= 10 for p in parts) and not _running_text(a):
+        if all(0 < _visual_length(p.strip()) <= (12 if colon_title else 10) for p in parts) and not _running_text(a):
             return not any(_dangling(p) for p in parts if p.strip())
     if len(a) <= 60:
         stripped = _QUOTED.sub("", a)

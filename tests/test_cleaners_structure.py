@@ -28,6 +28,7 @@ UNCHANGED = {
     "numbered table caption": "TrueType 和 OpenType 字体列表\n\n表 6.10. 其它平台上免费 SSH 客户端列表\n",
     "figure caption before text": "网络结构\n\n图 3 网络拓扑\n\n每台主机都连接到交换机。\n",
     "title with a comma": "共享，拷贝和存档\n\n防火安全是对于纸质文档来说的。\n",
+    "headline with a kicker and a colon, Latin inside": "配置网络接口：系统管理员 Linux 推荐做法\n\n需要修改的设置必须先写进配置文件。\n",
     "title with an enumeration comma": "监控、控制和启动程序活动\n\n对控制台来说，这意味着内核期望得到输入。\n",
     "title with Latin names": "TrueType 和 OpenType 字体列表\n\nPCPU 时间是当前进程所用的时间。\n",
     "how-to title": "通过挂载选项优化文件系统\n\n如果你要的是更严谨的写法，看看手册。\n",
