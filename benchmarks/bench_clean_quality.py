@@ -265,16 +265,23 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--devkit", type=Path, help="development kit directory (adds its external text)")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--traditional", action="store_true",
+                    help="convert the People's Daily text to traditional script (OpenCC s2t) first: the "
+                         "cleaner must take the same decisions in both scripts")
     a = ap.parse_args(argv)
     t0 = time.perf_counter()
     articles = pd_articles()
+    if a.traditional:
+        from seedsift.cleaners.script import convert_script
+        articles = [convert_script(art, "traditional") for art in articles]
     result = {"damaged": damaged_scores(articles, a.pages, a.seed), "undamaged": {}}
-    print(f"damaged People's Daily pages (seed {a.seed}, {a.pages} per class)")
+    script = ", traditional script" if a.traditional else ""
+    print(f"damaged People's Daily pages (seed {a.seed}, {a.pages} per class{script})")
     print(f"{'class':<30}{'regions':>8}{'recall':>8}{'prec':>8}{'fix|flag':>9}  unwanted repairs")
     for cls, row in result["damaged"].items():
         print(f"{cls + ' ' + CLASSES[cls]:<30}{row['regions']:>8}{row['recall']:>8}{row['precision']:>8}"
               f"{row['fixed_or_flagged']:>9}  {row['unwanted'] or ''}")
-    corpora = {"People's Daily 1998 (dev half)": articles}
+    corpora = {"People's Daily 1998 (dev half)" + (" s2t" if a.traditional else ""): articles}
     if a.devkit:
         corpora.update(devkit_texts(a.devkit))
     print("\nundamaged text: repairs per 100k characters (structural = join + boundary_double + heading_move + stutter)")

@@ -743,17 +743,36 @@ def _likelier_word(joined: str, i: int, size: int) -> str | None:
 
 
 def find_joins(text: str):
-    """Edits and flags for :func:`join_broken_paragraphs` (text with blank-line separated blocks)."""
+    """Edits and flags for :func:`join_broken_paragraphs` (text with blank-line separated blocks).
+
+    Decisions are made on the simplified form of the text (same length, same offsets), as
+    for stutters: the lexicon and the function-character sets are simplified, so a
+    traditional-script page must get the decisions its simplified twin gets (對於 is 对于, a
+    running-text opener; 對 alone dangles like 对). A heading moved after the paragraph is
+    copied from the original text.
+
+    >>> [(e.start, e.kind) for e in find_joins("各級幹部要認真對\\n\\n待群眾的來信。\\n")[0]]
+    [(8, 'join')]
+    """
+    key = _lexicon.simplified(text)
+    if key == text:
+        return _find_joins(text)
+    edits, flags = _find_joins(key, original=text)
+    return edits, flags
+
+
+def _find_joins(text: str, original: str | None = None):
+    original = text if original is None else original
     blocks = split_blocks(text)
     edits, flags = [], []
     acc = None  # (merged text, last block)
-    pending: list[str] = []
+    pending: list = []  # blocks to move after the paragraph
     history: dict[str, tuple] = {}  # block text -> (start of first copy, text of the block after it)
 
     def close(acc):
         if acc is not None and pending:
             end = acc[1].end
-            edits.append(Edit(end, end, "\n\n" + "\n\n".join(pending), "heading_move",
+            edits.append(Edit(end, end, "\n\n" + "\n\n".join(original[h.start:h.end] for h in pending), "heading_move",
                               "heading that interrupted the sentence moved after the paragraph"))
             pending.clear()
 
@@ -799,7 +818,7 @@ def find_joins(text: str):
             elif c is not None and _title_block(b.text):
                 action, reason = _plain_heading(acc[0], last.text, b.text, c.text)
                 if action == "over":
-                    pending.append(b.text)
+                    pending.append(b)
                     acc = do_join(acc, last.end, c, reason, over=b._replace(kind="title"))
                     _remember(history, blocks, k)
                     _remember(history, blocks, k + 1)
@@ -823,7 +842,7 @@ def find_joins(text: str):
         if b.kind in ("heading", "credit", "marker", "caption") and c is not None:
             why = _across_heading(acc[0], last.text, c.text) if b.kind == "heading" else _strong(acc[0], c.text)
             if why:
-                pending.append(b.text)
+                pending.append(b)
                 acc = do_join(acc, last.end, c, why, over=b)
                 _remember(history, blocks, k + 1)
                 k += 2

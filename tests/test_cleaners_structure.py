@@ -77,6 +77,10 @@ def test_undamaged_excerpt_is_not_joined(name):
 REPAIRED = {
     "latin-heavy second half": ("这是由推荐的软件包版本偏差造成的，例\n\n如 gnome-core。\n",
                                 "这是由推荐的软件包版本偏差造成的，例如 gnome-core。\n"),
+    "traditional script decided on its simplified key": ("各級幹部要認真對\n\n待群眾的每一封來信。\n",
+                                                          "各級幹部要認真對待群眾的每一封來信。\n"),
+    "traditional heading moved, kept in its own script": ("各級幹部要認真對\n\n## 來信選登\n\n待群眾的每一封來信。\n",
+                                                           "各級幹部要認真對待群眾的每一封來信。\n\n## 來信選登\n"),
     "markdown heading between two halves": ("类似的工具能够帮助人\n\n# 许可证示例\n\n进行代码检查。\n",
                                             "类似的工具能够帮助人进行代码检查。\n\n# 许可证示例\n"),
     "plain heading between two halves": ("校验和按照描述的方式进行计算。默认\n\n交互式移植\n\n模式是输出一行文字。\n",
