@@ -178,6 +178,19 @@ def simplified(text: str) -> str:
     """
     if text.isascii():
         return text
+    last = _LAST_KEY[0]  # one atomic read: the boilerplate, join and stutter fixers see the same string
+    if last is not None and last[0] is text:
+        return last[1]
+    key = _simplified(text)
+    _LAST_KEY[0] = (text, key)
+    return key
+
+
+#: (text, key) of the last :func:`simplified` call
+_LAST_KEY: list = [None]
+
+
+def _simplified(text: str) -> str:
     from .script import converter
 
     conv = converter("simplified").convert

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from . import _lexicon
 from ._edits import Edit, Flag, splice
 
 _NUM = "0-9０-９一二三四五六七八九十百"
@@ -126,10 +127,17 @@ def _split_blocks(text: str) -> list[Block]:
 
 
 def find_boilerplate(text: str, drop: bool = False):
-    """Flags (or, with ``drop``, removals) for continuation markers, ``广告`` and photo credits."""
+    """Flags (or, with ``drop``, removals) for continuation markers, ``广告`` and photo credits.
+
+    Blocks are typed on the simplified key of the text (same offsets), so a traditional page's
+    ``（轉第二版）``, ``廣告`` and ``記者 李明攝`` are found like their simplified twins.
+
+    >>> [f.reason for f in find_boilerplate("正文。\\n\\n（轉第二版）\\n")[1]]
+    ['continuation marker / advertisement']
+    """
     edits, flags = [], []
     spans = []
-    for b in split_blocks(text):
+    for b in split_blocks(_lexicon.simplified(text)):
         if b.kind in ("marker", "credit") and (b.kind == "credit" or not _BRACKET_ALONE.match(b.text.strip())):
             what = "photo credit" if b.kind == "credit" else "continuation marker / advertisement"
             spans.append((b.start, b.end, what, True))
