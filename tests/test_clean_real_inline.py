@@ -167,6 +167,9 @@ def test_stutters_dropped(bad, good):
     ("让大家热闹热闹。\n", "热闹热闹"), ("周末让孩子们热闹热闹吧。\n", "热闹热闹"),
     # an adverb/adjective pair word (软软) whose second copy opens a longer word (软件)
     ("这台机器上的软软件很多。\n", "软软"),
+    # a pair word (人人, 一一) whose first copy stands alone before a word the second opens:
+    # jieba prefers the word on the right, so the pair is no evidence either way
+    ("到了那里，工作人人员老李招呼我们。\n", "人人"), ("才能解决好一一些难题。\n", "一一"),
     # a free character echoed after the word it ends, then punctuation: it starts no phrase
     ("最后后，我们来看一个例子。\n", "后后"),
     # a verb character may take 了 on its own (工作|作了部署); an adjective that is a word of
