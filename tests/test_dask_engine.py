@@ -136,9 +136,12 @@ def test_window_scan_per_bucket_equals_window_pairs():
     win_idx = np.concatenate([np.arange((win_doc == d).sum()) for d in np.unique(win_doc)])
     keys = rng.integers(0, 900, (n_win, bands)).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
     expect = window_pairs(win_doc, win_idx, keys)
-    rows = pd.DataFrame({"band": np.tile(np.arange(bands), n_win), "bkey": keys.reshape(-1).view(np.int64),
-                         "doc": np.repeat(win_doc, bands), "win": np.repeat(win_idx, bands)})
-    hits = pd.concat([stages.window_collisions(p) for p in _split_by_bucket(rows, 4)])
+    rows = stages.pack_windows(win_doc, win_idx, keys)
+    band, key, doc, win = stages.unpack_windows(rows)  # 16 bytes a row, nothing lost
+    assert np.array_equal(band, np.tile(np.arange(bands), n_win)) and np.array_equal(doc, np.repeat(win_doc, bands))
+    assert np.array_equal(win, np.repeat(win_idx, bands)) and np.array_equal(key.view(np.uint64), keys.reshape(-1))
+    rows = rows.assign(band=band, bkey=key)  # the splitter below hashes (band, key): buckets stay whole
+    hits = pd.concat([stages.window_collisions(p[["key", "loc"]]) for p in _split_by_bucket(rows, 4)])
     by_pair = [hits[(hits.code % 3) == p] for p in range(3)]
     got = pd.concat([stages.window_pairs_part(p) for p in by_pair]).sort_values(["i", "j"])
     assert len(got) == len(expect[0]) > 1000
