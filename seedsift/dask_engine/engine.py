@@ -132,15 +132,16 @@ def dropped_members(client, state, edges, cfg, n: int, progress: Progress = no_p
     return persist_with_progress(client, scored, "clusters", progress)
 
 
-def join_windows(rows, state, side: str):
-    """Send pairs to the partition of their ``side`` document and add its key, rank code and the
-    range of the one window they collided in (:func:`stages.attach_windows`)."""
+def join_windows(rows, state, side: str, divisions: tuple | None = None):
+    """Send pairs to the partition of their ``side`` document and add its key (with ``divisions``:
+    once per partition of ``i`` it goes on to), rank code and the range of the one window they
+    collided in (:func:`stages.attach_windows`)."""
     import dask.dataframe as dd
 
     meta = rows._meta.reset_index(drop=True).assign(**{f"key_{side}": pd.Series([], dtype="object"),
                                                         **{f"{c}_{side}": pd.Series([], dtype="int64")
                                                            for c in ("code", "ws", "we")}})
-    return dd.map_partitions(stages.attach_windows, route(rows, side, state), state, side, meta=meta,
+    return dd.map_partitions(stages.attach_windows, route(rows, side, state), state, side, divisions, meta=meta,
                              align_dataframes=False)
 
 
@@ -165,7 +166,7 @@ def passage_spans(client, state, members, cfg, n: int, progress: Progress = no_p
     got_pairs, got_kept = client.compute([pairs, kept], sync=True)
     pairs = dd.from_pandas(stages.add_fingerprint_pairs(got_pairs, got_kept, cfg), npartitions=n)
     del got_kept
-    joined = join_windows(join_windows(pairs, state, "j"), state, "i")
+    joined = join_windows(join_windows(pairs, state, "j", state.divisions), state, "i")
     matches = persist_with_progress(client, joined.map_partitions(stages.align_rows, cfg, meta=stages.MATCH_META),
                                     "align", progress)
     found = matches.compute()
