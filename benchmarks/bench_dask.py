@@ -97,7 +97,8 @@ def child(engine: str, path: Path) -> None:
         with ProcessPoolExecutor(2) as pool:
             result = find_duplicates(docs, cfg, map_fn=lambda f, *its: pool.map(f, *its, chunksize=16), progress=progress)
     else:
-        from seedsift.dask_engine import dask_client, engine as dask_engine
+        from seedsift.dask_engine import dask_client
+        from seedsift.dask_engine import engine as dask_engine
         from seedsift.dask_engine.cluster import moved_bytes
 
         with dask_client(n_workers=2) as client:

@@ -14,10 +14,12 @@ What runs where (see the README section "Scaling out" for the picture and the 1 
    edges go through distributed connected components
    (``graph.connected_components``, large-star / small-star) on rank codes,
    so each component's label is its kept document;
-4. window band rows of kept documents are shuffled on the bucket, candidate
-   document pairs routed like in 3 and aligned; each match travels to its
-   source's partition (offset map) and then to its **target's partition**,
-   where all matches of the target meet and its spans are planned.
+4. window band rows of kept documents (16 bytes each) are shuffled on the
+   bucket, candidate document pairs routed like in 3 -- carrying the range of
+   their one colliding window, and each key only once per partition it goes
+   to -- and aligned; the client plans the spans from the matches and the
+   texts of the matched documents, gathered once each (no offset map moves:
+   the planning recomputes them from the texts).
 
 Only the results the caller asked for -- cluster membership of dropped
 documents, their scores, and the spans -- come back to the client.
@@ -35,8 +37,8 @@ from .cluster import Progress, dask_client, no_progress, persist_with_progress
 from .graph import connected_components
 
 #: Documents per partition. 2,000 articles of ~2,000 characters are ~12 MB of
-#: UTF-8 text and ~55 MB of worker state (4.6x: keys, offset maps, signatures,
-#: windows), a few seconds of work per task.
+#: UTF-8 text and a few times that of worker state (keys, line starts,
+#: signatures, windows, fingerprints), a few seconds of work per task.
 DOCS_PER_PARTITION = 2000
 
 
