@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_dask.py                 # 100 MB, prints a markdown table
     .venv/bin/python benchmarks/bench_dask.py --mb 10         # quicker
+    .venv/bin/python benchmarks/bench_dask.py --corpus /work/scratch/dup10/docs.jsonl --engines local-1 dask-2
 
 The corpus comes from ``synth.make_corpus`` (cached as JSONL under
 benchmarks/_data/). Each engine runs in a fresh child process; the parent
@@ -14,7 +15,12 @@ scheduler and worker processes included) every 0.1 s. Engines:
   (cluster start-up included).
 
 All engines must return the same result (a digest is compared). Stage times
-of the Dask run come from its progress callback.
+of the Dask run come from its progress callback; so do the bytes the cluster
+moved by the end of each stage (``cluster.moved_bytes``: the P2P shuffles'
+shard bytes and the task results sent between processes, Dask's own counters),
+reported per document. The load average is printed with the table: on a shared
+machine compare engines within one run; the process tree's CPU seconds
+(sampled with the RSS) are steadier than wall time.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import argparse
 import gzip
 import hashlib
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -54,8 +61,9 @@ def corpus_path(mb: int, seed: int) -> Path:
 
 
 def load(path: Path) -> list[tuple[str, str]]:
-    with gzip.open(path, "rt", encoding="utf-8") as f:
-        return [(r["id"], r["text"]) for r in map(json.loads, f)]
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        return [(str(r["id"]), r["text"]) for r in map(json.loads, f)]
 
 
 def digest(result) -> str:
@@ -74,6 +82,7 @@ def child(engine: str, path: Path) -> None:
     docs = load(path)
     cfg = DedupeConfig()
     marks: dict[str, float] = {}
+    moved: dict[str, dict[str, int]] = {}
     t0 = time.perf_counter()
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -88,15 +97,26 @@ def child(engine: str, path: Path) -> None:
         with ProcessPoolExecutor(2) as pool:
             result = find_duplicates(docs, cfg, map_fn=lambda f, *its: pool.map(f, *its, chunksize=16), progress=progress)
     else:
-        from seedsift.dask_engine import find_duplicates_dask
+        from seedsift.dask_engine import dask_client
+        from seedsift.dask_engine import engine as dask_engine
+        from seedsift.dask_engine.cluster import moved_bytes
 
-        result = find_duplicates_dask(docs, cfg, n_workers=2, progress=progress)
+        with dask_client(n_workers=2) as client:
+            def dask_progress(stage: str, done: int, total: int) -> None:
+                if done >= total:
+                    marks[stage] = round(time.perf_counter() - t0, 2)
+                    moved[stage] = moved_bytes(client)
+
+            result = dask_engine.run(client, docs, cfg, dask_progress)
+            moved["end"] = moved_bytes(client)
     wall = time.perf_counter() - t0
     print(json.dumps({"engine": engine, "wall": round(wall, 2), "stages": marks, "digest": digest(result),
-                      "docs": len(docs), "dropped": len(result.doc_matches), "spans": len(result.spans)}))
+                      "docs": len(docs), "dropped": len(result.doc_matches), "spans": len(result.spans),
+                      "moved": moved}))
 
 
-def tree_rss(pid: int) -> int:
+def tree_rss(pid: int, cpu: dict[int, float] | None = None) -> int:
+    """Summed RSS of ``pid`` and its descendants; records each one's CPU seconds so far in ``cpu``."""
     import psutil
 
     try:
@@ -108,6 +128,9 @@ def tree_rss(pid: int) -> int:
     for q in procs:
         try:
             total += q.memory_info().rss
+            if cpu is not None:
+                t = q.cpu_times()
+                cpu[q.pid] = max(cpu.get(q.pid, 0.0), t.user + t.system)
         except psutil.Error:
             pass
     return total
@@ -117,12 +140,13 @@ def measure(engine: str, path: Path) -> dict:
     """Run ``engine`` in a child process, sampling the RSS of its process tree."""
     proc = subprocess.Popen([sys.executable, __file__, "--child", engine, str(path)], stdout=subprocess.PIPE, text=True)
     peak = 0
+    cpu: dict[int, float] = {}
     stop = threading.Event()
 
     def sample() -> None:
         nonlocal peak
         while not stop.is_set():
-            peak = max(peak, tree_rss(proc.pid))
+            peak = max(peak, tree_rss(proc.pid, cpu))
             time.sleep(0.1)
 
     t = threading.Thread(target=sample, daemon=True)
@@ -134,12 +158,15 @@ def measure(engine: str, path: Path) -> dict:
         raise SystemExit(f"{engine} failed with exit code {proc.returncode}")
     rec = json.loads(out.strip().splitlines()[-1])
     rec["peak_rss_mb"] = round(peak / 2**20)
+    rec["cpu_s"] = round(sum(cpu.values()), 1)  # sampled every 0.1 s: the last 0.1 s of each process is missing
     return rec
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=int, default=100)
+    ap.add_argument("--corpus", type=Path, help="a JSONL(.gz) file of {id, text} records instead of a generated corpus")
+    ap.add_argument("--repeat", type=int, default=1, help="run the engines this many times, interleaved")
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--engines", nargs="+", default=["local-1", "local-2", "dask-2"])
     ap.add_argument("--child", nargs=2, metavar=("ENGINE", "PATH"), help=argparse.SUPPRESS)
@@ -147,17 +174,33 @@ def main() -> None:
     if args.child:
         child(args.child[0], Path(args.child[1]))
         return
-    path = corpus_path(args.mb, args.seed)
+    path = args.corpus or corpus_path(args.mb, args.seed)
     mb = sum(len(t.encode()) for _, t in load(path)) / 1e6
-    rows = [measure(e, path) for e in args.engines]
+    load_before = os.getloadavg()
+    rows = []
+    for _ in range(args.repeat):
+        for e in args.engines:
+            rows.append(measure(e, path))
+            print(json.dumps(rows[-1]), file=sys.stderr)
     names = {"local-1": "local, 1 process", "local-2": "local, 2 processes", "dask-2": "dask, LocalCluster 2 workers"}
-    print(f"\n{rows[0]['docs']:,} documents, {mb:.1f} MB of text; {rows[0]['dropped']:,} dropped, {rows[0]['spans']:,} spans\n")
-    print("| engine | wall s | MB/s | peak RSS (tree) MB | stage finished at (s) | same result |")
-    print("|---|---|---|---|---|---|")
+    print(f"\n{path}: {rows[0]['docs']:,} documents, {mb:.1f} MB of text; {rows[0]['dropped']:,} dropped, "
+          f"{rows[0]['spans']:,} spans; load average {load_before[0]:.2f} before, {os.getloadavg()[0]:.2f} after\n")
+    print("| engine | wall s | MB/s | CPU s (tree) | peak RSS (tree) MB | stage finished at (s) | same result |")
+    print("|---|---|---|---|---|---|---|")
     for r in rows:
         stages = ", ".join(f"{k} {v}" for k, v in r["stages"].items())
         same = "yes" if r["digest"] == rows[0]["digest"] else "NO"
-        print(f"| {names.get(r['engine'], r['engine'])} | {r['wall']} | {mb / r['wall']:.2f} | {r['peak_rss_mb']:,} | {stages} | {same} |")
+        print(f"| {names.get(r['engine'], r['engine'])} | {r['wall']} | {mb / r['wall']:.2f} | {r['cpu_s']} | "
+              f"{r['peak_rss_mb']:,} | {stages} | {same} |")
+    for r in rows:
+        if r.get("moved"):
+            print(f"\n{names.get(r['engine'], r['engine'])}: bytes moved per document, cumulative at the end of each stage "
+                  "(P2P shuffle shards + task results sent between processes)\n")
+            print("| stage | p2p KB/doc | transfer KB/doc | total KB/doc |")
+            print("|---|---|---|---|")
+            for stage, m in r["moved"].items():
+                p, t = m["p2p"] / r["docs"] / 1e3, m["transfer"] / r["docs"] / 1e3
+                print(f"| {stage} | {p:.1f} | {t:.1f} | {p + t:.1f} |")
 
 
 if __name__ == "__main__":

@@ -136,9 +136,12 @@ def test_window_scan_per_bucket_equals_window_pairs():
     win_idx = np.concatenate([np.arange((win_doc == d).sum()) for d in np.unique(win_doc)])
     keys = rng.integers(0, 900, (n_win, bands)).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
     expect = window_pairs(win_doc, win_idx, keys)
-    rows = pd.DataFrame({"band": np.tile(np.arange(bands), n_win), "bkey": keys.reshape(-1).view(np.int64),
-                         "doc": np.repeat(win_doc, bands), "win": np.repeat(win_idx, bands)})
-    hits = pd.concat([stages.window_collisions(p) for p in _split_by_bucket(rows, 4)])
+    rows = stages.pack_windows(win_doc, win_idx, keys)
+    band, key, doc, win = stages.unpack_windows(rows)  # 16 bytes a row, nothing lost
+    assert np.array_equal(band, np.tile(np.arange(bands), n_win)) and np.array_equal(doc, np.repeat(win_doc, bands))
+    assert np.array_equal(win, np.repeat(win_idx, bands)) and np.array_equal(key.view(np.uint64), keys.reshape(-1))
+    rows = rows.assign(band=band, bkey=key)  # the splitter below hashes (band, key): buckets stay whole
+    hits = pd.concat([stages.window_collisions(p[["key", "loc"]]) for p in _split_by_bucket(rows, 4)])
     by_pair = [hits[(hits.code % 3) == p] for p in range(3)]
     got = pd.concat([stages.window_pairs_part(p) for p in by_pair]).sort_values(["i", "j"])
     assert len(got) == len(expect[0]) > 1000
@@ -296,3 +299,51 @@ def test_dataset_manifest_parts_have_the_local_manifest_schema(jsonl_runs):
     assert fields == {"passage": ManifestEntry._fields,
                       "document": tuple(f for f in ManifestEntry._fields if f not in ("src_start", "src_end"))}
     assert [read_manifest_entry(r, f"part row {n}").row() for n, r in enumerate(parts)] == parts
+
+
+def test_pairs_carry_one_window_and_each_key_once_per_partition(synth):
+    """The alignment inputs the engine ships: each pair with the range of its one colliding window
+    per side (``stages.attach_windows``), each key once per (destination partition, document),
+    equal the local engine's window pairs, fingerprint pairs and alignments (pure pandas, no cluster)."""
+    import pandas as pd
+
+    from seedsift.dedupe.core import align_task, align_tasks, with_fingerprint_pairs, with_rare_shared_fingerprint
+    from seedsift.dedupe.minhash import window_pairs
+    from seedsift.dedupe.passages import fingerprint_pairs
+
+    cfg = DedupeConfig()
+    docs = synth[:400]
+    kd, _, units = doc_task(([t for _, t in docs], cfg))
+    frame = pd.DataFrame({"idx": np.arange(len(docs)), "id": [d for d, _ in docs], "text": [t for _, t in docs]})
+    state = stages.doc_state(frame, cfg)
+    live = [i for i in range(len(docs)) if units[i].start.size]
+    wd = np.concatenate([np.full(units[i].start.size, i) for i in live])
+    wi = np.concatenate([np.arange(units[i].start.size) for i in live])
+    wp = window_pairs(wd, wi, np.concatenate([units[i].bands for i in live]))
+    expect = with_fingerprint_pairs(with_rare_shared_fingerprint(wp, {i: units[i] for i in live}, cfg),
+                                    fingerprint_pairs([kd[i].key for i in live], live, cfg,
+                                                      [(units[i].fp_hash, units[i].fp_pos) for i in live]), cfg)
+    # the fingerprint step from the shipped windows and fingerprints only (no keys)
+    kept = stages.fingerprint_rows(state, pd.DataFrame({"i": pd.Series([], dtype="int64")}))
+    pairs = stages.add_fingerprint_pairs(pd.DataFrame(dict(zip(("i", "j", "wa", "wb", "hits"), wp))), kept, cfg)
+    for col, arr in zip(("i", "j", "wa", "wb", "hits"), expect):
+        assert np.array_equal(pairs[col].to_numpy(), arr), col
+    # two hops over three partitions of 0..399: to j's partition (key, window range), then to i's
+    divisions = (0, 130, 270, 399)
+    cut = lambda col, rows: [rows[(rows[col] >= lo) & (rows[col] < hi)] for lo, hi in ((0, 130), (130, 270), (270, 400))]  # noqa: E731
+    hop1 = pd.concat([stages.attach_windows(p.set_index(p.j.to_numpy()), state, "j", divisions) for p in cut("j", pairs)])
+    dest = np.searchsorted([130, 270], hop1.i.to_numpy(), side="right")
+    carried = hop1.key_j.notna().to_numpy()
+    assert carried.sum() == len(set(zip(dest.tolist(), hop1.j.tolist()))) < len(hop1) - 50  # one key per (partition, doc)
+    got = pd.concat([stages.align_rows(stages.attach_windows(p.set_index(p.i.to_numpy()), state, "i"), cfg)
+                     for p in cut("i", hop1)])
+    tasks = align_tasks(kd, units, expect, cfg)
+    local = sorted((i, j, tuple(m)) for i, j, m in align_task((tasks, cfg)))
+    mine = sorted((int(r.i), int(r.j), (int(r.a_start), int(r.a_end), int(r.b_start), int(r.b_end), float(r.similarity)))
+                  for r in got.itertuples())
+    assert mine == local and len(local) > 50
+    # a key that did not arrive is an error, never a silent miss
+    lost = stages.attach_windows(pairs.set_index(pairs.i.to_numpy()), state, "i").assign(key_j=None, code_j=0,
+                                                                                        ws_j=0, we_j=0)
+    with pytest.raises(RuntimeError, match="did not reach"):
+        stages.align_rows(lost, cfg)

@@ -100,3 +100,23 @@ def listening_addresses(client) -> list[tuple[str, int]]:
             continue
         out.extend((c.laddr.ip, c.laddr.port) for c in conns if c.status == psutil.CONN_LISTEN)
     return out
+
+
+def moved_bytes(client) -> dict[str, int]:
+    """Bytes the cluster's workers have moved so far, by Dask's own counters (benchmarks, tests).
+
+    ``p2p``: the serialised shards every P2P shuffle cut (its ``p2p-shards``
+    metric, summed over workers: rows sent to the worker itself included, so
+    this is what the shuffles move on a cluster of many workers);
+    ``transfer``: task results a worker sent to another worker or the client
+    (``Worker.transfer_outgoing_bytes_total``: joins, tree reductions,
+    ``compute``). The client's ``scatter`` of the input is not counted.
+    """
+
+    def counters(dask_worker) -> tuple[int, int]:
+        p2p = sum(v for k, v in dask_worker.digests_total.items()
+                  if isinstance(k, tuple) and k and k[0] == "p2p" and k[-2:] == ("shards", "bytes"))
+        return int(p2p), int(dask_worker.transfer_outgoing_bytes_total)
+
+    got = client.run(counters).values()
+    return {"p2p": sum(p for p, _ in got), "transfer": sum(t for _, t in got)}

@@ -14,10 +14,12 @@ What runs where (see the README section "Scaling out" for the picture and the 1 
    edges go through distributed connected components
    (``graph.connected_components``, large-star / small-star) on rank codes,
    so each component's label is its kept document;
-4. window band rows of kept documents are shuffled on the bucket, candidate
-   document pairs routed like in 3 and aligned; each match travels to its
-   source's partition (offset map) and then to its **target's partition**,
-   where all matches of the target meet and its spans are planned.
+4. window band rows of kept documents (16 bytes each) are shuffled on the
+   bucket, candidate document pairs routed like in 3 -- carrying the range of
+   their one colliding window, and each key only once per partition it goes
+   to -- and aligned; the client plans the spans from the matches and the
+   texts of the matched documents, gathered once each (no offset map moves:
+   the planning recomputes them from the texts).
 
 Only the results the caller asked for -- cluster membership of dropped
 documents, their scores, and the spans -- come back to the client.
@@ -35,8 +37,8 @@ from .cluster import Progress, dask_client, no_progress, persist_with_progress
 from .graph import connected_components
 
 #: Documents per partition. 2,000 articles of ~2,000 characters are ~12 MB of
-#: UTF-8 text and ~55 MB of worker state (4.6x: keys, offset maps, signatures,
-#: windows), a few seconds of work per task.
+#: UTF-8 text and a few times that of worker state (keys, line starts,
+#: signatures, windows, fingerprints), a few seconds of work per task.
 DOCS_PER_PARTITION = 2000
 
 
@@ -47,8 +49,6 @@ def _npartitions(n_docs: int, n_workers: int, per_partition: int) -> int:
 
 #: State columns a pair needs to be verified or aligned, and a match to be planned (-> short names).
 KEY_COLS = {"key": "key", "line_starts": "ls", "code": "code"}
-DOC_COLS = {"id": "id", "text": "text", "offsets": "off", "code": "code"}
-WIN_COLS = {"key": "key", "windows": "win", "code": "code"}
 
 
 def load_partitions(client, docs: Sequence[tuple[str, str]], npartitions: int):
@@ -134,32 +134,48 @@ def dropped_members(client, state, edges, cfg, n: int, progress: Progress = no_p
     return persist_with_progress(client, scored, "clusters", progress)
 
 
+def join_windows(rows, state, side: str, divisions: tuple | None = None):
+    """Send pairs to the partition of their ``side`` document and add its key (with ``divisions``:
+    once per partition of ``i`` it goes on to), rank code and the range of the one window they
+    collided in (:func:`stages.attach_windows`)."""
+    import dask.dataframe as dd
+
+    meta = rows._meta.reset_index(drop=True).assign(**{f"key_{side}": pd.Series([], dtype="object"),
+                                                        **{f"{c}_{side}": pd.Series([], dtype="int64")
+                                                           for c in ("code", "ws", "we")}})
+    return dd.map_partitions(stages.attach_windows, route(rows, side, state), state, side, divisions, meta=meta,
+                             align_dataframes=False)
+
+
 def passage_spans(client, state, members, cfg, n: int, progress: Progress = no_progress):
     """Spans of repeated passages in kept documents, carried over to their
     dropped members, one finding per passage: the matches are aligned on the
     workers, then planned together on the client (a passage groups copies
-    across documents; the matched texts and the dropped members' texts are
-    gathered there)."""
+    across documents), which receives the matches and, once each, the texts of
+    the matched documents and of their dropped members."""
     import dask.dataframe as dd
 
     got = members[["i", "k"]].compute()
     roots = dict(zip(got.i.tolist(), got.k.tolist()))
-    dropped = route(members[["i"]], "i", state)
+    dropped = client.persist(route(members[["i"]], "i", state))
     wins = dd.map_partitions(stages.window_rows, state, dropped, cfg, meta=stages.WIN_META, align_dataframes=False)
-    hits = wins.shuffle(on=["band", "bkey"], npartitions=n).map_partitions(stages.window_collisions,
-                                                                           meta=stages.COLLISION_META)
+    hits = wins.shuffle(on="key", npartitions=n).map_partitions(stages.window_collisions, meta=stages.COLLISION_META)
     pairs = hits.shuffle(on="code", npartitions=n).map_partitions(stages.window_pairs_part, meta=stages.WPAIR_META)
     # exact fingerprint candidates (short copies) and the one-band filter, computed on the client
-    # from the kept documents' keys and windows
-    kept = state[~state.idx.isin(list(roots))][["idx", "key", "windows"]].compute().sort_values("idx")
-    pairs = dd.from_pandas(stages.add_fingerprint_pairs(pairs.compute(), kept, cfg), npartitions=n)
-    joined = join_docs(join_docs(pairs, state, "j", "j", WIN_COLS), state, "i", "i", WIN_COLS)
+    # from the kept documents' windows and fingerprints (their keys stay on the workers)
+    kept = dd.map_partitions(stages.fingerprint_rows, state, dropped, align_dataframes=False,
+                             meta=stages.STATE_META[["idx", "windows", "fph", "fpp"]])
+    got_pairs, got_kept = client.compute([pairs, kept], sync=True)
+    pairs = dd.from_pandas(stages.add_fingerprint_pairs(got_pairs, got_kept, cfg), npartitions=n)
+    del got_kept
+    joined = join_windows(join_windows(pairs, state, "j", state.divisions), state, "i")
     matches = persist_with_progress(client, joined.map_partitions(stages.align_rows, cfg, meta=stages.MATCH_META),
                                     "align", progress)
-    targeted = matches.assign(tgt=matches.i, src=matches.j)
-    targeted = join_docs(join_docs(targeted, state, "src", "src", DOC_COLS), state, "tgt", "tgt", DOC_COLS)
-    extra = state[state.idx.isin(list(roots))][["idx", "id", "text", "code"]].compute()
-    planned, phrases = stages.plan_all(targeted.compute(), cfg, roots, extra)
+    found = matches.compute()
+    matched = set(found.i.tolist()) | set(found.j.tolist())
+    need = sorted(matched | {d for d, k in roots.items() if k in matched})
+    texts = state[state.idx.isin(need)][["idx", "id", "text", "code"]].compute()
+    planned, phrases = stages.plan_all(found, cfg, roots, texts)
     return persist_with_progress(client, dd.from_pandas(planned, npartitions=1), "spans", progress), phrases
 
 

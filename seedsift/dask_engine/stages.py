@@ -24,7 +24,7 @@ from seedsift.dedupe.core import align_task, align_tasks, doc_task, with_fingerp
 from seedsift.dedupe.findings import plan_findings
 from seedsift.dedupe.keys import KeyedDoc, keyed_many
 from seedsift.dedupe.minhash import EMPTY, band_collisions, band_keys
-from seedsift.dedupe.passages import Match, PassageUnits, fingerprint_pairs, winnow
+from seedsift.dedupe.passages import Match, PassageUnits, fingerprint_pairs
 from seedsift.dedupe.verify import line_contexts, line_hashes, verify_pair
 
 #: Bits of the document position inside a rank code (2**36 = 68 billion documents).
@@ -39,12 +39,18 @@ def frame(**dtypes: str) -> pd.DataFrame:
     return pd.DataFrame({k: pd.Series([], dtype=v) for k, v in dtypes.items()})
 
 
-STATE_META = frame(idx="int64", id="object", text="object", key="object", offsets="object",
-                   line_starts="object", code="int64", sig="object", windows="object", wbands="object")
+#: The per-document state a worker keeps. No offset map (4 bytes per character): only the span
+#: planning needs it, and it recomputes it from the texts it plans (``keyed_many``). ``fph``/``fpp``:
+#: the winnowed fingerprints ``doc_task`` computed (uint64 hashes, int32 positions).
+STATE_META = frame(idx="int64", id="object", text="object", key="object",
+                   line_starts="object", code="int64", sig="object", windows="object", wbands="object",
+                   fph="object", fpp="object")
 BAND_META = frame(band="int64", bkey="int64", doc="int64")
 PAIR_META = frame(i="int64", j="int64")
 EDGE_META = frame(i="int64", j="int64", u="int64", v="int64", score="float64")
-WIN_META = frame(band="int64", bkey="int64", doc="int64", win="int64")
+#: A window band row packed into 16 bytes: the band key and ``loc = doc << 32 | window << 8 | band``.
+WIN_META = frame(key="int64", loc="int64")
+WIN_BITS, BAND_BITS = 24, 8
 MATCH_META = frame(i="int64", j="int64", code_i="int64", code_j="int64", a_start="int64", a_end="int64",
                    b_start="int64", b_end="int64", similarity="float64")
 MEMBER_META = frame(i="int64", k="int64", score="float64")
@@ -76,9 +82,9 @@ def _arr(b: bytes, dtype) -> np.ndarray:
     return np.frombuffer(b, dtype=dtype)
 
 
-def keyed_doc(key: str, offsets: bytes, line_starts: bytes) -> KeyedDoc:
-    """Rebuild a KeyedDoc from its dataframe columns."""
-    return KeyedDoc(key, _arr(offsets, np.int32), _arr(line_starts, np.int32))
+def keyed_doc(key: str, line_starts: bytes) -> KeyedDoc:
+    """Rebuild a KeyedDoc (without offsets: verification needs none) from its dataframe columns."""
+    return KeyedDoc(key, np.zeros(0, dtype=np.int32), _arr(line_starts, np.int32))
 
 
 # ---------------------------------------------------------------- stages 1-2
@@ -100,7 +106,6 @@ def doc_state(part: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
         "id": pd.Series(part.id.tolist(), dtype="object"),
         "text": pd.Series(texts, dtype="object"),
         "key": pd.Series([d.key for d in kd], dtype="object"),
-        "offsets": pd.Series([d.offsets.astype(np.int32).tobytes() for d in kd], dtype="object"),
         "line_starts": pd.Series([d.line_starts.astype(np.int32).tobytes() for d in kd], dtype="object"),
         "code": np.array([rank_code(int(i), len(t), cfg.keep) for i, t in zip(idx, texts)], dtype=np.int64),
         "sig": pd.Series([s.tobytes() for s in sigs], dtype="object"),
@@ -108,6 +113,10 @@ def doc_state(part: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
                               for u in (units or [None] * len(texts))], dtype="object"),
         "wbands": pd.Series([u.bands.astype(np.uint64).tobytes() if units else b""
                              for u in (units or [None] * len(texts))], dtype="object"),
+        "fph": pd.Series([u.fp_hash.astype(np.uint64).tobytes() if units else b""
+                          for u in (units or [None] * len(texts))], dtype="object"),
+        "fpp": pd.Series([u.fp_pos.astype(np.int32).tobytes() if units else b""
+                          for u in (units or [None] * len(texts))], dtype="object"),
     })
     out.index = part.index  # keep the partitions' divisions: results are routed back by input position
     return out
@@ -188,7 +197,7 @@ def line_hash_rows(part: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
     """One row ``h`` per distinct line of each document (``dedupe.verify.line_hashes``, any length):
     their counts give the lines shared by many documents (``dedupe.verify.common_lines``)."""
     hs = [h for k, ls in zip(part.key, part.line_starts)
-          for h in line_hashes(keyed_doc(k, b"", ls), 1)]
+          for h in line_hashes(keyed_doc(k, ls), 1)]
     return pd.DataFrame({"h": np.array(hs, dtype=np.uint64)})
 
 
@@ -196,7 +205,7 @@ def line_context_rows(part: pd.DataFrame, cfg: DedupeConfig, many: frozenset) ->
     """One row ``(h, ctx)`` per distinct context of each line in ``many`` (``dedupe.verify.line_contexts``):
     the number of distinct rows per ``h`` gives ``dedupe.verify.common_lines``."""
     rows = [hc for k, ls in zip(part.key, part.line_starts)
-            for hc in line_contexts(keyed_doc(k, b"", ls), cfg.boilerplate_line_chars, many)]
+            for hc in line_contexts(keyed_doc(k, ls), cfg.boilerplate_line_chars, many)]
     return pd.DataFrame({"h": np.array([h for h, _ in rows], dtype=np.uint64),
                          "ctx": np.array([c for _, c in rows], dtype=np.uint64)})
 
@@ -211,7 +220,7 @@ def verify_edges(part: pd.DataFrame, cfg: DedupeConfig, common: frozenset = froz
     if part.empty:
         return EDGE_META.copy()
     scores = [
-        verify_pair(keyed_doc(ka, b"", la), keyed_doc(kb, b"", lb), cfg.boilerplate_line_chars, cfg.doc_similarity,
+        verify_pair(keyed_doc(ka, la), keyed_doc(kb, lb), cfg.boilerplate_line_chars, cfg.doc_similarity,
                     common, cfg.doc_length_ratio)
         for ka, la, kb, lb in zip(part.key_i, part.ls_i, part.key_j, part.ls_j)
     ]
@@ -232,7 +241,7 @@ def member_scores(part: pd.DataFrame, cfg: DedupeConfig, common: frozenset = fro
     scores = []
     for s, ka, la, kb, lb in zip(part.score, part.key_i, part.ls_i, part.key_k, part.ls_k):
         if pd.isna(s):
-            s = verify_pair(keyed_doc(ka, b"", la), keyed_doc(kb, b"", lb), cfg.boilerplate_line_chars, 0.0, common)
+            s = verify_pair(keyed_doc(ka, la), keyed_doc(kb, lb), cfg.boilerplate_line_chars, 0.0, common)
         scores.append(round(float(s), 4))
     return pd.DataFrame({"i": part.i.to_numpy(np.int64), "k": part.k.to_numpy(np.int64),
                          "score": np.array(scores, dtype=np.float64)})
@@ -241,32 +250,52 @@ def member_scores(part: pd.DataFrame, cfg: DedupeConfig, common: frozenset = fro
 # ---------------------------------------------------------------- stage 4
 
 def window_rows(state: pd.DataFrame, dropped: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
-    """``(band, bkey, doc, win)`` for every window band key of every kept document of a partition.
+    """``(key, loc)`` for every window band key of every kept document of a partition (:func:`pack_windows`).
 
     ``dropped`` holds the partition's dropped documents (routed here by input
     position), so their windows never enter the shuffle (their passages are
     carried over from their kept document when the passages are planned).
     """
     nb = cfg.passage_bands
-    docs, wins, keys = [], [], []
+    docs, keys = [], []
     gone = set(dropped.i.tolist())
     for idx, wb in zip(state.idx.tolist(), state.wbands.tolist()):
         if idx in gone:
             continue
         bk = _arr(wb, np.uint64).reshape(-1, nb)
         if bk.shape[0]:
-            docs.append(np.full(bk.size, idx, dtype=np.int64))
-            wins.append(np.repeat(np.arange(bk.shape[0], dtype=np.int64), nb))
-            keys.append(bk.reshape(-1))
+            docs.append(np.full(bk.shape[0], idx, dtype=np.int64))
+            keys.append(bk)
     if not docs:
         return WIN_META.copy()
-    n = sum(len(d) for d in docs)
-    return pd.DataFrame({
-        "band": np.tile(np.arange(nb, dtype=np.int64), n // nb),
-        "bkey": np.concatenate(keys).view(np.int64),
-        "doc": np.concatenate(docs),
-        "win": np.concatenate(wins),
-    })
+    return pack_windows(np.concatenate(docs), np.concatenate([np.arange(d.size) for d in docs]), np.concatenate(keys))
+
+
+def pack_windows(win_doc: np.ndarray, win_idx: np.ndarray, keys: np.ndarray) -> pd.DataFrame:
+    """Window band rows as 16 bytes each: ``key`` (the uint64 band key, as int64) and
+    ``loc = doc << 32 | window << 8 | band``; one row per window and band, window-major
+    (``keys`` is ``(windows, bands)`` as in ``dedupe.minhash.window_pairs``).
+
+    Half the 32 bytes of four int64 columns, in the largest shuffle of the
+    engine (12 rows per window). A band key is a hash of the band's values,
+    so the shuffle goes on ``key`` alone: rows of one bucket (band, key)
+    still meet in one partition.
+    """
+    n, nb = keys.shape
+    win_doc, win_idx = np.asarray(win_doc, dtype=np.int64), np.asarray(win_idx, dtype=np.int64)
+    if n and (int(win_doc.max()) >= 1 << 31 or int(win_idx.max()) >= 1 << WIN_BITS or nb > 1 << BAND_BITS):
+        raise ValueError(f"window rows hold at most 2**31 documents, 2**{WIN_BITS} windows per document "
+                         f"and 2**{BAND_BITS} bands")
+    loc = (win_doc[:, None] << 32) | (win_idx[:, None] << BAND_BITS) | np.arange(nb, dtype=np.int64)[None, :]
+    return pd.DataFrame({"key": np.ascontiguousarray(keys, dtype=np.uint64).reshape(-1).view(np.int64),
+                         "loc": loc.reshape(-1)})
+
+
+def unpack_windows(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(band, key, doc, window)`` arrays of packed window rows (:func:`pack_windows`)."""
+    loc = rows["loc"].to_numpy(np.int64)
+    return (loc & ((1 << BAND_BITS) - 1), rows.key.to_numpy(np.int64), loc >> 32,
+            (loc >> BAND_BITS) & ((1 << WIN_BITS) - 1))
 
 
 #: One candidate window collision: the document pair (packed ``a << 32 | b``), the band, and where it
@@ -291,10 +320,14 @@ def window_collisions(part: pd.DataFrame) -> pd.DataFrame:
     Per (pair, band) only the earliest candidate is kept here.
     """
     outs = []
-    for band, g in part.groupby("band", sort=True):
-        col = g.bkey.to_numpy(np.int64).view(np.uint64)
-        doc = g.doc.to_numpy(np.int64)
-        win = g.win.to_numpy(np.int64)
+    bands, bkeys, docs, wins = unpack_windows(part)
+    order = np.argsort(bands, kind="stable")
+    cuts = np.flatnonzero(np.diff(bands[order])) + 1
+    for at in np.split(order, cuts) if order.size else []:
+        band = int(bands[at[0]])
+        col = bkeys[at].view(np.uint64)
+        doc = docs[at]
+        win = wins[at]
         c, d, w, lists = band_collisions(col, doc, win)
         for lst, (left, right) in enumerate(lists):
             di, dj, wi, wj = d[left], d[right], w[left], w[right]
@@ -332,86 +365,152 @@ def window_pairs_part(part: pd.DataFrame) -> pd.DataFrame:
                          "wb": rep.wb.to_numpy(np.int64), "hits": hits.loc[code].to_numpy(np.int64)})
 
 
+def attach_windows(rows: pd.DataFrame, state: pd.DataFrame, side: str, divisions: tuple | None = None) -> pd.DataFrame:
+    """Add ``key_<side>``, ``code_<side>`` and the range ``ws_<side>, we_<side>`` of the one window of
+    that document the pair collided in (``wa`` for side ``i``, ``wb`` for side ``j``; 0, 0 when
+    it has none) to pairs routed onto the partition that holds the ``side`` documents.
+
+    Alignment (``dedupe.core.align_tasks``) looks at no other window of a
+    pair, so the pair carries two numbers instead of its document's whole
+    window list. With ``divisions`` (side ``j``, before the pairs go on to
+    their ``i`` partitions of those divisions) a key rides only on the first
+    pair of each (destination partition, document): every key travels once to
+    each partition that needs it, not once per pair; the other rows carry None.
+    """
+    out = rows.reset_index(drop=True)
+    cols = {f"key_{side}": "object", f"code_{side}": "int64", f"ws_{side}": "int64", f"we_{side}": "int64"}
+    if out.empty:
+        for c, t in cols.items():
+            out[c] = pd.Series([], dtype=t)
+        return out
+    got = state.loc[rows.index.to_numpy(), ["key", "code", "windows"]]
+    w = out["wa" if side == "i" else "wb"].to_numpy(np.int64)
+    ws, we = np.zeros(len(out), dtype=np.int64), np.zeros(len(out), dtype=np.int64)
+    for n, (wins, at) in enumerate(zip(got.windows.tolist(), w.tolist())):
+        se = _arr(wins, np.int64).reshape(2, -1)
+        if at < se.shape[1]:
+            ws[n], we[n] = se[0, at], se[1, at]
+    keys = got.key.to_numpy().copy()
+    if divisions is not None:
+        from dask.dataframe.shuffle import set_partitions_pre
+
+        dest = np.asarray(set_partitions_pre(out.i, pd.Index(divisions)), dtype=np.int64)
+        keys[pd.DataFrame({"d": dest, "g": out[side].to_numpy()}).duplicated().to_numpy()] = None
+    out[f"key_{side}"] = keys
+    out[f"code_{side}"] = got.code.to_numpy(np.int64)
+    out[f"ws_{side}"], out[f"we_{side}"] = ws, we
+    return out
+
+
 def align_rows(part: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
-    """Align candidate document pairs joined with both keys and windows: ``dedupe.core.align_tasks``
-    (whole documents, or the neighbourhood of the colliding windows), then ``align_task``."""
+    """Align candidate document pairs joined with both keys and their colliding windows
+    (:func:`attach_windows`): ``dedupe.core.align_tasks`` (whole documents, or the
+    neighbourhood of the colliding windows), then ``align_task``.
+
+    Each document gets the windows its pairs here refer to, renumbered, so
+    ``align_tasks`` sees the same window ranges as with the whole list.
+    """
     if part.empty:
         return MATCH_META.copy()
     part = part.sort_values(["i", "j"])
     docs: dict[int, tuple] = {}
-    for side in ("i", "j"):
-        for g, key, wins, code in zip(part[side].tolist(), part[f"key_{side}"], part[f"win_{side}"],
-                                      part[f"code_{side}"]):
-            docs[int(g)] = (key, wins, int(code))
+    wins: dict[int, dict[int, tuple[int, int]]] = {}
+    for side, w in (("i", "wa"), ("j", "wb")):
+        for g, key, code, at, s0, e0 in zip(part[side].tolist(), part[f"key_{side}"], part[f"code_{side}"].tolist(),
+                                            part[w].tolist(), part[f"ws_{side}"].tolist(), part[f"we_{side}"].tolist()):
+            key = key if isinstance(key, str) else None  # a key left behind arrives as None or NaN
+            if key is not None or int(g) not in docs:
+                docs[int(g)] = (key, int(code))
+            wins.setdefault(int(g), {})[int(at)] = (int(s0), int(e0))
+    if any(k is None for k, _ in docs.values()):
+        raise RuntimeError("a document's key did not reach the partition of its pairs")
     order = sorted(docs)
     local = {g: n for n, g in enumerate(order)}
     kd = [KeyedDoc(docs[g][0], np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)) for g in order]
-    units = []
+    units, renum = [], {}
     for g in order:
-        se = _arr(docs[g][1], np.int64).reshape(2, -1)
-        units.append(PassageUnits(se[0], se[1], np.zeros((se.shape[1], 0), dtype=np.uint64)))
+        at = sorted(wins[g])
+        renum[g] = {a: n for n, a in enumerate(at)}
+        units.append(PassageUnits(np.array([wins[g][a][0] for a in at], dtype=np.int64),
+                                  np.array([wins[g][a][1] for a in at], dtype=np.int64),
+                                  np.zeros((len(at), 0), dtype=np.uint64)))
+    gi, gj = part.i.astype(np.int64).tolist(), part.j.astype(np.int64).tolist()
     pairs = tuple(np.asarray(x, dtype=np.int64) for x in (
-        [local[int(i)] for i in part.i], [local[int(j)] for j in part.j], part.wa, part.wb, part.hits))
+        [local[i] for i in gi], [local[j] for j in gj],
+        [renum[i][int(a)] for i, a in zip(gi, part.wa.tolist())],
+        [renum[j][int(b)] for j, b in zip(gj, part.wb.tolist())], part.hits))
     tasks = [(order[t[0]], order[t[1]], *t[2:]) for t in align_tasks(kd, units, pairs, cfg)]
-    found = align_task((tasks, cfg))
+    # in batches of batch_size pairs, as the local engine hands them out: one call over a whole
+    # partition's pairs is ~2.7x slower (the joined seed arrays of align_many outgrow the caches)
+    step = max(1, cfg.batch_size)
+    found = [m for s in range(0, len(tasks), step) for m in align_task((tasks[s:s + step], cfg))]
     if not found:
         return MATCH_META.copy()
     return pd.DataFrame({
         "i": np.array([i for i, _, _ in found], dtype=np.int64),
         "j": np.array([j for _, j, _ in found], dtype=np.int64),
-        "code_i": np.array([docs[i][2] for i, _, _ in found], dtype=np.int64),
-        "code_j": np.array([docs[j][2] for _, j, _ in found], dtype=np.int64),
+        "code_i": np.array([docs[i][1] for i, _, _ in found], dtype=np.int64),
+        "code_j": np.array([docs[j][1] for _, j, _ in found], dtype=np.int64),
         **{f: np.array([getattr(m, f) for _, _, m in found], dtype=np.int64)
            for f in ("a_start", "a_end", "b_start", "b_end")},
         "similarity": np.array([m.similarity for _, _, m in found], dtype=np.float64),
     })
 
 
+def fingerprint_rows(state: pd.DataFrame, dropped: pd.DataFrame) -> pd.DataFrame:
+    """``(idx, windows, fph, fpp)`` of the kept documents of a partition that have windows: what
+    :func:`add_fingerprint_pairs` needs of them (their keys stay on the worker)."""
+    gone = set(dropped.i.tolist())
+    keep = np.array([i not in gone and len(w) > 0 for i, w in zip(state.idx.tolist(), state.windows.tolist())],
+                    dtype=bool)
+    return state.loc[keep, ["idx", "windows", "fph", "fpp"]].reset_index(drop=True)
+
+
 def add_fingerprint_pairs(pairs: pd.DataFrame, kept: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
     """The window pairs, less the one-band pairs ``dedupe.core.with_rare_shared_fingerprint``
-    drops, plus ``dedupe.passages.fingerprint_pairs`` of the kept documents
-    (``idx, key, windows`` rows), merged as ``dedupe.core.with_fingerprint_pairs``."""
+    drops, plus ``dedupe.passages.fingerprint_pairs`` of the kept documents with windows
+    (:func:`fingerprint_rows`: their windows and the fingerprints ``doc_task`` winnowed),
+    merged as ``dedupe.core.with_fingerprint_pairs``."""
     pairs = pairs.sort_values(["i", "j"], kind="stable")
+    kept = kept.sort_values("idx")
     cols = [pairs[c].to_numpy(np.int64) for c in ("i", "j", "wa", "wb", "hits")]
     idx = kept.idx.astype(np.int64).tolist()
-    fps = [winnow(key, cfg) for key in kept.key.tolist()]
+    fps = [(_arr(h, np.uint64), _arr(p, np.int32)) for h, p in zip(kept.fph.tolist(), kept.fpp.tolist())]
     units = {}
     for g, wins, (fh, fpos) in zip(idx, kept.windows.tolist(), fps):
         se = _arr(wins, np.int64).reshape(2, -1)
         units[g] = PassageUnits(se[0], se[1], np.zeros((se.shape[1], 0), dtype=np.uint64), fh, fpos)
-    fp = fingerprint_pairs(kept.key.tolist(), idx, cfg, fps)
+    fp = fingerprint_pairs([""] * len(idx), idx, cfg, fps)
     i, j, wa, wb, hits = with_fingerprint_pairs(with_rare_shared_fingerprint(tuple(cols), units, cfg), fp, cfg)
     return pd.DataFrame({"i": i, "j": j, "wa": wa, "wb": wb, "hits": hits})
 
 
-def plan_all(part: pd.DataFrame, cfg: DedupeConfig, roots: dict, extra: pd.DataFrame) -> tuple[pd.DataFrame, list]:
+def plan_all(matches: pd.DataFrame, cfg: DedupeConfig, roots: dict, texts: pd.DataFrame) -> tuple[pd.DataFrame, list]:
     """Plan the passages of all matches (one frame: a passage groups copies across
     documents) with ``dedupe.findings.plan_findings`` on the sub-corpus of the
-    matched documents and the dropped members of their clusters (``extra``:
-    ``idx, id, text, code`` rows), in global input order, exactly as the local engine."""
-    if part.empty:
+    matched documents and the dropped members of their clusters (``texts``:
+    ``idx, id, text, code`` rows, each document once), in global input order,
+    exactly as the local engine. The offset maps are computed here
+    (``keyed_many``), from the texts: they never travel."""
+    if matches.empty:
         return SPAN_META.copy(), []
-    docs: dict[int, tuple] = {}
-    for side in ("tgt", "src"):
-        for idx, did, text, code in zip(part[side], part[f"id_{side}"], part[f"text_{side}"], part[f"code_{side}"]):
-            docs[int(idx)] = (did, text, int(code))
-    for idx, did, text, code in zip(extra.idx, extra.id, extra.text, extra.code):
-        if roots.get(int(idx)) in docs:
-            docs[int(idx)] = (did, text, int(code))
+    docs = {int(idx): (did, text, int(code)) for idx, did, text, code in
+            zip(texts.idx.tolist(), texts.id.tolist(), texts.text.tolist(), texts.code.tolist())}
     order = sorted(docs)
     local = {g: n for n, g in enumerate(order)}
     ids = [docs[g][0] for g in order]
-    texts = [docs[g][1] for g in order]
-    kds = keyed_many(texts)
+    text_list = [docs[g][1] for g in order]
+    kds = keyed_many(text_list)
     rank = [(docs[g][2],) for g in order]
     dropped = [g in roots for g in order]
     members: dict[int, list[int]] = {}
     for g in order:
         if g in roots and roots[g] in local:
             members.setdefault(local[roots[g]], []).append(local[g])
-    matches = [(local[int(i)], local[int(j)], Match(int(a0), int(a1), int(b0), int(b1), float(s)))
-               for i, j, a0, a1, b0, b1, s in zip(part.i, part.j, part.a_start, part.a_end, part.b_start, part.b_end, part.similarity)]
-    spans, phrases = plan_findings(ids, texts, kds, matches, rank, cfg, dropped, members=members)
+    found = [(local[int(i)], local[int(j)], Match(int(a0), int(a1), int(b0), int(b1), float(s)))
+             for i, j, a0, a1, b0, b1, s in zip(matches.i, matches.j, matches.a_start, matches.a_end, matches.b_start,
+                                                matches.b_end, matches.similarity)]
+    spans, phrases = plan_findings(ids, text_list, kds, found, rank, cfg, dropped, members=members)
     idx_of = {docs[g][0]: g for g in order}
     out = {f: [getattr(s, f) for s in spans] for f in Span._fields}
     frame_ = pd.DataFrame({
