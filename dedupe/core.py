@@ -16,6 +16,7 @@ from .passages import (
     PassageUnits,
     align_indexed,
     align_many,
+    common_fingerprints,
     fingerprint_pairs,
     kgram_index,
     passage_units_many,
@@ -259,7 +260,7 @@ def find_duplicates(
         win_doc = np.concatenate([np.full(units[i].start.size, i, dtype=np.int64) for i in live])
         win_idx = np.concatenate([np.arange(units[i].start.size, dtype=np.int64) for i in live])
         bkeys = np.concatenate([units[i].bands for i in live])
-        wp = with_fingerprint_pairs(with_rare_shared_fingerprint(window_pairs(win_doc, win_idx, bkeys),
+        wp = with_fingerprint_pairs(with_rare_shared_fingerprint(window_pairs(win_doc, win_idx, bkeys, cfg.boilerplate_docs),
                                                                  {i: units[i] for i in live.tolist()}, cfg),
                                     fingerprint_pairs([kd[i].key for i in live], live.tolist(), cfg,
                                                       [(units[i].fp_hash, units[i].fp_pos) for i in live]), cfg)
@@ -282,7 +283,9 @@ def find_duplicates(
         report("align", 0, total)
         done = 0
         # the per-match part of the planning runs here while the workers align the next batches
-        ev = MatchCopies(texts, kd, cfg)
+        common_fp = common_fingerprints([(units[i].fp_hash, units[i].fp_pos) for i in live.tolist()], cfg)
+        ev = MatchCopies(texts, kd, cfg, common_fp=common_fp,
+                         fingerprints=lambda d: (units[d].fp_hash, units[d].fp_pos))
         pending = submit(0) if total else None
         start = 0
         while pending is not None:

@@ -24,7 +24,7 @@ from .minhash import band_keys, window_signatures_many
 from .records import Span
 
 __all__ = ["Match", "PassageUnits", "passage_units", "passage_units_many", "align_passages", "align_indexed", "align_many", "kgram_index",
-           "kgram_lookup", "plan_spans", "winnow"]
+           "kgram_lookup", "plan_spans", "winnow", "common_fingerprints", "fingerprint_pairs"]
 
 _MAX_OCC = 8  # k-grams occurring more often than this in a document are not used as seeds
 
@@ -367,6 +367,17 @@ def winnow(key: str, cfg: DedupeConfig) -> tuple[np.ndarray, np.ndarray]:
     else:
         pos = np.array([int(h.argmin())])
     return h[pos], pos.astype(np.int32)
+
+
+def common_fingerprints(winnowed: Sequence[tuple[np.ndarray, np.ndarray]], cfg: DedupeConfig) -> np.ndarray:
+    """The fingerprints (sorted, unique) held by more than ``boilerplate_docs``
+    of the documents whose :func:`winnow` output is ``winnowed`` (the kept
+    documents of a corpus): recurring text (:meth:`dedupe.findings.MatchCopies.common_only`)."""
+    hs = [np.unique(h) for h, _ in winnowed if h is not None and h.size]
+    if not hs:
+        return np.zeros(0, dtype=np.uint64)
+    u, c = np.unique(np.concatenate(hs), return_counts=True)
+    return u[c > cfg.boilerplate_docs]
 
 
 def fingerprint_pairs(keys: Sequence[str], doc_ids: Sequence[int], cfg: DedupeConfig,
