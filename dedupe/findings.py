@@ -438,7 +438,9 @@ class MatchCopies:
                 from .passages import winnow  # passages imports this module
 
                 fh, fpos = winnow(self.key_of(d), self.cfg)
-            rare = ~np.isin(fh, self.common_fp, assume_unique=False)
+            cf = self.common_fp  # sorted: a binary search per fingerprint (np.isin would sort it per document)
+            at = np.minimum(np.searchsorted(cf, fh), max(cf.size - 1, 0))
+            rare = cf[at] != fh if cf.size else np.ones(fh.size, dtype=bool)
             self.rare[d] = (np.asarray(fpos, dtype=np.int64), np.concatenate([[0], np.cumsum(rare)]))
         pos, cum = self.rare[d]
         lo = int(np.searchsorted(pos, s, "left"))

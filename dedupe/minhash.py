@@ -286,6 +286,12 @@ def candidate_pairs(
     return index.pairs()
 
 
+def _ascending(win_doc: np.ndarray, win_idx: np.ndarray) -> bool:
+    """True when ``(win_doc, win_idx)`` is sorted (lexicographically, non-decreasing)."""
+    dd = np.diff(win_doc)
+    return bool(np.all(dd >= 0) and np.all((dd > 0) | (np.diff(win_idx) >= 0)))
+
+
 def band_collisions(
     col: np.ndarray, win_doc: np.ndarray, win_idx: np.ndarray, max_docs: int = CROWDED_DOCS
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
@@ -309,7 +315,11 @@ def band_collisions(
     that holds such text still collides in the bands where its windows are
     its own.
     """
-    order = np.lexsort((win_idx, win_doc, col))
+    if win_doc.size > 1 and _ascending(win_doc, win_idx):
+        # windows given in (document, window) order (the local engine): a stable sort by key is that lexsort
+        order = np.argsort(col, kind="stable")
+    else:
+        order = np.lexsort((win_idx, win_doc, col))
     c, d, w = col[order], win_doc[order], win_idx[order]
     same = c[1:] == c[:-1]
     if not same.any():
