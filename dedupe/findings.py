@@ -402,7 +402,7 @@ class MatchCopies:
 
     def __init__(self, texts: Sequence[str], docs: Sequence[KeyedDoc], cfg: DedupeConfig,
                  keys: Sequence[str] | None = None, common_fp: np.ndarray | None = None,
-                 fingerprints: Callable[[int], tuple[np.ndarray, np.ndarray]] | None = None) -> None:
+                 fingerprints: Callable[[int], tuple[np.ndarray | None, np.ndarray]] | None = None) -> None:
         self.texts, self.docs, self.cfg, self.keys = texts, docs, cfg, keys
         self.units: dict[int, Units] = {}
         self.scripts: dict[int, tuple] = {}
@@ -432,8 +432,9 @@ class MatchCopies:
         if self.common_fp is None:
             return False
         if d not in self.rare:
-            if self.fingerprints is not None:
-                fh, fpos = self.fingerprints(d)
+            got = self.fingerprints(d) if self.fingerprints is not None else None
+            if got is not None and got[0] is not None:
+                fh, fpos = got[0], got[1]
             else:
                 from .passages import winnow  # passages imports this module
 
