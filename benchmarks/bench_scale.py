@@ -15,7 +15,13 @@ Prints the stage breakdown of the documents + passages run (documents, passage
 candidates, alignment incl. the per-match planning that overlaps it, span planning)
 from the progress marks, and the load average before each run.
 
-Last run (one_band_docs = 5, --no-rensa, load 2.1-4.9 on 2 cores, jobs=2): devkit 10 MB documents
+Last run (crowded windows give no pairs, common-text passages are boilerplate, shared fingerprint
+sort; load 1.2-1.4 on 2 cores, jobs=2): devkit 10 MB documents 1.2 s, documents + passages 4.5 s
+(21,279 pairs aligned), rensa 1.0 s, peak RSS 0.41 GB; 100 MB documents 5.6 s, documents + passages
+22.5 s (38,522 pairs), rensa 6.2 s, peak RSS 1.65 GB (at load 3.4-4.0: 4.9 s and 34.0 s; 0ded99e
+at load 1.1-4.0: 6.9 s / 27,841 pairs at 10 MB, 153 s / 573,700 pairs / 2.08 GB at 100 MB).
+
+Run before that (one_band_docs = 5, --no-rensa, load 2.1-4.9 on 2 cores, jobs=2): devkit 10 MB documents
 2.2 s, documents + passages 12.5 s (27,841 pairs aligned), peak RSS 0.42 GB; 100 MB documents 14.7 s,
 documents + passages 222 s (573,700 pairs), peak RSS 2.04 GB (main 22ee517 just before, load 1.7-3.1:
 14.4 s / 37,190 pairs at 10 MB, 260 s / 1,598,353 pairs / 2.47 GB at 100 MB).

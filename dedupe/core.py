@@ -12,11 +12,14 @@ from .findings import MatchCopies, plan_findings, removal_range
 from .keys import KeyedDoc, keyed_many, kgram_hashes, shingle_hashes_many
 from .minhash import CandidateIndex, signatures, window_pairs
 from .passages import (
+    FingerprintTable,
     Match,
     PassageUnits,
     align_indexed,
     align_many,
+    common_fingerprints,
     fingerprint_pairs,
+    fingerprint_table,
     kgram_index,
     passage_units_many,
     winnow,
@@ -259,10 +262,14 @@ def find_duplicates(
         win_doc = np.concatenate([np.full(units[i].start.size, i, dtype=np.int64) for i in live])
         win_idx = np.concatenate([np.arange(units[i].start.size, dtype=np.int64) for i in live])
         bkeys = np.concatenate([units[i].bands for i in live])
-        wp = with_fingerprint_pairs(with_rare_shared_fingerprint(window_pairs(win_doc, win_idx, bkeys),
-                                                                 {i: units[i] for i in live.tolist()}, cfg),
-                                    fingerprint_pairs([kd[i].key for i in live], live.tolist(), cfg,
-                                                      [(units[i].fp_hash, units[i].fp_pos) for i in live]), cfg)
+        # the live documents' fingerprints sorted once for the three stages that group them
+        fps = [(units[i].fp_hash, units[i].fp_pos) for i in live.tolist()]
+        table = fingerprint_table(live.tolist(), fps)
+        wp = with_fingerprint_pairs(with_rare_shared_fingerprint(window_pairs(win_doc, win_idx, bkeys, cfg.boilerplate_docs),
+                                                                 {i: units[i] for i in live.tolist()}, cfg, table),
+                                    fingerprint_pairs([kd[i].key for i in live], live.tolist(), cfg, fps, table), cfg)
+        common_fp = common_fingerprints(fps, cfg, table)
+        del table, fps
         # batches of pairs among few documents: each key is shipped to a worker and
         # indexed once per batch rather than once per pair (results do not depend on the order);
         # lexsort is stable, so this is the order of sorting the tasks by block
@@ -282,7 +289,8 @@ def find_duplicates(
         report("align", 0, total)
         done = 0
         # the per-match part of the planning runs here while the workers align the next batches
-        ev = MatchCopies(texts, kd, cfg)
+        ev = MatchCopies(texts, kd, cfg, common_fp=common_fp,
+                         fingerprints=lambda d: (units[d].fp_hash, units[d].fp_pos))
         pending = submit(0) if total else None
         start = 0
         while pending is not None:
@@ -325,14 +333,16 @@ def with_fingerprint_pairs(pairs: tuple[np.ndarray, ...], fp: np.ndarray, cfg: D
 
 
 def with_rare_shared_fingerprint(
-    pairs: tuple[np.ndarray, ...], units: Mapping[int, PassageUnits], cfg: DedupeConfig
+    pairs: tuple[np.ndarray, ...], units: Mapping[int, PassageUnits], cfg: DedupeConfig,
+    table: FingerprintTable | None = None,
 ) -> tuple[np.ndarray, ...]:
     """The :func:`dedupe.minhash.window_pairs` pairs without the one-band pairs
     (fewer than ``passage_min_bands`` hits) whose two colliding windows share no
     winnowed fingerprint (:func:`dedupe.passages.winnow`) held by at most
     ``one_band_docs`` documents (see :class:`DedupeConfig`); ``one_band_docs = 0``
     keeps all. ``units[d]`` holds document ``d``'s windows and fingerprints
-    (``fp_hash`` computed) for every document of a pair; order kept."""
+    (``fp_hash`` computed) for every document of a pair; order kept. ``table``:
+    :func:`dedupe.passages.fingerprint_table` of all of ``units`` (ascending), when already built."""
     i, j, wa, wb, hits = pairs
     weak = np.flatnonzero(hits < cfg.passage_min_bands)
     if cfg.one_band_docs == 0 or weak.size == 0:
@@ -344,12 +354,10 @@ def with_rare_shared_fingerprint(
         msg = "with_rare_shared_fingerprint needs the documents' fingerprints (PassageUnits.fp_hash)"
         raise ValueError(msg)
     # all documents' fingerprints in (document, position) order, and how many documents hold each
-    fh = np.concatenate([h for h in hs if h is not None] + [np.zeros(0, dtype=np.uint64)])
-    fdoc = np.concatenate([np.full(units[d].fp_pos.size, d, dtype=np.int64) for d in docs] + [np.zeros(0, dtype=np.int64)])
-    g = fdoc * (1 << 32) + np.concatenate([units[d].fp_pos.astype(np.int64) for d in docs] + [np.zeros(0, dtype=np.int64)])
-    uh, inv = np.unique(fh, return_inverse=True)
-    held = np.unique(inv.astype(np.int64) * (1 << 32) + fdoc) >> 32
-    rare = (np.bincount(held, minlength=uh.size) <= cfg.one_band_docs)[inv]
+    t = table if table is not None else fingerprint_table(docs, [(units[d].fp_hash, units[d].fp_pos) for d in docs])
+    fh = t.hash
+    g = t.doc * (1 << 32) + t.pos
+    rare = t.held <= cfg.one_band_docs
     nwin = np.array([units[d].start.size for d in docs], dtype=np.int64)
     woff = np.zeros(max(docs) + 1, dtype=np.int64)
     woff[docs] = np.cumsum(nwin) - nwin

@@ -29,7 +29,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -401,10 +401,13 @@ class MatchCopies:
     :func:`plan_findings`; the results are the same."""
 
     def __init__(self, texts: Sequence[str], docs: Sequence[KeyedDoc], cfg: DedupeConfig,
-                 keys: Sequence[str] | None = None) -> None:
+                 keys: Sequence[str] | None = None, common_fp: np.ndarray | None = None,
+                 fingerprints: Callable[[int], tuple[np.ndarray | None, np.ndarray]] | None = None) -> None:
         self.texts, self.docs, self.cfg, self.keys = texts, docs, cfg, keys
         self.units: dict[int, Units] = {}
         self.scripts: dict[int, tuple] = {}
+        self.common_fp, self.fingerprints = common_fp, fingerprints
+        self.rare: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def key_of(self, d: int) -> str:
         return self.keys[d] if self.keys is not None else self.docs[d].key
@@ -418,6 +421,32 @@ class MatchCopies:
         if d not in self.scripts:
             self.scripts[d] = script_counts(self.texts[d], self.key_of(d), self.docs[d].offsets)
         return self.scripts[d]
+
+    def common_only(self, d: int, s: int, e: int) -> bool:
+        """True when key range ``[s, e)`` of document ``d`` holds winnowed
+        fingerprints (:func:`dedupe.passages.winnow`) and every one of them is
+        common (in ``common_fp``: held by more than ``boilerplate_docs``
+        documents of the corpus): text that recurs all over the corpus, such as
+        a footer, whatever copies of it were aligned. Always False without
+        ``common_fp``."""
+        if self.common_fp is None:
+            return False
+        if d not in self.rare:
+            got = self.fingerprints(d) if self.fingerprints is not None else None
+            if got is not None and got[0] is not None:
+                fh, fpos = got[0], got[1]
+            else:
+                from .passages import winnow  # passages imports this module
+
+                fh, fpos = winnow(self.key_of(d), self.cfg)
+            cf = self.common_fp  # sorted: a binary search per fingerprint (np.isin would sort it per document)
+            at = np.minimum(np.searchsorted(cf, fh), max(cf.size - 1, 0))
+            rare = cf[at] != fh if cf.size else np.ones(fh.size, dtype=bool)
+            self.rare[d] = (np.asarray(fpos, dtype=np.int64), np.concatenate([[0], np.cumsum(rare)]))
+        pos, cum = self.rare[d]
+        lo = int(np.searchsorted(pos, s, "left"))
+        hi = int(np.searchsorted(pos, e - self.cfg.fingerprint_k + 1, "left"))
+        return hi > lo and int(cum[hi] - cum[lo]) == 0
 
     def __call__(self, i: int, j: int, m) -> list[tuple[int, int, int, int, bool, float]]:
         cfg, texts, docs, unit, script = self.cfg, self.texts, self.docs, self.unit, self.script
@@ -453,6 +482,7 @@ def plan_findings(
     keys: Sequence[str] | None = None,
     members: dict[int, list[int]] | None = None,
     match_copies: MatchCopies | None = None,
+    common_fp: np.ndarray | None = None,
 ) -> tuple[list[Span], list[SharedPhrase]]:
     """Aligned matches ``(i, j, Match)`` -> (passage spans, shared phrases).
 
@@ -466,11 +496,15 @@ def plan_findings(
     each copy in a kept document is carried over to its dropped members
     through the alignment of the two (:func:`_project_to_members`), so
     dropped documents need no candidate search of their own. ``keys``: match
-    keys when ``docs`` carry offsets only (the Dask engine). Deterministic:
-    independent of the order of ``matches``.
+    keys when ``docs`` carry offsets only (the Dask engine). ``common_fp``:
+    the sorted winnowed fingerprints held by more than ``boilerplate_docs``
+    kept documents of the whole corpus (:func:`dedupe.passages.common_fingerprints`);
+    a passage with a copy in a kept document made only of them is boilerplate
+    (:meth:`MatchCopies.common_only`; ``match_copies`` brings its own).
+    Deterministic: independent of the order of ``matches``.
     """
     dropped = dropped if dropped is not None else [False] * len(ids)
-    ev = match_copies if match_copies is not None else MatchCopies(texts, docs, cfg, keys)
+    ev = match_copies if match_copies is not None else MatchCopies(texts, docs, cfg, keys, common_fp)
     key_of, unit, script = ev.key_of, ev.unit, ev.script
     passages = _Copies()
     phrases = _Copies()
@@ -498,7 +532,8 @@ def plan_findings(
         for m_ in ms:
             roots[m_] = k
     boiler: list = []
-    spans = _passage_spans(ids, texts, docs, passages, sims, rank, cfg, dropped, key_of, unit, script, roots, boiler)
+    spans = _passage_spans(ids, texts, docs, passages, sims, rank, cfg, dropped, key_of, unit, script, roots, boiler,
+                           ev.common_only)
     shared = _shared_phrases(ids, texts, docs, phrases, rank)
     shared += _shared_phrases(ids, texts, docs, passages, rank, boiler, "boilerplate")
     return spans, shared
@@ -594,16 +629,22 @@ def _orig_range(text: str, doc: KeyedDoc, u: Units, s: int, e: int, complete: bo
 
 
 def _passage_spans(ids, texts, docs, copies: _Copies, sims, rank, cfg, dropped, key_of, unit, script,
-                   roots, boiler: list) -> list[Span]:
+                   roots, boiler: list, common_only) -> list[Span]:
     groups = []
     for members in copies.groups():
         if len(members) < 2:
             continue
         clusters = len({roots[copies.nodes[n][0]] for n in members})
+        # made only of common text: the crowded windows of such text pair no documents
+        # (dedupe.minhash.band_collisions), so the copies aligned may be a few of its many;
+        # a repeat inside one page is a repetition whatever the rest of the corpus holds
+        docs_in = {copies.nodes[n][0] for n in members}
         if cfg.boilerplate == "keep" and (
             clusters > cfg.boilerplate_docs
             or (clusters > cfg.template_docs and all(_at_edge(unit(copies.nodes[n][0]), *copies.nodes[n][1:3])
                                                      for n in members))
+            or (len(docs_in) > 1 and any(not dropped[copies.nodes[n][0]] and common_only(*copies.nodes[n][:3])
+                                         for n in members))
         ):
             boiler.append(members)
             continue

@@ -245,6 +245,18 @@ def fmix64(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> np.uint64(33))
 
 
+def _fmix64_inplace(h: np.ndarray) -> np.ndarray:
+    """:func:`fmix64` overwriting ``h`` (a fresh array): the same values, two temporaries fewer."""
+    t = np.empty_like(h)
+    for mult in (np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53)):
+        np.right_shift(h, np.uint64(33), out=t)
+        h ^= t
+        h *= mult
+    np.right_shift(h, np.uint64(33), out=t)
+    h ^= t
+    return h
+
+
 def fmix32(h: np.ndarray) -> np.ndarray:
     """MurmurHash3 32-bit finaliser (element-wise on uint32, as datasketch's affine32 pre-mix)."""
     h = h ^ (h >> np.uint32(16))
@@ -267,8 +279,10 @@ def kgram_hashes(key: str, k: int) -> np.ndarray:
     with np.errstate(over="ignore"):
         h = np.full(m, np.uint64(k), dtype=np.uint64)
         for j in range(k):
-            h = h * _P + cps[j : j + m]
-        return fmix64(h)
+            # in place: no new array per character of the k-gram
+            h *= _P
+            h += cps[j : j + m]
+        return _fmix64_inplace(h)
 
 
 def shingle_hashes_many(keys: list[str], ngram: int) -> list[np.ndarray]:

@@ -24,7 +24,8 @@ from .minhash import band_keys, window_signatures_many
 from .records import Span
 
 __all__ = ["Match", "PassageUnits", "passage_units", "passage_units_many", "align_passages", "align_indexed", "align_many", "kgram_index",
-           "kgram_lookup", "plan_spans", "winnow"]
+           "kgram_lookup", "plan_spans", "winnow", "common_fingerprints", "fingerprint_pairs",
+           "FingerprintTable", "fingerprint_table"]
 
 _MAX_OCC = 8  # k-grams occurring more often than this in a document are not used as seeds
 
@@ -363,14 +364,62 @@ def winnow(key: str, cfg: DedupeConfig) -> tuple[np.ndarray, np.ndarray]:
     if h.size == 0:
         return h, _NONE
     if h.size >= w:
-        pos = np.unique(sliding_window_view(h, w).argmin(axis=1) + np.arange(h.size - w + 1))
+        # the first minimum of a sliding window never moves left: distinct = changed
+        pos = sliding_window_view(h, w).argmin(axis=1) + np.arange(h.size - w + 1)
+        pos = pos[np.concatenate([[True], pos[1:] != pos[:-1]])]
     else:
         pos = np.array([int(h.argmin())])
     return h[pos], pos.astype(np.int32)
 
 
+class FingerprintTable(NamedTuple):
+    """The winnowed fingerprints of many documents, sorted once for every stage
+    that groups them (:func:`fingerprint_pairs`, :func:`common_fingerprints`,
+    :func:`dedupe.core.with_rare_shared_fingerprint`): ``hash``, ``doc``, ``pos``
+    in (document, position) order, ``order`` the stable sort by hash (so
+    ``(hash, doc, pos)`` order), ``held`` the number of documents holding each
+    fingerprint's hash."""
+
+    hash: np.ndarray
+    doc: np.ndarray
+    pos: np.ndarray
+    order: np.ndarray
+    held: np.ndarray
+
+
+def fingerprint_table(doc_ids: Sequence[int], winnowed: Sequence[tuple[np.ndarray | None, np.ndarray]]) -> FingerprintTable:
+    """:class:`FingerprintTable` of documents ``doc_ids`` (ascending) whose
+    :func:`winnow` output is ``winnowed``."""
+    use = [(doc, fh, fp) for doc, (fh, fp) in zip(doc_ids, winnowed) if fh is not None and fh.size]
+    h = np.concatenate([np.zeros(0, dtype=np.uint64)] + [fh for _, fh, _ in use]).astype(np.uint64, copy=False)
+    d = np.concatenate([np.zeros(0, dtype=np.int64)] + [np.full(fp.size, doc, dtype=np.int64) for doc, _, fp in use])
+    p = np.concatenate([np.zeros(0, dtype=np.int64)] + [fp.astype(np.int64) for _, _, fp in use])
+    order = np.argsort(h, kind="stable")
+    sh, sd = h[order], d[order]
+    newh = np.ones(sh.size, dtype=bool)
+    newh[1:] = sh[1:] != sh[:-1]
+    newd = newh.copy()
+    newd[1:] |= sd[1:] != sd[:-1]
+    gid = np.cumsum(newh) - 1
+    ndocs = np.bincount(gid, weights=newd).astype(np.int64) if gid.size else np.zeros(0, dtype=np.int64)
+    held = np.empty(h.size, dtype=np.int64)
+    held[order] = ndocs[gid]
+    return FingerprintTable(h, d, p, order, held)
+
+
+def common_fingerprints(winnowed: Sequence[tuple[np.ndarray | None, np.ndarray]], cfg: DedupeConfig,
+                        table: FingerprintTable | None = None) -> np.ndarray:
+    """The fingerprints (sorted, unique) held by more than ``boilerplate_docs``
+    of the documents whose :func:`winnow` output is ``winnowed`` (the kept
+    documents of a corpus): recurring text (:meth:`dedupe.findings.MatchCopies.common_only`).
+    ``table``: their :func:`fingerprint_table`, when already built."""
+    t = table if table is not None else fingerprint_table(range(len(winnowed)), winnowed)
+    return np.unique(t.hash[t.held > cfg.boilerplate_docs])
+
+
 def fingerprint_pairs(keys: Sequence[str], doc_ids: Sequence[int], cfg: DedupeConfig,
-                      winnowed: Sequence[tuple[np.ndarray | None, np.ndarray]] | None = None) -> np.ndarray:
+                      winnowed: Sequence[tuple[np.ndarray | None, np.ndarray]] | None = None,
+                      table: FingerprintTable | None = None) -> np.ndarray:
     """Document pairs that share an exact run of the match key, in the spirit of
     suffix-array substring dedup: ``packed = a << 32 | b`` (``a <= b``, ``a == b``
     for a run repeated inside one document), sorted and unique.
@@ -386,24 +435,31 @@ def fingerprint_pairs(keys: Sequence[str], doc_ids: Sequence[int], cfg: DedupeCo
     share at least ``fingerprint_min`` fingerprints: a copied paragraph of 32
     key chars holds about 7 (winnowing keeps 2 / (window + 1) of the k-grams),
     one shared sentence of 20 one or two. ``winnowed[n]``: ``winnow(keys[n], cfg)``
-    computed ahead (``(None, ...)``: compute it here).
+    computed ahead (``(None, ...)``: compute it here). ``table``: the
+    :func:`fingerprint_table` of ``doc_ids`` (ascending) and ``winnowed``, when already built.
     """
     k = cfg.fingerprint_k
-    hs: list[np.ndarray] = []
-    ds, ps = [], []
-    for n, (doc, key) in enumerate(zip(doc_ids, keys)):
-        pre = None if winnowed is None else winnowed[n]
-        fh, pos = winnow(key, cfg) if pre is None or pre[0] is None else (pre[0], pre[1])
-        if fh.size == 0:
-            continue
-        hs.append(fh)
-        ds.append(np.full(pos.size, doc, dtype=np.int64))
-        ps.append(pos.astype(np.int64))
     z = np.zeros(0, dtype=np.int64)
-    if not hs:
-        return z
-    h, d, p = np.concatenate(hs), np.concatenate(ds), np.concatenate(ps)
-    order = np.lexsort((p, d, h))
+    if table is None:
+        hs: list[np.ndarray] = []
+        ds, ps = [], []
+        for n, (doc, key) in enumerate(zip(doc_ids, keys)):
+            pre = None if winnowed is None else winnowed[n]
+            fh, pos = winnow(key, cfg) if pre is None or pre[0] is None else (pre[0], pre[1])
+            if fh.size == 0:
+                continue
+            hs.append(fh)
+            ds.append(np.full(pos.size, doc, dtype=np.int64))
+            ps.append(pos.astype(np.int64))
+        if not hs:
+            return z
+        h, d, p = np.concatenate(hs), np.concatenate(ds), np.concatenate(ps)
+        order = np.lexsort((p, d, h))
+    else:
+        # the table's stable sort by hash of (document, position) order is the (hash, doc, pos) order
+        h, d, p, order = table.hash, table.doc, table.pos, table.order
+        if h.size == 0:
+            return z
     h, d, p = h[order], d[order], p[order]
     codes = []
     # a run repeated inside one document: the same fingerprint at least k apart

@@ -177,6 +177,70 @@ def test_window_candidates_self_and_cross():
     assert rows[(0, 2)][2] == 2
 
 
+def test_crowded_window_bucket_gives_no_pairs():
+    """A band bucket held by windows of more than ``max_docs`` documents is recurring text:
+    it pairs none of them (the pairs would grow with the square of its recurrence), while
+    a bucket of ``max_docs`` documents still pairs them all; windows of one document count once."""
+    from seedsift.dedupe.minhash import band_collisions, window_pairs
+
+    def pairs(n_docs: int, max_docs: int) -> set:
+        win_doc = np.repeat(np.arange(n_docs), 2)  # every document holds the window twice
+        win_idx = np.tile(np.array([0, 3]), n_docs)
+        bk = np.full((win_doc.size, 1), 42, dtype=np.uint64)
+        a, b, _, _, _ = window_pairs(win_doc, win_idx, bk, max_docs)
+        return set(zip(a.tolist(), b.tolist()))
+
+    assert {(d, d) for d in range(5)} | {(0, d) for d in range(1, 5)} <= pairs(5, 5)  # each with itself and the first
+    assert pairs(6, 5) == set()
+    assert len(pairs(6, 0)) > 0  # 0: no limit
+    # the other bands of a copy still pair it
+    win_doc = np.arange(8)
+    win_idx = np.zeros(8, dtype=np.int64)
+    bk = np.array([[1, 2]] * 2 + [[1, 3]] * 6, dtype=np.uint64)  # band 0: 8 documents; band 1: 2 and 6
+    a, b, _, _, hits = window_pairs(win_doc, win_idx, bk, 5)
+    assert list(zip(a.tolist(), b.tolist(), hits.tolist())) == [(0, 1, 1)]
+    _, _, _, lists = band_collisions(bk[:, 0], win_doc, win_idx, 5)
+    assert all(left.size == 0 for left, _ in lists)
+
+
+def test_passage_of_common_text_is_boilerplate():
+    """Two documents sharing a paragraph that recurs all over the corpus (its winnowed
+    fingerprints held by more than ``boilerplate_docs`` documents: a footer) give a boilerplate
+    record, not a removal, even when only these two copies were aligned (crowded windows pair no
+    documents, so the others may never be); the same pair with rare text is a passage, and a
+    repeat inside one page stays a passage."""
+    from seedsift.dedupe.core import align_task
+    from seedsift.dedupe.findings import plan_findings
+    from seedsift.dedupe.passages import common_fingerprints, winnow
+
+    cfg = DedupeConfig()
+    footer = "本页面中文版由中文手册页计划提供，欢迎访问项目主页报告翻译错误并参与翻译工作。"
+    texts = [words(300, 1) + "\n\n" + footer + "\n\n" + words(200, 2),
+             words(250, 3) + "\n\n" + footer + "\n\n" + words(220, 4)]
+    kds = [keyed(t) for t in texts]
+    found = align_task(([(0, 1, kds[0].key, kds[1].key)], cfg))
+    ids, rank = ["a", "b"], [(0,), (1,)]
+
+    def plan(common_fp):
+        return plan_findings(ids, texts, kds, found, rank, cfg, common_fp=common_fp)
+
+    spans, phrases = plan(None)
+    assert [s.action for s in spans] == ["removed"] and not any(p.kind == "boilerplate" for p in phrases)
+    others = [winnow(match_key(words(100, 10 + n) + footer)[0], cfg) for n in range(cfg.boilerplate_docs)]
+    common = common_fingerprints([winnow(k.key, cfg) for k in kds] + others, cfg)
+    assert common.size and np.isin(winnow(match_key(footer)[0], cfg)[0], common).all()
+    spans, phrases = plan(common)
+    assert spans == [] and [p.kind for p in phrases if p.kind == "boilerplate"] == ["boilerplate"]
+    # held by 5 documents: no longer common
+    assert plan(common_fingerprints([winnow(k.key, cfg) for k in kds] + others[2:], cfg))[0][0].action == "removed"
+    # a repeat inside one page is a repetition, however common its text
+    page = [words(300, 5) + "\n\n" + footer + "\n\n" + words(200, 6) + "\n\n" + footer + "\n\n" + words(100, 7)]
+    pk = [keyed(page[0])]
+    self_found = align_task(([(0, 0, pk[0].key, None)], cfg))
+    spans, _ = plan_findings(["p"], page, pk, self_found, [(0,)], cfg, common_fp=common)
+    assert [s.action for s in spans] == ["removed"]
+
+
 # ---------------------------------------------------------------- verify / cluster
 
 
