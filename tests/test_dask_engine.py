@@ -135,13 +135,14 @@ def test_window_scan_per_bucket_equals_window_pairs():
     win_doc = np.sort(rng.integers(0, 300, n_win))
     win_idx = np.concatenate([np.arange((win_doc == d).sum()) for d in np.unique(win_doc)])
     keys = rng.integers(0, 900, (n_win, bands)).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-    expect = window_pairs(win_doc, win_idx, keys)
+    cfg = DedupeConfig(boilerplate_docs=3)  # not the default: the engine must pass its config to the scan
+    expect = window_pairs(win_doc, win_idx, keys, max_docs=cfg.boilerplate_docs)
     rows = stages.pack_windows(win_doc, win_idx, keys)
     band, key, doc, win = stages.unpack_windows(rows)  # 16 bytes a row, nothing lost
     assert np.array_equal(band, np.tile(np.arange(bands), n_win)) and np.array_equal(doc, np.repeat(win_doc, bands))
     assert np.array_equal(win, np.repeat(win_idx, bands)) and np.array_equal(key.view(np.uint64), keys.reshape(-1))
     rows = rows.assign(band=band, bkey=key)  # the splitter below hashes (band, key): buckets stay whole
-    hits = pd.concat([stages.window_collisions(p[["key", "loc"]]) for p in _split_by_bucket(rows, 4)])
+    hits = pd.concat([stages.window_collisions(p[["key", "loc"]], cfg) for p in _split_by_bucket(rows, 4)])
     by_pair = [hits[(hits.code % 3) == p] for p in range(3)]
     got = pd.concat([stages.window_pairs_part(p) for p in by_pair]).sort_values(["i", "j"])
     assert len(got) == len(expect[0]) > 1000
@@ -309,7 +310,7 @@ def test_pairs_carry_one_window_and_each_key_once_per_partition(synth):
 
     from seedsift.dedupe.core import align_task, align_tasks, with_fingerprint_pairs, with_rare_shared_fingerprint
     from seedsift.dedupe.minhash import window_pairs
-    from seedsift.dedupe.passages import fingerprint_pairs
+    from seedsift.dedupe.passages import common_fingerprints, fingerprint_pairs
 
     cfg = DedupeConfig()
     docs = synth[:400]
@@ -325,7 +326,8 @@ def test_pairs_carry_one_window_and_each_key_once_per_partition(synth):
                                                       [(units[i].fp_hash, units[i].fp_pos) for i in live]), cfg)
     # the fingerprint step from the shipped windows and fingerprints only (no keys)
     kept = stages.fingerprint_rows(state, pd.DataFrame({"i": pd.Series([], dtype="int64")}))
-    pairs = stages.add_fingerprint_pairs(pd.DataFrame(dict(zip(("i", "j", "wa", "wb", "hits"), wp))), kept, cfg)
+    pairs, common = stages.add_fingerprint_pairs(pd.DataFrame(dict(zip(("i", "j", "wa", "wb", "hits"), wp))), kept, cfg)
+    assert np.array_equal(common, common_fingerprints([(units[i].fp_hash, units[i].fp_pos) for i in live], cfg))
     for col, arr in zip(("i", "j", "wa", "wb", "hits"), expect):
         assert np.array_equal(pairs[col].to_numpy(), arr), col
     # two hops over three partitions of 0..399: to j's partition (key, window range), then to i's

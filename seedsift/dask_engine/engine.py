@@ -159,14 +159,15 @@ def passage_spans(client, state, members, cfg, n: int, progress: Progress = no_p
     roots = dict(zip(got.i.tolist(), got.k.tolist()))
     dropped = client.persist(route(members[["i"]], "i", state))
     wins = dd.map_partitions(stages.window_rows, state, dropped, cfg, meta=stages.WIN_META, align_dataframes=False)
-    hits = wins.shuffle(on="key", npartitions=n).map_partitions(stages.window_collisions, meta=stages.COLLISION_META)
+    hits = wins.shuffle(on="key", npartitions=n).map_partitions(stages.window_collisions, cfg, meta=stages.COLLISION_META)
     pairs = hits.shuffle(on="code", npartitions=n).map_partitions(stages.window_pairs_part, meta=stages.WPAIR_META)
     # exact fingerprint candidates (short copies) and the one-band filter, computed on the client
     # from the kept documents' windows and fingerprints (their keys stay on the workers)
     kept = dd.map_partitions(stages.fingerprint_rows, state, dropped, align_dataframes=False,
                              meta=stages.STATE_META[["idx", "windows", "fph", "fpp"]])
     got_pairs, got_kept = client.compute([pairs, kept], sync=True)
-    pairs = dd.from_pandas(stages.add_fingerprint_pairs(got_pairs, got_kept, cfg), npartitions=n)
+    wpairs, common_fp = stages.add_fingerprint_pairs(got_pairs, got_kept, cfg)
+    pairs = dd.from_pandas(wpairs, npartitions=n)
     del got_kept
     joined = join_windows(join_windows(pairs, state, "j", state.divisions), state, "i")
     matches = persist_with_progress(client, joined.map_partitions(stages.align_rows, cfg, meta=stages.MATCH_META),
@@ -175,7 +176,7 @@ def passage_spans(client, state, members, cfg, n: int, progress: Progress = no_p
     matched = set(found.i.tolist()) | set(found.j.tolist())
     need = sorted(matched | {d for d, k in roots.items() if k in matched})
     texts = state[state.idx.isin(need)][["idx", "id", "text", "code"]].compute()
-    planned, phrases = stages.plan_all(found, cfg, roots, texts)
+    planned, phrases = stages.plan_all(found, cfg, roots, texts, common_fp)
     return persist_with_progress(client, dd.from_pandas(planned, npartitions=1), "spans", progress), phrases
 
 

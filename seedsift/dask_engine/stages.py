@@ -24,7 +24,7 @@ from seedsift.dedupe.core import align_task, align_tasks, doc_task, with_fingerp
 from seedsift.dedupe.findings import plan_findings
 from seedsift.dedupe.keys import KeyedDoc, keyed_many
 from seedsift.dedupe.minhash import EMPTY, band_collisions, band_keys
-from seedsift.dedupe.passages import Match, PassageUnits, fingerprint_pairs
+from seedsift.dedupe.passages import Match, PassageUnits, common_fingerprints, fingerprint_pairs, fingerprint_table
 from seedsift.dedupe.verify import line_contexts, line_hashes, verify_pair
 
 #: Bits of the document position inside a rank code (2**36 = 68 billion documents).
@@ -308,7 +308,7 @@ _SIGN = np.int64(-(1 << 63))
 _SCAN_ORDER = ["code", "band", "lst", "ukey", "rdoc", "rwin"]
 
 
-def window_collisions(part: pd.DataFrame) -> pd.DataFrame:
+def window_collisions(part: pd.DataFrame, cfg: DedupeConfig | None = None) -> pd.DataFrame:
     """The per-band scan of ``minhash.window_pairs`` over the whole buckets of one partition.
 
     For each band, ``minhash.band_collisions`` (the local engine's own scan)
@@ -317,7 +317,9 @@ def window_collisions(part: pd.DataFrame) -> pd.DataFrame:
     Every candidate keeps its position in that scan (list, unsigned bucket
     key, right window), so the global first occurrence -- the local
     function's representative -- can be chosen after the shuffle on the pair.
-    Per (pair, band) only the earliest candidate is kept here.
+    Per (pair, band) only the earliest candidate is kept here. With ``cfg``, a
+    bucket held by more than ``cfg.boilerplate_docs`` documents pairs none of
+    them, as in the local scan (recurring text is never aligned pairwise).
     """
     outs = []
     bands, bkeys, docs, wins = unpack_windows(part)
@@ -328,7 +330,7 @@ def window_collisions(part: pd.DataFrame) -> pd.DataFrame:
         col = bkeys[at].view(np.uint64)
         doc = docs[at]
         win = wins[at]
-        c, d, w, lists = band_collisions(col, doc, win)
+        c, d, w, lists = band_collisions(col, doc, win, *(() if cfg is None else (cfg.boilerplate_docs,)))
         for lst, (left, right) in enumerate(lists):
             di, dj, wi, wj = d[left], d[right], w[left], w[right]
             swap = di > dj
@@ -466,11 +468,12 @@ def fingerprint_rows(state: pd.DataFrame, dropped: pd.DataFrame) -> pd.DataFrame
     return state.loc[keep, ["idx", "windows", "fph", "fpp"]].reset_index(drop=True)
 
 
-def add_fingerprint_pairs(pairs: pd.DataFrame, kept: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
+def add_fingerprint_pairs(pairs: pd.DataFrame, kept: pd.DataFrame, cfg: DedupeConfig) -> tuple[pd.DataFrame, np.ndarray]:
     """The window pairs, less the one-band pairs ``dedupe.core.with_rare_shared_fingerprint``
     drops, plus ``dedupe.passages.fingerprint_pairs`` of the kept documents with windows
     (:func:`fingerprint_rows`: their windows and the fingerprints ``doc_task`` winnowed),
-    merged as ``dedupe.core.with_fingerprint_pairs``."""
+    merged as ``dedupe.core.with_fingerprint_pairs``; and the kept documents' common
+    fingerprints (``dedupe.passages.common_fingerprints``) for the planning."""
     pairs = pairs.sort_values(["i", "j"], kind="stable")
     kept = kept.sort_values("idx")
     cols = [pairs[c].to_numpy(np.int64) for c in ("i", "j", "wa", "wb", "hits")]
@@ -480,12 +483,14 @@ def add_fingerprint_pairs(pairs: pd.DataFrame, kept: pd.DataFrame, cfg: DedupeCo
     for g, wins, (fh, fpos) in zip(idx, kept.windows.tolist(), fps):
         se = _arr(wins, np.int64).reshape(2, -1)
         units[g] = PassageUnits(se[0], se[1], np.zeros((se.shape[1], 0), dtype=np.uint64), fh, fpos)
-    fp = fingerprint_pairs([""] * len(idx), idx, cfg, fps)
-    i, j, wa, wb, hits = with_fingerprint_pairs(with_rare_shared_fingerprint(tuple(cols), units, cfg), fp, cfg)
-    return pd.DataFrame({"i": i, "j": j, "wa": wa, "wb": wb, "hits": hits})
+    table = fingerprint_table(idx, fps)  # kept is sorted by idx
+    fp = fingerprint_pairs([""] * len(idx), idx, cfg, fps, table)
+    i, j, wa, wb, hits = with_fingerprint_pairs(with_rare_shared_fingerprint(tuple(cols), units, cfg, table), fp, cfg)
+    return pd.DataFrame({"i": i, "j": j, "wa": wa, "wb": wb, "hits": hits}), common_fingerprints(fps, cfg, table)
 
 
-def plan_all(matches: pd.DataFrame, cfg: DedupeConfig, roots: dict, texts: pd.DataFrame) -> tuple[pd.DataFrame, list]:
+def plan_all(matches: pd.DataFrame, cfg: DedupeConfig, roots: dict, texts: pd.DataFrame,
+             common_fp: np.ndarray | None = None) -> tuple[pd.DataFrame, list]:
     """Plan the passages of all matches (one frame: a passage groups copies across
     documents) with ``dedupe.findings.plan_findings`` on the sub-corpus of the
     matched documents and the dropped members of their clusters (``texts``:
@@ -510,7 +515,7 @@ def plan_all(matches: pd.DataFrame, cfg: DedupeConfig, roots: dict, texts: pd.Da
     found = [(local[int(i)], local[int(j)], Match(int(a0), int(a1), int(b0), int(b1), float(s)))
              for i, j, a0, a1, b0, b1, s in zip(matches.i, matches.j, matches.a_start, matches.a_end, matches.b_start,
                                                 matches.b_end, matches.similarity)]
-    spans, phrases = plan_findings(ids, text_list, kds, found, rank, cfg, dropped, members=members)
+    spans, phrases = plan_findings(ids, text_list, kds, found, rank, cfg, dropped, members=members, common_fp=common_fp)
     idx_of = {docs[g][0]: g for g in order}
     out = {f: [getattr(s, f) for s in spans] for f in Span._fields}
     frame_ = pd.DataFrame({
