@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_dask.py                 # 100 MB, prints a markdown table
     .venv/bin/python benchmarks/bench_dask.py --mb 10         # quicker
-    .venv/bin/python benchmarks/bench_dask.py --corpus /work/scratch/dup10/docs.jsonl --engines local-1 dask-2
+    .venv/bin/python benchmarks/bench_dask.py --corpus DUP10/docs.jsonl --engines local-1 dask-2   # DUP10: a devkit make_dup_corpus.py --mb 10 output
 
 The corpus comes from ``synth.make_corpus`` (cached as JSONL under
 benchmarks/_data/). Each engine runs in a fresh child process; the parent
