@@ -754,15 +754,12 @@ def find_joins(text: str):
     >>> [(e.start, e.kind) for e in find_joins("各級幹部要認真對\\n\\n待群眾的來信。\\n")[0]]
     [(8, 'join')]
     """
-    key = _lexicon.simplified(text)
-    if key == text:
-        return _find_joins(text)
-    edits, flags = _find_joins(key, original=text)
-    return edits, flags
+    return _find_joins(_lexicon.simplified(text), original=text)
 
 
-def _find_joins(text: str, original: str | None = None):
-    original = text if original is None else original
+def _find_joins(text: str, original: str):
+    """:func:`find_joins` deciding on ``text`` (the simplified key) and copying moved
+    headings from ``original`` (same length and offsets)."""
     blocks = split_blocks(text)
     edits, flags = [], []
     acc = None  # (merged text, last block)

@@ -441,25 +441,13 @@ def fingerprint_pairs(keys: Sequence[str], doc_ids: Sequence[int], cfg: DedupeCo
     k = cfg.fingerprint_k
     z = np.zeros(0, dtype=np.int64)
     if table is None:
-        hs: list[np.ndarray] = []
-        ds, ps = [], []
-        for n, (doc, key) in enumerate(zip(doc_ids, keys)):
-            pre = None if winnowed is None else winnowed[n]
-            fh, pos = winnow(key, cfg) if pre is None or pre[0] is None else (pre[0], pre[1])
-            if fh.size == 0:
-                continue
-            hs.append(fh)
-            ds.append(np.full(pos.size, doc, dtype=np.int64))
-            ps.append(pos.astype(np.int64))
-        if not hs:
-            return z
-        h, d, p = np.concatenate(hs), np.concatenate(ds), np.concatenate(ps)
-        order = np.lexsort((p, d, h))
-    else:
-        # the table's stable sort by hash of (document, position) order is the (hash, doc, pos) order
-        h, d, p, order = table.hash, table.doc, table.pos, table.order
-        if h.size == 0:
-            return z
+        table = fingerprint_table(doc_ids, [
+            winnow(key, cfg) if winnowed is None or winnowed[n][0] is None else winnowed[n]
+            for n, key in enumerate(keys)])
+    # the table's stable sort by hash of (document, position) order is the (hash, doc, pos) order
+    h, d, p, order = table.hash, table.doc, table.pos, table.order
+    if h.size == 0:
+        return z
     h, d, p = h[order], d[order], p[order]
     codes = []
     # a run repeated inside one document: the same fingerprint at least k apart
