@@ -17,7 +17,9 @@ _IN_SENTENCE = set("，,、")
 #: item: the next block starts a new unit, so they are no evidence for a join
 _INTRODUCING = set("：:；;")
 _DANGLING = set("的地得和与及或在对把被将向从以为于之其并而且但跟同给让由按据经"
-                "已曾正还都就才又再仍尚均")  # and adverbs that stand before their verb
+                "已曾正还都就才又再仍尚均不没未很太最更越却"  # and adverbs that stand before their verb
+                "这那此该各每某"  # and determiners that wait for their measure word or noun
+                "令使")  # and causatives, which wait for what they cause
 _PARTICLE = set("的了着地得们")
 _NUMBERED = re.compile(r"(?:[0-9]+(?:[.．][0-9]+)+[.．]?[ \u3000]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|第[一二三四五六七八九十百\d]+[章节部分篇编条]|\d+[、.．]\D)")
 _BULLET = re.compile(r"[ \t\u3000]*(?:[-*+•●▪◆■□◇][ \t\u3000])")
@@ -141,6 +143,9 @@ def _spanning_word(a: str, b: str, min_freq: int = 10):
 #: openers of running text (attribution, time and purpose adverbials) that headlines do not use
 #: (not 通过/经过: how-to titles open with them, 通过挂载选项优化文件系统)
 _RUNNING_OPENER = re.compile(r"(?:据|记者从|记者在|随着|近日|日前|截至|根据|为了|由于|今年以来|近年来|目前|对于)")
+#: a demonstrative and its measure word (这一声明…, 这位农民…, 那些…) refer back to what the
+#: text said before: a sentence opens so, a headline names its subject outright
+_ANAPHORIC_OPENER = re.compile("[这那](?:[一些位个种次项批场家名件]|是)")
 
 
 #: a number, or a number and a measure word, waiting for its noun (只有86名|学生)
@@ -164,6 +169,7 @@ _NUM = "0-9０-９一二三四五六七八九十〇零"
 #: (在谈到…时，, 当…时，) opens a sentence; headlines state the news without such a frame
 _FRAME_OPENER = re.compile(
     rf"(?:(?:[{_NUM}]{{2,4}}年(?:[{_NUM}]{{1,2}}月(?:[{_NUM}]{{1,3}}日)?)?|[{_NUM}]{{1,2}}月(?:[{_NUM}]{{1,3}}日)?|[{_NUM}]{{1,3}}日"
+    rf"|(?:本|上|下)月(?:[{_NUM}]{{1,2}}日)?|(?:本|上|下)周|今晨|今晚|昨晚|今日|昨日|当日"
     rf"|今年|去年|明年|前年|今天|昨天|明天|当天|当晚|近年)(?:以来|来|初|底|末|上半年|下半年)?|[在当][^，,。；;]{{1,14}}时"
     rf"|[^，,。；;：:\s]{{1,10}}(?:以后|之后|以来|期间|前夕|后|前))[，,]")
 #: the number of a list item (２、, （三）, 1.), after which the item's own text opens
@@ -183,7 +189,7 @@ def _running_text(a: str) -> bool:
     (True, True, True)
     """
     body = a[m.end():] if (m := _ITEM_NUMBER.match(a)) else a
-    if (_RUNNING_OPENER.match(body) or _FRAME_OPENER.match(body) or _COUNT_END.search(a) or _CONNECTIVE.search(a)
+    if (_RUNNING_OPENER.match(body) or _ANAPHORIC_OPENER.match(body) or _FRAME_OPENER.match(body) or _COUNT_END.search(a) or _CONNECTIVE.search(a)
             or _DATELINE.search(a) or _DATELINE_CUT.search(a)):
         return True
     return any(tok in _SENTENCE_TOKENS for tok in _lexicon.cut(a))
@@ -224,7 +230,8 @@ def _title_like(a: str) -> bool:
     colon_title = n <= 25 and a.count("：") == 1 and not re.search("[，,、:]", a)
     if (n <= 14 or colon_title) and not re.search("[，,、；;：:。！？!?]$", a) and not re.search("[；;。！？!?]", a):
         parts = _TITLE_SEGMENT.split(a)
-        if all(0 < _visual_length(p.strip()) <= (12 if colon_title else 10) for p in parts) and not _running_text(a):
+        if all(0 < _visual_length(p.strip()) <= (12 if colon_title else 10) for p in parts) and not _running_text(a) \
+                and not _lone_han_after_comma(parts[-1]):
             return not any(_dangling(p) for p in parts if p.strip())
     if len(a) <= 60:
         stripped = _QUOTED.sub("", a)
@@ -292,6 +299,16 @@ _BOUND_RATIO = 0.2
 _ONE_OF = frozenset("上 下 另 其中 任何 同 哪".split())
 
 
+def _lone_han_after_comma(segment: str) -> bool:
+    """A last headline segment of one Han character (１９９５年冬的一天，|我): a subject or a
+    word cut off by the break, not a segment of a title.
+
+    >>> _lone_han_after_comma("我"), _lone_han_after_comma(" umask"), _lone_han_after_comma("新局")
+    (True, False, False)
+    """
+    return bool(_ALL_HAN.fullmatch(segment.strip())) and len(segment.strip()) == 1
+
+
 def _dangling(a: str) -> bool:
     """The block ends with a function character that needs a continuation (的, 和, 在, 对),
     as a one-character token of its own: 据 in 数据, 和 in 总和 or 的 in 目的 do not dangle.
@@ -311,7 +328,21 @@ def _dangling(a: str) -> bool:
         return False  # 下一个, 另一个, 其中一个 are "the next / another / one of them"
     if len(toks) >= 2 and toks[-2] in _DANGLING_WORDS and len(last) == 1 and _lexicon.tag(last).startswith("a"):
         return True  # a quantity phrase and a lone adjective wait for their noun (是一个好|习惯)
+    if _lexicon.tag(last).startswith("c") and len(a.strip()) > len(last):
+        return True  # a conjunction links to what follows (既, 不仅, 之所以); alone, it sits between two displayed items
     return (a[-1] in _DANGLING and last == a[-1]) or last in _DANGLING_WORDS
+
+
+def _ends_with_copula(a: str) -> bool:
+    """The block ends with 是 as a token of its own after some text (当务之急是, 这些商船是):
+    the copula waits for its complement. Alone or before code (下面是 / ``/etc/…``) it may
+    introduce a display, which is why :func:`decide` asks for Han text in B that ends a
+    sentence (写法是 / ``名称=值`` is a display line).
+
+    >>> _ends_with_copula("他强调，当务之急是"), _ends_with_copula("实事求是"), _ends_with_copula("是")
+    (True, False, False)
+    """
+    return len(a.strip()) > 1 and _lexicon.cut(a[-6:])[-1] == "是"
 
 
 def _clause_cues(a: str) -> bool:
@@ -390,6 +421,8 @@ def decide(a: str, b: str, last: str | None = None):
         first = _lexicon.cut(b[:6])[0]
         if len(first) == 1:
             return "join", f"B starts with particle '{b[0]}'"
+    if b.startswith("说") and b[1:2] in ("：", ":", "，", ",") :
+        return "join", "B opens with 说 and no speaker: the speaker ends A"
     if b[0] in _LINKING and _lexicon.cut(b[:6])[0] == b[0]:
         return "join", f"B opens with the conjunction '{b[0]}', which links it to what A ended with"
 
@@ -416,6 +449,8 @@ def decide(a: str, b: str, last: str | None = None):
         return "join", "unit doubled at the break"
     if _dangling(a):
         return "join", f"A ends with dangling '{a[-1]}'"
+    if _ends_with_copula(a) and _ALL_HAN.match(b[0]) and not unterminated(b):
+        return "join", "A ends with the copula 是, which waits for its complement in B"
     if _QUESTION_END.search(last if last is not None else a):
         return "refuse", "A ends with a question word (a question, or a question heading, without its mark)"
     if title:
@@ -532,7 +567,7 @@ _FREE_FUNCTION = set("在对是有和与的了把被将从向给为也都就还�
 _DANGLING_WORDS = frozenset(
     "那些 这些 一些 有些 某些 那个 这个 每个 各个 几个 一个 一种 各种 所有 许多 很多 只有 只要 除了 "
     "可以 能够 应该 必须 需要 可能 如果 因为 虽然 但是 并且 而且 或者 以及 还是 对于 关于 通过 根据 "
-    "按照 作为 为了 由于 随着 就是 还有 于是 比如 例如".split())
+    "按照 作为 为了 由于 随着 就是 还有 于是 比如 例如 整个 是指".split())
 
 
 def _boundary_double(a: str, b: str):
@@ -559,7 +594,8 @@ def _boundary_double(a: str, b: str):
             if v.action == "keep":
                 v = _recheck_kept_double(joined, i, size, v)
             word = _lexicon_support(v) if v.action == "keep" or size == 1 else ""
-            if word and size == 1 and not word.startswith("一" + b[0]) and not _reduplication_dominates(b[0], word):
+            if word and size == 1 and not word.startswith("一" + b[0]) and not _reduplication_dominates(b[0], word) \
+                    and not _reduplicated_word_needs_both(word, b[0]):
                 v = Verdict("drop", f"at a break, {b[0]} is rarely doubled: {v.reason}")
             elif word and size >= 2 and b[:size] * 2 not in word:
                 v = Verdict("drop", f"at a break, the word {word} holds only part of the doubled {b[:size]}")
@@ -614,6 +650,24 @@ def _reduplication_dominates(unit: str, word: str) -> bool:
     """
     total = _lexicon.char_freq(unit)
     return bool(total) and 2 * _lexicon.freq(word) / total >= _REDUPLICATION_SHARE
+
+
+def _reduplicated_word_needs_both(word: str, unit: str) -> bool:
+    """Whether ``word`` (齐刷刷, 偷偷摸摸, 扎扎实实) holds the doubled ``unit`` together with more
+    text on either side and, with one copy less, is no commoner word (齐刷, 偷摸摸 are none;
+    咬咬牙 is rarer than 咬牙). Then the break split the reduplication: an echo of the line's
+    last character recreates a longer reduplicated word only by chance, and the share of the
+    character's uses (:func:`_reduplication_dominates`) is no measure of that.
+
+    >>> _reduplicated_word_needs_both("齐刷刷", "刷"), _reduplicated_word_needs_both("偷偷摸摸", "偷")
+    (True, True)
+    >>> _reduplicated_word_needs_both("咬咬牙", "咬"), _reduplicated_word_needs_both("紧紧", "紧")
+    (False, False)
+    """
+    pair = unit * 2
+    if len(word) <= len(pair) or pair not in word:
+        return False
+    return _lexicon.freq(word.replace(pair, unit, 1)) < _lexicon.freq(word)
 
 
 #: time units and measure words that close a number (１４日, 三项, ５个)

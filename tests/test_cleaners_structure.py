@@ -64,6 +64,10 @@ UNCHANGED = {
     "command introduced by a colon, with a bracket open before it": "（用法见下文。你可以试试这条命令：\n\n    echo open host）\n",
     "photo caption before a paragraph": "▲农民在田间收割晚稻\n\n今年全县粮食总产量再创新高。\n",
     "numbered item set off by a space, ending in 的": "第一条 日志才是最要紧的\n\n先读日志，再提问题。\n",
+    "copula introducing display lines and a lone conjunction between them": "配置行的写法是\n\n名称=值\n\n或是\n\n名称+值\n\n等号前后可以有空格。\n",
+    "copula introducing a path": "示例配置如下，其中最重要的是\n\n/etc/hosts 文件中的条目。\n",
+    "headline with a Latin word after its colon": "1.4.2. 设置新建文件的权限：umask\n\n新建文件的权限由 shell 的设置决定。\n",
+    "speaker lines of a dialogue": "小王：嗯，有一个配置工具\n\n小李：不是，我是问怎么安装。\n",
 }
 
 
@@ -144,6 +148,22 @@ REPAIRED = {
     "numbered news item opening with a date": ("３、３月８日，上海\n\n举行了盛大的庆祝活动。\n", "３、３月８日，上海举行了盛大的庆祝活动。\n"),
     "free function character doubled at a break": ("他表示，这家公司对\n\n对当地的投资环境很有信心。\n",
                                                   "他表示，这家公司对当地的投资环境很有信心。\n"),
+    "demonstrative opener refers back: running text": ("这一决定在当地居民中引起\n\n热烈反响。\n",
+                                                    "这一决定在当地居民中引起热烈反响。\n"),
+    "negation at the end waits for its verb": ("结果不少农户不\n\n愿意种这种作物。\n", "结果不少农户不愿意种这种作物。\n"),
+    "determiner at the end waits for its measure word": ("经过三年的努力，这\n\n支队伍已经成长起来。\n",
+                                                        "经过三年的努力，这支队伍已经成长起来。\n"),
+    "conjunction at the end links to B": ("这项技术不仅\n\n节约能源，而且减少污染。\n", "这项技术不仅节约能源，而且减少污染。\n"),
+    "copula at the end waits for its complement": ("他认为，问题的关键是\n\n资金不足。\n", "他认为，问题的关键是资金不足。\n"),
+    "causative at the end waits for what it causes": ("新的规定令\n\n不少商户感到意外。\n", "新的规定令不少商户感到意外。\n"),
+    "整个 waits for its noun": ("农业是当前整个\n\n经济工作的重点。\n", "农业是当前整个经济工作的重点。\n"),
+    "one-character segment after a comma is cut off": ("去年秋天的一个傍晚，我\n\n来到了这个小山村。\n",
+                                                       "去年秋天的一个傍晚，我来到了这个小山村。\n"),
+    "本月 date set off by a comma opens a sentence": ("本月５日，市政府\n\n召开了防汛工作会议。\n",
+                                                    "本月５日，市政府召开了防汛工作会议。\n"),
+    "B opens with 说 and no speaker": ("村里的老队长王大山\n\n说：“这条路终于修通了。”\n",
+                                      "村里的老队长王大山说：“这条路终于修通了。”\n"),
+    "longer reduplicated word split by a break": ("只见一排战士整整齐\n\n齐地站在操场上。\n", "只见一排战士整整齐齐地站在操场上。\n"),
 }
 
 
