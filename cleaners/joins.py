@@ -333,6 +333,31 @@ def _dangling(a: str) -> bool:
     return (a[-1] in _DANGLING and last == a[-1]) or last in _DANGLING_WORDS
 
 
+#: localizers that close a 在… phrase of place or time (在会上, 在谈判中, 在会谈结束后)
+_LOCALIZERS = frozenset("中 上 里 内 下 期间 时 之际 前 后 以来".split())
+
+
+def _predicate_pending(a: str) -> bool:
+    """A short unpunctuated block that is a subject and a closed 在… phrase and nothing else
+    (李铁映在颁证会上, 代表们在讨论决议草案中): the phrase stands before the verb it frames,
+    so the predicate is still to come and the block is a sentence cut by the break. After
+    a verb, 在 heads a complement (蹲在窑洞的土炕上, 雪落在黄河石上), which titles and verse
+    use.
+
+    >>> _predicate_pending("美国选手穆勒尔在女子仰泳决赛中"), _predicate_pending("十八台作品在京亮相")
+    (True, False)
+    >>> _predicate_pending("蹲在窑洞的土炕上"), _predicate_pending("在寒风冷雪里")
+    (False, False)
+    """
+    if _PUNCT.search(a) or " " in a:
+        return False
+    toks = _lexicon.cut(a)
+    if len(toks) < 4 or toks[-1] not in _LOCALIZERS or "在" not in toks[1:-2]:
+        return False
+    before = toks[toks.index("在", 1) - 1]
+    return not _lexicon.tag(before).startswith("v")
+
+
 def _ends_with_copula(a: str) -> bool:
     """The block ends with 是 as a token of its own after some text (当务之急是, 这些商船是):
     the copula waits for its complement. Alone or before code (下面是 / ``/etc/…``) it may
@@ -436,7 +461,7 @@ def decide(a: str, b: str, last: str | None = None):
         return "join", "A has an open bracket that B closes"
     if _LOCALIZER_CLAUSE.match(b) and _lexicon.cut(b[:4])[0] == b[0]:
         return "join", f"B opens with the localizer '{b[0]}' that closes A's phrase"
-    title = _title_like(last if last is not None else a)
+    title = _title_like(last if last is not None else a) and not _predicate_pending(last if last is not None else a)
     word = _spanning_word(a, b, 100 if title else 10)
     if word:
         return "join", f"word across break: {word}"
