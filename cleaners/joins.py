@@ -144,8 +144,10 @@ def _spanning_word(a: str, b: str, min_freq: int = 10):
 #: (not 通过/经过: how-to titles open with them, 通过挂载选项优化文件系统)
 _RUNNING_OPENER = re.compile(r"(?:据|记者从|记者在|随着|近日|日前|截至|根据|为了|由于|今年以来|近年来|目前|对于)")
 #: a demonstrative and its measure word (这一声明…, 这位农民…, 那些…) refer back to what the
-#: text said before: a sentence opens so, a headline names its subject outright
-_ANAPHORIC_OPENER = re.compile("[这那](?:[一些位个种次项批场家名件]|是)")
+#: text said before: a sentence opens so, a headline names its subject outright; a headline
+#: may be the demonstrative phrase alone, and a sentence goes on after it with more
+#: text, so short blocks (这一天, 那些年) are left to the other cues
+_ANAPHORIC_OPENER = re.compile("[这那](?:[一些位个种次项批场家名件]|是).{6}")
 
 
 #: a number, or a number and a measure word, waiting for its noun (只有86名|学生)
@@ -380,19 +382,22 @@ def _clause_cues(a: str) -> bool:
     return "的" in a or _running_text(a)
 
 
-def _numbered_run_on(a: str) -> bool:
+def _numbered_run_on(a: str, b: str = "") -> bool:
     """A numbered block that is the start of a sentence, not a heading: the number is glued to
     its text (a legal article ``第二十三条电力管理部门应将…``, a news list item ``１、今年４８岁的``;
     headings set their number off with a space, ``10.3.5. MD5 校验和``, ``第一条 错误信息…``) and
-    the block ends with a character that waits for its continuation.
+    the block ends with a character that waits for its continuation, or in a common word
+    that ``b`` completes (第十五条各类中介机|构…).
 
     >>> _numbered_run_on("第二十三条电力管理部门应将经批准的"), _numbered_run_on("第一条 错误信息才是最重要的")
+    (True, False)
+    >>> _numbered_run_on("第十五条各类中介机", "构提供有偿服务"), _numbered_run_on("第十五条各类中介机构", "提供有偿服务")
     (True, False)
     """
     m = _NUMBERED.match(a)
     if not m or m.end() >= len(a) or a[m.end() - 1].isspace() or a[m.end()].isspace():
         return False
-    return _dangling(a)
+    return _dangling(a) or bool(b and _spanning_word(a[m.end():], b, 100))
 
 
 def decide(a: str, b: str, last: str | None = None):
@@ -420,7 +425,7 @@ def decide(a: str, b: str, last: str | None = None):
         return "refuse", "empty B"
     if _BULLET.match(a):
         return "refuse", "A is a bullet item"
-    if len(a) <= 25 and _NUMBERED.match(a) and not re.search("[，,；;：:。！？!?]", a) and not _numbered_run_on(a):
+    if len(a) <= 25 and _NUMBERED.match(a) and not re.search("[，,；;：:。！？!?]", a) and not _numbered_run_on(a, b):
         return "refuse", "A is a numbered section heading"
     if _LIST_OPENER.match(b):
         return "refuse", "B opens a list item/section"

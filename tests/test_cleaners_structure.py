@@ -66,6 +66,9 @@ UNCHANGED = {
     "numbered item set off by a space, ending in 的": "第一条 日志才是最要紧的\n\n先读日志，再提问题。\n",
     "copula introducing display lines and a lone conjunction between them": "配置行的写法是\n\n名称=值\n\n或是\n\n名称+值\n\n等号前后可以有空格。\n",
     "verse title with 在 after its verb": "雪落在黄河的石头上\n\n黄河的冬天来得早。\n",
+    "short headline that is a demonstrative phrase": "这一天\n\n我们终于到达了目的地。\n",
+    "headline with the copula": "教育是立国之本\n\n全省教育投入逐年增加。\n",
+    "numbered heading glued to its number before a paragraph": "第七章附则\n\n本法自公布之日起施行。\n",
     "copula introducing a path": "示例配置如下，其中最重要的是\n\n/etc/hosts 文件中的条目。\n",
     "headline with a Latin word after its colon": "1.4.2. 设置新建文件的权限：umask\n\n新建文件的权限由 shell 的设置决定。\n",
     "speaker lines of a dialogue": "小王：嗯，有一个配置工具\n\n小李：不是，我是问怎么安装。\n",
@@ -165,6 +168,7 @@ REPAIRED = {
     "B opens with 说 and no speaker": ("村里的老队长王大山\n\n说：“这条路终于修通了。”\n",
                                       "村里的老队长王大山说：“这条路终于修通了。”\n"),
     "subject and a closed 在 phrase wait for their verb": ("代表们在讨论决议草案中\n\n提出了许多修改意见。\n", "代表们在讨论决议草案中提出了许多修改意见。\n"),
+    "legal article glued to its number, cut inside a word": ("第十二条各类中介机\n\n构应当公开收费标准。\n", "第十二条各类中介机构应当公开收费标准。\n"),
     "longer reduplicated word split by a break": ("只见一排战士整整齐\n\n齐地站在操场上。\n", "只见一排战士整整齐齐地站在操场上。\n"),
 }
 
