@@ -69,6 +69,7 @@ UNCHANGED = {
     "short headline that is a demonstrative phrase": "这一天\n\n我们终于到达了目的地。\n",
     "headline with the copula": "教育是立国之本\n\n全省教育投入逐年增加。\n",
     "numbered heading glued to its number before a paragraph": "第七章附则\n\n本法自公布之日起施行。\n",
+    "headline with a preposition and its verb": "中国向灾区捐款\n\n首批救灾物资已经运抵灾区。\n",
     "copula introducing a path": "示例配置如下，其中最重要的是\n\n/etc/hosts 文件中的条目。\n",
     "headline with a Latin word after its colon": "1.4.2. 设置新建文件的权限：umask\n\n新建文件的权限由 shell 的设置决定。\n",
     "speaker lines of a dialogue": "小王：嗯，有一个配置工具\n\n小李：不是，我是问怎么安装。\n",
@@ -169,6 +170,7 @@ REPAIRED = {
                                       "村里的老队长王大山说：“这条路终于修通了。”\n"),
     "subject and a closed 在 phrase wait for their verb": ("代表们在讨论决议草案中\n\n提出了许多修改意见。\n", "代表们在讨论决议草案中提出了许多修改意见。\n"),
     "legal article glued to its number, cut inside a word": ("第十二条各类中介机\n\n构应当公开收费标准。\n", "第十二条各类中介机构应当公开收费标准。\n"),
+    "subject, 由 and its object wait for the verb": ("配置文件中的注释由井号\n\n开头，一直到行尾。\n", "配置文件中的注释由井号开头，一直到行尾。\n"),
     "longer reduplicated word split by a break": ("只见一排战士整整齐\n\n齐地站在操场上。\n", "只见一排战士整整齐齐地站在操场上。\n"),
 }
 
