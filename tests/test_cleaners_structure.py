@@ -170,7 +170,7 @@ REPAIRED = {
                                       "村里的老队长王大山说：“这条路终于修通了。”\n"),
     "subject and a closed 在 phrase wait for their verb": ("代表们在讨论决议草案中\n\n提出了许多修改意见。\n", "代表们在讨论决议草案中提出了许多修改意见。\n"),
     "legal article glued to its number, cut inside a word": ("第十二条各类中介机\n\n构应当公开收费标准。\n", "第十二条各类中介机构应当公开收费标准。\n"),
-    "subject, 由 and its object wait for the verb": ("配置文件中的注释由井号\n\n开头，一直到行尾。\n", "配置文件中的注释由井号开头，一直到行尾。\n"),
+    "subject, 由 and its object wait for the verb": ("程序的输出结果由管道\n\n传给下一个命令。\n", "程序的输出结果由管道传给下一个命令。\n"),
     "longer reduplicated word split by a break": ("只见一排战士整整齐\n\n齐地站在操场上。\n", "只见一排战士整整齐齐地站在操场上。\n"),
 }
 
