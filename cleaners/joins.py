@@ -17,7 +17,7 @@ _IN_SENTENCE = set("，,、")
 #: item: the next block starts a new unit, so they are no evidence for a join
 _INTRODUCING = set("：:；;")
 _DANGLING = set("的地得和与及或在对把被将向从以为于之其并而且但跟同给让由按据经"
-                "已曾正还都就才又再仍尚均不没未很太最更越却"  # and adverbs that stand before their verb
+                "已曾正还都就才又再仍尚均未很太最更却"  # and adverbs that stand before their verb (not 不: 说不)
                 "这那此该各每某"  # and determiners that wait for their measure word or noun
                 "令使")  # and causatives, which wait for what they cause
 _PARTICLE = set("的了着地得们")
@@ -903,6 +903,15 @@ def _find_joins(text: str, original: str):
         b = blocks[k]
         if acc is None or not unterminated(acc[0]):
             close(acc)
+            nxt = blocks[k + 1] if k + 1 < n else None
+            why = _heading_cut(b.text, nxt.text) if b.kind == "heading" and nxt is not None and nxt.kind == "body" else None
+            if why:
+                edits.append(Edit(b.end, nxt.start, "", "join", why))
+                acc = None
+                _remember(history, blocks, k)
+                _remember(history, blocks, k + 1)
+                k += 2
+                continue
             acc = (b.text, b) if b.kind == "body" or _bulleted_paragraph(b) else None
             _remember(history, blocks, k)
             k += 1
@@ -950,6 +959,29 @@ def _find_joins(text: str, original: str):
     close(acc)
     edits.sort(key=lambda e: (e.start, e.end))
     return edits, flags
+
+
+def _heading_cut(heading: str, b: str) -> str | None:
+    """Why the body block ``b`` is the rest of the markdown ``heading`` line a break cut, or
+    None. Only evidence that no heading shows on its own counts: a bracket the heading opens
+    and ``b`` closes (（…第二十|九次会议通过）), or a word across the break whose second part is
+    a fragment that ``b`` opens with (参加中|国话剧: 国 alone is no token of 国话剧). A dangling
+    last character is none: headings end in names (吴锦才, 邵景均) and set phrases (说不, 了得).
+
+    >>> _heading_cut("# 演出前会见了参加中", "国话剧９０年纪念活动的艺术家")
+    'heading cut by a break: word across break: 中国'
+    >>> _heading_cut("# 中国", "国家统计局今天发布公报。") is None, _heading_cut("## 第一章 总则", "本法的目的是保护环境。") is None
+    (True, True)
+    """
+    title = heading.lstrip("#").strip()
+    if not title or not b or b.lstrip()[:1] in ("", "#"):
+        return None
+    if _bracket_open_at_end(title) and _bracket_closed_first(b):
+        return "heading cut by a break: a bracket it opened closes in the next block"
+    word = _spanning_word(title, b, 100)
+    if word and len(_lexicon.cut(b[:6])[0]) == 1 and _ALL_HAN.match(b[0]):
+        return f"heading cut by a break: word across break: {word}"
+    return None
 
 
 def _bulleted_paragraph(block) -> bool:

@@ -70,6 +70,8 @@ UNCHANGED = {
     "headline with the copula": "教育是立国之本\n\n全省教育投入逐年增加。\n",
     "numbered heading glued to its number before a paragraph": "第七章附则\n\n本法自公布之日起施行。\n",
     "headline with a preposition and its verb": "中国向灾区捐款\n\n首批救灾物资已经运抵灾区。\n",
+    "heading ending in a name before its paragraph": "# 向群众说不\n\n# 王大才\n\n一次性注射器被反复使用，这些本该销毁。\n",
+    "heading whose last word begins the paragraph's first word": "# 走进中国\n\n国家统计局今天发布了公报。\n",
     "copula introducing a path": "示例配置如下，其中最重要的是\n\n/etc/hosts 文件中的条目。\n",
     "headline with a Latin word after its colon": "1.4.2. 设置新建文件的权限：umask\n\n新建文件的权限由 shell 的设置决定。\n",
     "speaker lines of a dialogue": "小王：嗯，有一个配置工具\n\n小李：不是，我是问怎么安装。\n",
@@ -155,7 +157,7 @@ REPAIRED = {
                                                   "他表示，这家公司对当地的投资环境很有信心。\n"),
     "demonstrative opener refers back: running text": ("这一决定在当地居民中引起\n\n热烈反响。\n",
                                                     "这一决定在当地居民中引起热烈反响。\n"),
-    "negation at the end waits for its verb": ("结果不少农户不\n\n愿意种这种作物。\n", "结果不少农户不愿意种这种作物。\n"),
+    "degree adverb at the end waits for its adjective": ("这几年全县变化最\n\n大的是交通。\n", "这几年全县变化最大的是交通。\n"),
     "determiner at the end waits for its measure word": ("经过三年的努力，这\n\n支队伍已经成长起来。\n",
                                                         "经过三年的努力，这支队伍已经成长起来。\n"),
     "conjunction at the end links to B": ("这项技术不仅\n\n节约能源，而且减少污染。\n", "这项技术不仅节约能源，而且减少污染。\n"),
@@ -171,6 +173,10 @@ REPAIRED = {
     "subject and a closed 在 phrase wait for their verb": ("代表们在讨论决议草案中\n\n提出了许多修改意见。\n", "代表们在讨论决议草案中提出了许多修改意见。\n"),
     "legal article glued to its number, cut inside a word": ("第十二条各类中介机\n\n构应当公开收费标准。\n", "第十二条各类中介机构应当公开收费标准。\n"),
     "subject, 由 and its object wait for the verb": ("程序的输出结果由管道\n\n传给下一个命令。\n", "程序的输出结果由管道传给下一个命令。\n"),
+    "heading line cut inside a word": ("# 市长会见了来访的美\n\n国客人\n\n会见时，双方就经贸合作交换了意见。\n",
+                                      "# 市长会见了来访的美国客人\n\n会见时，双方就经贸合作交换了意见。\n"),
+    "heading line cut inside its bracket": ("# （１９９８年３月５日第九届全国人民代表大会第一\n\n次会议通过）\n\n全文如下。\n",
+                                           "# （１９９８年３月５日第九届全国人民代表大会第一次会议通过）\n\n全文如下。\n"),
     "longer reduplicated word split by a break": ("只见一排战士整整齐\n\n齐地站在操场上。\n", "只见一排战士整整齐齐地站在操场上。\n"),
 }
 
