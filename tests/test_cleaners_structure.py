@@ -157,7 +157,7 @@ REPAIRED = {
                                                   "他表示，这家公司对当地的投资环境很有信心。\n"),
     "demonstrative opener refers back: running text": ("这一决定在当地居民中引起\n\n热烈反响。\n",
                                                     "这一决定在当地居民中引起热烈反响。\n"),
-    "degree adverb at the end waits for its adjective": ("这几年全县变化最\n\n大的是交通。\n", "这几年全县变化最大的是交通。\n"),
+    "degree adverb at the end waits for its adjective": ("这里的山路很\n\n陡，车子只能慢慢开。\n", "这里的山路很陡，车子只能慢慢开。\n"),
     "determiner at the end waits for its measure word": ("经过三年的努力，这\n\n支队伍已经成长起来。\n",
                                                         "经过三年的努力，这支队伍已经成长起来。\n"),
     "conjunction at the end links to B": ("这项技术不仅\n\n节约能源，而且减少污染。\n", "这项技术不仅节约能源，而且减少污染。\n"),
