@@ -72,6 +72,7 @@ UNCHANGED = {
     "headline with a preposition and its verb": "中国向灾区捐款\n\n首批救灾物资已经运抵灾区。\n",
     "heading ending in a name before its paragraph": "# 向群众说不\n\n# 王大才\n\n一次性注射器被反复使用，这些本该销毁。\n",
     "heading whose last word begins the paragraph's first word": "# 走进中国\n\n国家统计局今天发布了公报。\n",
+    "heading before a paragraph opening with a free function character": "# 传统与现代并存\n\n在我国的城市里，老街和高楼比邻。\n",
     "copula introducing a path": "示例配置如下，其中最重要的是\n\n/etc/hosts 文件中的条目。\n",
     "headline with a Latin word after its colon": "1.4.2. 设置新建文件的权限：umask\n\n新建文件的权限由 shell 的设置决定。\n",
     "speaker lines of a dialogue": "小王：嗯，有一个配置工具\n\n小李：不是，我是问怎么安装。\n",
@@ -177,6 +178,7 @@ REPAIRED = {
                                       "# 市长会见了来访的美国客人\n\n会见时，双方就经贸合作交换了意见。\n"),
     "heading line cut inside its bracket": ("# （１９９８年３月５日第九届全国人民代表大会第一\n\n次会议通过）\n\n全文如下。\n",
                                            "# （１９９８年３月５日第九届全国人民代表大会第一次会议通过）\n\n全文如下。\n"),
+    "time told from the day of writing marks a report": ("市气象台今天发布寒潮\n\n警报，提醒市民注意保暖。\n", "市气象台今天发布寒潮警报，提醒市民注意保暖。\n"),
     "longer reduplicated word split by a break": ("只见一排战士整整齐\n\n齐地站在操场上。\n", "只见一排战士整整齐齐地站在操场上。\n"),
 }
 
