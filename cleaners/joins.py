@@ -908,9 +908,9 @@ def _find_joins(text: str, original: str):
         b = blocks[k]
         if acc is None or not unterminated(acc[0]):
             close(acc)
-            nxt = blocks[k + 1] if k + 1 < n else None
-            why = _heading_cut(b.text, nxt.text) if b.kind == "heading" and nxt is not None and nxt.kind == "body" else None
-            if why:
+            nxt = blocks[k + 1] if k + 1 < n and b.kind == "heading" else None
+            why = _heading_cut(b.text, nxt.text) if nxt is not None and nxt.kind == "body" else None
+            if nxt is not None and why:
                 edits.append(Edit(b.end, nxt.start, "", "join", why))
                 acc = None
                 _remember(history, blocks, k)

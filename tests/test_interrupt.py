@@ -220,3 +220,29 @@ def test_an_interrupted_command_exits_although_a_helper_thread_is_stuck():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 143 and proc.stderr == "seedsift: interrupted\n", proc
+
+
+def test_an_interrupt_a_library_turns_into_another_error_is_reported_as_the_interrupt():
+    """Ctrl-C that lands inside ``import opencc`` comes out as ImportError (its loader catches
+    the KeyboardInterrupt and tries another way, which fails): the command must still end as
+    interrupted (130, one line), not with a traceback. A real SIGINT reaches the real handler."""
+    from seedsift.cli import app
+
+    def import_that_swallows_the_interrupt():
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)  # the handler raises KeyboardInterrupt here
+        except KeyboardInterrupt:
+            raise ImportError("library not found by the fallback loader") from None
+
+    assert app.interrupt_code(ImportError("no signal came")) is None
+    old = signal.signal(signal.SIGINT, app._raise_interrupt)
+    app._RECEIVED.clear()
+    try:
+        with pytest.raises(ImportError) as err:
+            import_that_swallows_the_interrupt()
+        assert app.interrupt_code(err.value) == 130
+    finally:
+        signal.signal(signal.SIGINT, old)
+        app._RECEIVED.clear()
+    assert app.interrupt_code(ImportError("no signal came")) is None

@@ -534,8 +534,37 @@ class Terminated(BaseException):
         self.signum = signum
 
 
+#: signals that reached :func:`main`'s handlers during the current command
+_RECEIVED: list[int] = []
+
+
 def _raise_terminated(signum, frame) -> None:
+    _RECEIVED.append(signum)
     raise Terminated(signum)
+
+
+def _raise_interrupt(signum, frame) -> None:
+    """Ctrl-C, raised as Python does, but remembered: a library may catch the
+    KeyboardInterrupt and raise something else in its place (OpenCC's import
+    falls back to another loader and fails with ImportError when Ctrl-C lands
+    inside it)."""
+    _RECEIVED.append(signum)
+    raise KeyboardInterrupt
+
+
+def interrupt_code(err: BaseException) -> int | None:
+    """The exit code of an interrupted command when ``err`` is how an interrupt
+    surfaced, else None: the interrupt exceptions themselves, and any other error
+    raised after a signal reached seedsift's handlers (the signal is the cause, and
+    the user asked to stop, so a traceback of whatever it broke would only confuse).
+    """
+    if isinstance(err, click.Abort | KeyboardInterrupt):  # click turns KeyboardInterrupt into Abort
+        return EXIT_INTERRUPTED
+    if isinstance(err, Terminated):
+        return 128 + err.signum
+    if _RECEIVED:
+        return EXIT_INTERRUPTED if _RECEIVED[0] == signal.SIGINT else 128 + int(_RECEIVED[0])
+    return None
 
 
 #: Signals that end seedsift like SIGTERM: SIGHUP is what a closed terminal sends.
@@ -567,17 +596,21 @@ def main(argv: list[str] | None = None) -> int:
     previous outputs.
     """
     argv = sys.argv[1:] if argv is None else list(argv)
+    _RECEIVED.clear()
     previous = {s: signal.signal(s, _raise_terminated) for s in TERMINATING}
+    previous[signal.SIGINT] = signal.signal(signal.SIGINT, _raise_interrupt)
     try:
         rv = cli.main(argv, standalone_mode=False, prog_name="seedsift")
         return rv if isinstance(rv, int) else EXIT_OK
     except click.exceptions.Exit as e:
         return e.exit_code
-    except click.Abort:  # click turns KeyboardInterrupt into Abort
-        return _interrupted(EXIT_INTERRUPTED)
-    except (KeyboardInterrupt, Terminated) as e:
-        return _interrupted(128 + e.signum if isinstance(e, Terminated) else EXIT_INTERRUPTED)
-    except (click.ClickException, UsageProblem, InputError, OSError, WorkerDied) as e:
+    except (click.Abort, KeyboardInterrupt, Terminated) as e:
+        return _interrupted(interrupt_code(e) or EXIT_INTERRUPTED)
+    except BaseException as e:
+        if (code := interrupt_code(e)) is not None:
+            return _interrupted(code)
+        if not isinstance(e, click.ClickException | UsageProblem | InputError | OSError | WorkerDied):
+            raise
         code = exit_code_for(e)
         if isinstance(e, click.UsageError) and not _wants_json(argv):
             e.show()
