@@ -80,26 +80,28 @@ def _open_depth(a: str) -> int:
 
 
 def _bracket_open_at_end(a: str) -> bool:
-    """Whether ``a`` ends inside a bracket it opened (何慧娴（国家体委宣传|司司长）：…).
+    """Whether ``a`` ends inside a bracket or a pair of title marks it opened
+    (何慧娴（国家体委宣传|司司长）：…, 罗马《欧|华时报》): no title or sentence ends there.
 
-    >>> _bracket_open_at_end("何慧娴（国家体委宣传"), _bracket_open_at_end("他（左）说")
-    (True, False)
+    >>> _bracket_open_at_end("何慧娴（国家体委宣传"), _bracket_open_at_end("他（左）说"), _bracket_open_at_end("受委托，罗马《欧")
+    (True, False, True)
     """
     depth = 0
     for ch in a:
-        if ch in "（(":
+        if ch in "（(《":
             depth += 1
-        elif ch in "）)":
+        elif ch in "）)》":
             depth = max(0, depth - 1)
     return depth > 0
 
 
 def _bracket_closed_first(b: str) -> bool:
-    """Whether ``b`` closes a bracket before it opens one: it continues a bracketed gloss."""
+    """Whether ``b`` closes a bracket (or title marks) before it opens one: it continues a
+    bracketed gloss or a title."""
     for ch in b:
-        if ch in "（(":
+        if ch in "（(《":
             return False
-        if ch in "）)":
+        if ch in "）)》":
             return True
     return False
 
@@ -143,16 +145,16 @@ def _spanning_word(a: str, b: str, min_freq: int = 10):
 #: openers of running text (attribution, time and purpose adverbials) that headlines do not use
 #: (not 通过/经过: how-to titles open with them, 通过挂载选项优化文件系统)
 _RUNNING_OPENER = re.compile(r"(?:据|记者从|记者在|随着|近日|日前|截至|根据|为了|由于|今年以来|近年来|目前|对于)")
-#: a demonstrative and its measure word (这一声明…, 这位农民…, 那些…) refer back to what the
-#: text said before: a sentence opens so, a headline names its subject outright; a headline
-#: may be the demonstrative phrase alone, and a sentence goes on after it with more
-#: text, so short blocks (这一天, 那些年) are left to the other cues
-_ANAPHORIC_OPENER = re.compile("[这那](?:[一些位个种次项批场家名件]|是).{6}")
 
 
 #: a number, or a number and a measure word, waiting for its noun (只有86名|学生)
 _MEASURE = "名个位项件家台座条种次人元米岁户所批只头辆艘架栋间支场届篇部张吨套份株颗枚块册首幅股笔封亩队倍"
 _COUNT_END = re.compile(rf"(?:[0-9０-９][0-9０-９.]*[万亿千百]?|[一二三四五六七八九十两几百千万]+(?=[{_MEASURE}]$))[{_MEASURE}]?$")
+#: a demonstrative and its measure word (这一声明…, 这位农民…, 那些…) refer back to what the
+#: text said before: a sentence opens so, a headline names its subject outright; a headline
+#: may be the demonstrative phrase alone, and a sentence goes on after it with more
+#: text, so short blocks (这一天, 那些年) are left to the other cues
+_ANAPHORIC_OPENER = re.compile(f"[这那](?:[一些是]|[{_MEASURE}]).{{6}}")
 
 
 #: clause connectives: a segment that opens with one is part of a sentence, not a headline
@@ -347,6 +349,8 @@ _PREVERBAL = frozenset("由 把 被 对 向 从 跟 将".split())
 #: tags of the words an object noun phrase is made of (nouns, pronouns, numerals, measure
 #: words, localizers, places and times)
 _NOMINAL = ("n", "r", "m", "q", "f", "s", "t")
+#: the particle and conjunctions that hold a noun phrase together (日本的金融业和日本)
+_NP_LINKS = frozenset("的 和 与 及".split())
 
 
 def _predicate_pending(a: str) -> bool:
@@ -375,10 +379,16 @@ def _predicate_pending(a: str) -> bool:
         if toks[i] in _PREVERBAL and _lexicon.tag(toks[i]).startswith("p"):
             obj = toks[i + 1:]
             return (len("".join(obj)) >= 2 and not _lexicon.tag(toks[i - 1]).startswith("v")
-                    and all(_lexicon.tag(t).startswith(_NOMINAL) for t in obj))
-    if len(toks) < 4 or toks[-1] not in _LOCALIZERS or "在" not in toks[1:-2]:
+                    and _lexicon.tag(obj[-1]).startswith(_NOMINAL)
+                    and all(_lexicon.tag(t).startswith(_NOMINAL) or t in _NP_LINKS for t in obj))
+    if "在" not in toks[1:-1]:
         return False
-    before = toks[toks.index("在", 1) - 1]
+    i = toks.index("在", 1)
+    closed = (toks[-1] in _LOCALIZERS and i <= len(toks) - 3) or (
+        i == len(toks) - 2 and len(toks[-1]) >= 2 and toks[-1][-1] in "上中里内下")  # 在|会上, 在|家里
+    if not closed:
+        return False
+    before = toks[i - 1]
     return not _lexicon.tag(before).startswith("v")
 
 

@@ -179,6 +179,11 @@ REPAIRED = {
     "heading line cut inside its bracket": ("# （１９９８年３月５日第九届全国人民代表大会第一\n\n次会议通过）\n\n全文如下。\n",
                                            "# （１９９８年３月５日第九届全国人民代表大会第一次会议通过）\n\n全文如下。\n"),
     "time told from the day of writing marks a report": ("市气象台今天发布寒潮\n\n警报，提醒市民注意保暖。\n", "市气象台今天发布寒潮警报，提醒市民注意保暖。\n"),
+    "demonstrative with any measure word opens a report": ("这份由专家组起草的报告\n\n已经提交国务院。\n", "这份由专家组起草的报告已经提交国务院。\n"),
+    "a 对 object holding 的 and 和 waits for the verb": ("连年的干旱对当地的农业和牧业\n\n造成了很大的损失。\n",
+                                                    "连年的干旱对当地的农业和牧业造成了很大的损失。\n"),
+    "在 and a place word that holds its localizer": ("省长王大山在会上\n\n部署了今年的工作。\n", "省长王大山在会上部署了今年的工作。\n"),
+    "title marks opened in A and closed in B": ("受编辑部委托，巴黎《华\n\n声报》组织了这次活动。\n", "受编辑部委托，巴黎《华声报》组织了这次活动。\n"),
     "longer reduplicated word split by a break": ("只见一排战士整整齐\n\n齐地站在操场上。\n", "只见一排战士整整齐齐地站在操场上。\n"),
 }
 
