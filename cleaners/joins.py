@@ -345,7 +345,9 @@ def _dangling(a: str) -> bool:
 #: localizers that close a 在… phrase of place or time (在会上, 在谈判中, 在会谈结束后)
 _LOCALIZERS = frozenset("中 上 里 内 下 期间 时 之际 前 后 以来".split())
 #: prepositions whose object comes before the verb they introduce (由…主办, 把…交给, 向…致意)
-_PREVERBAL = frozenset("由 把 被 对 向 从 跟 将".split())
+_PREVERBAL = frozenset("由 把 被 对 向 从 跟 将 按照".split())
+#: words set apart by spaces, as manual pages set them (在 X 下 用 Emacs): no sentence to judge
+_SPACED_HAN = re.compile("[\u4e00-\u9fff] +[\u4e00-\u9fff]")
 #: tags of the words an object noun phrase is made of (nouns, pronouns, numerals, measure
 #: words, localizers, places and times)
 _NOMINAL = ("n", "r", "m", "q", "f", "s", "t")
@@ -372,15 +374,14 @@ def _predicate_pending(a: str) -> bool:
     >>> _predicate_pending("此次音乐会由北京音乐厅"), _predicate_pending("本报记者向兵"), _predicate_pending("中国向灾区捐款")
     (True, False, False)
     """
-    if _PUNCT.search(a) or " " in a:
+    if _PUNCT.search(a) or _SPACED_HAN.search(a):
         return False
     toks = _lexicon.cut(a)
     for i in range(1, len(toks) - 1):
         if toks[i] in _PREVERBAL and _lexicon.tag(toks[i]).startswith("p"):
-            obj = toks[i + 1:]
+            obj = [t for t in toks[i + 1:] if not t.isspace()]
             return (len("".join(obj)) >= 2 and not _lexicon.tag(toks[i - 1]).startswith("v")
-                    and _lexicon.tag(obj[-1]).startswith(_NOMINAL)
-                    and all(_lexicon.tag(t).startswith(_NOMINAL) or t in _NP_LINKS for t in obj))
+                    and _noun_phrase(obj))
     if "在" not in toks[1:-1]:
         return False
     i = toks.index("在", 1)
@@ -390,6 +391,22 @@ def _predicate_pending(a: str) -> bool:
         return False
     before = toks[i - 1]
     return not _lexicon.tag(before).startswith("v")
+
+
+def _noun_phrase(toks: list[str]) -> bool:
+    """Whether the tokens form a noun phrase: nominal words, Latin names and numbers, held
+    together by 的/和, with a verb only inside a relative clause closed by 的
+    (RFC 1321 描述的方式). It must end with a nominal word.
+
+    >>> _noun_phrase(["RFC", "1321", "描述", "的", "方式"]), _noun_phrase(["灾区", "捐款"])
+    (True, False)
+    """
+    def nominal(t: str) -> bool:
+        return _lexicon.tag(t).startswith(_NOMINAL) or bool(_LATIN_WORD.fullmatch(t))
+    for k, t in enumerate(toks):
+        if not (nominal(t) or t in _NP_LINKS or (_lexicon.tag(t).startswith("v") and toks[k + 1:k + 2] == ["的"])):
+            return False
+    return bool(toks) and nominal(toks[-1])
 
 
 def _ends_with_copula(a: str) -> bool:
@@ -525,12 +542,16 @@ def decide(a: str, b: str, last: str | None = None):
         return "refuse", "A ends a sentence with '.' after a number (B does not continue a decimal)"
     if unterminated(b):
         return "refuse", "neither A nor B ends a sentence (list items, not one broken sentence)"
-    if _HAN_END.match(a[-1]):
+    if _HAN_END.match(a[-1]) or _LATIN_GLOSS_END.search(a):
         return "join", _WEAK
     return "refuse", f"A ends with '{a[-1]}'"
 
 
 _WEAK = "A is body text ending mid-sentence"
+#: a Latin abbreviation or name glossing the Han word before it (超文本传输协议（HTTP）, 世界贸易
+#: 组织（ＷＴＯ）) leaves the sentence open as the word alone would; a credit or a note in
+#: brackets (（王国平）, （附图片１张）) is Han text and ends the block
+_LATIN_GLOSS_END = re.compile(r"[\u4e00-\u9fff][（(][A-Za-zＡ-Ｚａ-ｚ0-9０-９][A-Za-zＡ-Ｚａ-ｚ0-9０-９ .\-/]{0,30}[）)]$")
 #: conjunctions that only join two things and never open a paragraph (和突破，…; 及其他…);
 #: not 与 (与去年相比，… opens sentences) nor 或
 _LINKING = set("和及")

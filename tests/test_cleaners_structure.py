@@ -73,6 +73,7 @@ UNCHANGED = {
     "heading ending in a name before its paragraph": "# 向群众说不\n\n# 王大才\n\n一次性注射器被反复使用，这些本该销毁。\n",
     "heading whose last word begins the paragraph's first word": "# 走进中国\n\n国家统计局今天发布了公报。\n",
     "heading before a paragraph opening with a free function character": "# 传统与现代并存\n\n在我国的城市里，老街和高楼比邻。\n",
+    "bracketed credit after a title stays": "全县粮食再获丰收（附图片１张）\n\n今年全县粮食总产量再创新高。\n",
     "copula introducing a path": "示例配置如下，其中最重要的是\n\n/etc/hosts 文件中的条目。\n",
     "headline with a Latin word after its colon": "1.4.2. 设置新建文件的权限：umask\n\n新建文件的权限由 shell 的设置决定。\n",
     "speaker lines of a dialogue": "小王：嗯，有一个配置工具\n\n小李：不是，我是问怎么安装。\n",
@@ -184,6 +185,10 @@ REPAIRED = {
                                                     "连年的干旱对当地的农业和牧业造成了很大的损失。\n"),
     "在 and a place word that holds its localizer": ("省长王大山在会上\n\n部署了今年的工作。\n", "省长王大山在会上部署了今年的工作。\n"),
     "title marks opened in A and closed in B": ("受编辑部委托，巴黎《华\n\n声报》组织了这次活动。\n", "受编辑部委托，巴黎《华声报》组织了这次活动。\n"),
+    "Latin gloss in brackets leaves the sentence open": ("在局域网里，许多程序通过域名系统（DNS）\n\n查找远程主机的地址。\n",
+                                                        "在局域网里，许多程序通过域名系统（DNS）查找远程主机的地址。\n"),
+    "preverbal object with a relative clause and a Latin name": ("密码按照 POSIX 规定的格式\n\n写入配置文件。\n",
+                                                                "密码按照 POSIX 规定的格式写入配置文件。\n"),
     "longer reduplicated word split by a break": ("只见一排战士整整齐\n\n齐地站在操场上。\n", "只见一排战士整整齐齐地站在操场上。\n"),
 }
 
