@@ -367,9 +367,10 @@ def _predicate_pending(a: str) -> bool:
     >>> _predicate_pending("蹲在窑洞的土炕上"), _predicate_pending("在寒风冷雪里")
     (False, False)
 
-    The same holds for a preposition that brings its object before the verb (由, 把, 向, 对):
-    a subject, the preposition and a noun phrase that ends the block (此次音乐会由北京音乐厅,
-    中国政府向马达加斯加政府) wait for the verb. A one-character remainder is a name (记者向兵).
+    The same holds for a preposition that brings its object before the verb (由, 把, 向, 对,
+    按照): a subject, the preposition and a noun phrase that ends the block (此次音乐会由北京音乐厅,
+    中国政府向马达加斯加政府, 校验和按照 RFC 1321 描述的方式) wait for the verb. A one-character
+    remainder is a name (记者向兵).
 
     >>> _predicate_pending("此次音乐会由北京音乐厅"), _predicate_pending("本报记者向兵"), _predicate_pending("中国向灾区捐款")
     (True, False, False)
@@ -500,7 +501,7 @@ def decide(a: str, b: str, last: str | None = None):
         first = _lexicon.cut(b[:6])[0]
         if len(first) == 1:
             return "join", f"B starts with particle '{b[0]}'"
-    if b.startswith("说") and b[1:2] in ("：", ":", "，", ",") :
+    if b.startswith("说") and b[1:2] in ("：", ":", "，", ","):
         return "join", "B opens with 说 and no speaker: the speaker ends A"
     if b[0] in _LINKING and _lexicon.cut(b[:6])[0] == b[0]:
         return "join", f"B opens with the conjunction '{b[0]}', which links it to what A ended with"
@@ -1007,8 +1008,8 @@ def _heading_cut(heading: str, b: str) -> str | None:
     None. Only evidence that no heading shows on its own counts: a bracket the heading opens
     and ``b`` closes (（…第二十|九次会议通过）), or a word across the break whose second part is
     a fragment that ``b`` opens with (参加中|国话剧: 国 alone is no token of 国话剧; 并存|在我国
-    is no such case, 在 is a word of its own). A dangling
-    last character is none: headings end in names (吴锦才, 邵景均) and set phrases (说不, 了得).
+    is no such case, 在 is a word of its own). A dangling last character is no evidence:
+    headings end in names (吴锦才, 邵景均) and set phrases (说不, 了得).
 
     >>> _heading_cut("# 演出前会见了参加中", "国话剧９０年纪念活动的艺术家")
     'heading cut by a break: word across break: 中国'
