@@ -143,16 +143,26 @@ def _conversions(line: str) -> dict:
     return convert
 
 
+#: an attribution line opened with ASCII dashes and a space (fortunes, mailing-list signatures)
+_ASCII_ATTRIBUTION = re.compile(r"[ \t]*--[ \t]+\S")
+
+
 def find_punctuation(text: str):
     """Edits for :func:`normalize_punctuation`; only lines that contain a Han character are
     touched, and never a line with a tab: tab-separated rows are tables (package lists, option
-    tables) whose cells mix code, English and Chinese, so ASCII there is usually literal."""
+    tables) whose cells mix code, English and Chinese, so ASCII there is usually literal. Nor an
+    attribution line that its author opened with an ASCII ``-- `` (``-- 《日常》 (动画第4集)``): the
+    source of a quotation is cited as written, in the ASCII style the dash chose.
+
+    >>> find_punctuation("-- 《日常》 (动画第4集)\\n")[0], len(find_punctuation("—— 《日常》 (动画第4集)\\n")[0])
+    ([], 2)
+    """
     edits: list = []
     if not any(c in text for c in ",;:!?()~"):
         return edits, []
     for m in _LINE.finditer(text):
         line = m.group()
-        if "\t" in line or not _HAN.search(line) or not any(c in line for c in ",;:!?()~"):
+        if "\t" in line or not _HAN.search(line) or not any(c in line for c in ",;:!?()~") or _ASCII_ATTRIBUTION.match(line):
             continue
         _line_edits(line, m.start(), edits)
     return edits, []

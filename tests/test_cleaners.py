@@ -112,6 +112,8 @@ def test_whitespace(src, want):
     ("版本v2.3.1,地址api.example.com:8080。", "版本v2.3.1，地址api.example.com:8080。"),
     ("He said: fine, thanks!", "He said: fine, thanks!"),
     ("真的吗?!", "真的吗？！"),
+    ("-- 《围城》 (钱锺书, 1947)", "-- 《围城》 (钱锺书, 1947)"),  # an attribution in the ASCII style its dash chose
+    ("—— 《围城》(钱锺书)", "—— 《围城》（钱锺书）"),
 ])
 def test_punctuation(src, want):
     assert clean(src + "\n").text == want + "\n"
