@@ -20,7 +20,7 @@ _DANGLING = set("的地得和与及或在对把被将向从以为于之其并而
                 "已曾正还都就才又再仍尚均未很太最更却"  # and adverbs that stand before their verb (not 不: 说不)
                 "这那此该各每某"  # and determiners that wait for their measure word or noun
                 "令使")  # and causatives, which wait for what they cause
-_PARTICLE = set("的了着地得们")
+_PARTICLE = set("的了着地得们之")  # 之 alone (之差, 之一) never opens a sentence; 之后, 之所以 are words
 _NUMBERED = re.compile(r"(?:[0-9]+(?:[.．][0-9]+)+[.．]?[ \u3000]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|第[一二三四五六七八九十百\d]+[章节部分篇编条]|\d+[、.．]\D)")
 _BULLET = re.compile(r"[ \t\u3000]*(?:[-*+•●▪◆■□◇][ \t\u3000])")
 _ALL_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
@@ -164,7 +164,7 @@ _ANAPHORIC_OPENER = re.compile(f"[这那](?:[一些是]|[{_MEASURE}]).{{6}}")
 #: Words that contain them (不至于, 应当, 相当) are words across the break and join first.
 _CONNECTIVE = re.compile(r"(?:^|[，,、：:])[ \u3000]*(?:如果|假如|要是|虽然|尽管|因为|所以|但是|而且|并且|即使|只要|除非|然而|不过|因此|否则"
                          r"|至于|当(?=[你您我他她它咱])"
-                         r"|(?:注意|例如|比如|首先|其次|另外|此外|然后|最后|总之|其实|当然|同时|通常|一般来说|事实上"
+                         r"|(?:注意|例如|比如|首先|其次|另外|此外|然后|最后|总之|其实|当然|同时|通常|一般来说|事实上|对此|为此|看来|其[一二三四五六七八九十]"
                          r"|(?:默认|一般|通常|正常|这种|某些|多数|大多数|很多)情况下)[，,：:])")
 
 
@@ -174,7 +174,8 @@ _NUM = "0-9０-９一二三四五六七八九十〇零"
 _FRAME_OPENER = re.compile(
     rf"(?:(?:[{_NUM}]{{2,4}}年(?:[{_NUM}]{{1,2}}月(?:[{_NUM}]{{1,3}}日)?)?|[{_NUM}]{{1,2}}月(?:[{_NUM}]{{1,3}}日)?|[{_NUM}]{{1,3}}日"
     rf"|(?:本|上|下)月(?:[{_NUM}]{{1,2}}日)?|(?:本|上|下)周|今晨|今晚|昨晚|今日|昨日|当日"
-    rf"|今年|去年|明年|前年|今天|昨天|明天|当天|当晚|近年)(?:以来|来|初|底|末|上半年|下半年)?|[在当][^，,。；;]{{1,14}}时"
+    rf"|(?:今年|去年|明年|前年)(?:[{_NUM}]{{1,2}}月(?:[{_NUM}]{{1,3}}日)?)?|今天|昨天|明天|当天|当晚|近年)"
+    rf"(?:以来|来|初|底|末|上半年|下半年|上旬|中旬|下旬)?|[在当][^，,。；;]{{1,14}}时|(?:按|按照|依照|根据)[^，,。；;]{{1,12}}"
     rf"|[^，,。；;：:\s]{{1,10}}(?:以后|之后|以来|期间|前夕|后|前))[，,]")
 #: the number of a list item (２、, （三）, 1.), after which the item's own text opens
 _ITEM_NUMBER = re.compile(r"(?:[0-9０-９]+[、.．]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9０-９]+[)）])[ \u3000]*")
@@ -345,14 +346,14 @@ def _dangling(a: str) -> bool:
 #: localizers that close a 在… phrase of place or time (在会上, 在谈判中, 在会谈结束后)
 _LOCALIZERS = frozenset("中 上 里 内 下 期间 时 之际 前 后 以来".split())
 #: prepositions whose object comes before the verb they introduce (由…主办, 把…交给, 向…致意)
-_PREVERBAL = frozenset("由 把 被 对 向 从 跟 将 按照".split())
+_PREVERBAL = frozenset("由 把 被 对 向 从 自 跟 将 按照".split())
 #: words set apart by spaces, as manual pages set them (在 X 下 用 Emacs): no sentence to judge
 _SPACED_HAN = re.compile("[\u4e00-\u9fff] +[\u4e00-\u9fff]")
 #: tags of the words an object noun phrase is made of (nouns, pronouns, numerals, measure
 #: words, localizers, places and times)
 _NOMINAL = ("n", "r", "m", "q", "f", "s", "t")
 #: the particle and conjunctions that hold a noun phrase together (日本的金融业和日本)
-_NP_LINKS = frozenset("的 和 与 及".split())
+_NP_LINKS = frozenset("的 和 与 及 等".split())
 
 
 def _predicate_pending(a: str) -> bool:
@@ -397,7 +398,7 @@ def _predicate_pending(a: str) -> bool:
 def _noun_phrase(toks: list[str]) -> bool:
     """Whether the tokens form a noun phrase: nominal words, Latin names and numbers, held
     together by 的/和, with a verb only inside a relative clause closed by 的
-    (RFC 1321 描述的方式). It must end with a nominal word.
+    (RFC 1321 描述的方式). It ends with a nominal word or the 等 that closes a list.
 
     >>> _noun_phrase(["RFC", "1321", "描述", "的", "方式"]), _noun_phrase(["灾区", "捐款"])
     (True, False)
@@ -407,7 +408,7 @@ def _noun_phrase(toks: list[str]) -> bool:
     for k, t in enumerate(toks):
         if not (nominal(t) or t in _NP_LINKS or (_lexicon.tag(t).startswith("v") and toks[k + 1:k + 2] == ["的"])):
             return False
-    return bool(toks) and nominal(toks[-1])
+    return bool(toks) and (nominal(toks[-1]) or toks[-1] == "等")
 
 
 def _ends_with_copula(a: str) -> bool:

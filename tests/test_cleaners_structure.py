@@ -189,6 +189,12 @@ REPAIRED = {
                                                         "在局域网里，许多程序通过域名系统（DNS）查找远程主机的地址。\n"),
     "preverbal object with a relative clause and a Latin name": ("密码按照 POSIX 规定的格式\n\n写入配置文件。\n",
                                                                 "密码按照 POSIX 规定的格式写入配置文件。\n"),
+    "之 never opens a sentence": ("日本选手仅以０．５分\n\n之差屈居第二。\n", "日本选手仅以０．５分之差屈居第二。\n"),
+    "a month after 去年 and a comma opens a report": ("去年３月，省政府\n\n批准了这个项目。\n", "去年３月，省政府批准了这个项目。\n"),
+    "a 按… frame and a comma opens a report": ("按原定计划，代表团\n\n明天启程回国。\n", "按原定计划，代表团明天启程回国。\n"),
+    "对此 and a comma is a discourse marker": ("对此，市交通局的一位负责人\n\n作了解释。\n", "对此，市交通局的一位负责人作了解释。\n"),
+    "自 and a time wait for the verb": ("全省自去年秋天\n\n推行新的税收制度。\n", "全省自去年秋天推行新的税收制度。\n"),
+    "a 由 object closed by 等 waits for the verb": ("本届博览会由省商务厅等\n\n部门联合主办。\n", "本届博览会由省商务厅等部门联合主办。\n"),
     "longer reduplicated word split by a break": ("只见一排战士整整齐\n\n齐地站在操场上。\n", "只见一排战士整整齐齐地站在操场上。\n"),
 }
 
