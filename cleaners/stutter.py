@@ -154,6 +154,11 @@ def _lone_content_after_function(text: str, i: int) -> bool:
     return _lexicon.tag(left).startswith(_FUNCTION_TAGS) or left in "是有"
 
 
+#: tags of function characters that open a phrase of their own after any word (可以|以任何顺序,
+#: 现在|在 Debian 上, 及其|其): prepositions, conjunctions, pronouns, adverbs
+_OPENERS = ("p", "c", "r", "d")
+
+
 def _suffix_echo_one(text: str, word: str, unit: str, following: str = "", *,
                      closes_clause: bool = False, overlapped: bool = False) -> Verdict:
     """A word followed by one copy of its last character (针对|对, 可以|以, 它们|们);
@@ -167,14 +172,19 @@ def _suffix_echo_one(text: str, word: str, unit: str, following: str = "", *,
     closes a clause or the word is ambiguous on its left (descriptive reduplication in
     verse: 烝徒增增。, 信手续续弹); a preposition
     after a preposition (针对|对) is ungrammatical but the lexicon cannot be sure -> flag; a
-    free character that is no noun starts the next phrase in correct Chinese (可以|以任何顺序,
-    现在|在 Debian 上, 但是|是) -> keep, unless punctuation follows it, when it starts no
-    phrase at all (最后|后，); anything else (从严治党|党) -> flag.
+    free function character (preposition, conjunction, pronoun, adverb, particle) starts the
+    next phrase in correct Chinese (可以|以任何顺序, 现在|在 Debian 上, 但是|是, 脚踏实地|地)
+    -> keep, unless punctuation follows it, when it starts no phrase at all (最后|后，); a
+    free content character may start the next phrase too (没想到|到北京), but a verb, noun,
+    localizer or numeral after a word that ends in it is as often an echo (过去|去科普工作,
+    只有|有防城港, 街上|上不时) -> flag, as is anything else (从严治党|党).
 
     >>> _suffix_echo_one("", "建议", "议", "你").action, _suffix_echo_one("", "代表", "表", "中").action
     ('drop', 'flag')
     >>> _suffix_echo_one("", "可以", "以", "任何").action, _suffix_echo_one("", "最后", "后", closes_clause=True).action
     ('keep', 'flag')
+    >>> _suffix_echo_one("", "过去", "去", "科普").action, _suffix_echo_one("", "及其", "其", "市").action
+    ('flag', 'keep')
     """
     if _lexicon.tag(unit) == "k":
         return Verdict("drop", f"suffix echo {word}|{unit} (a suffix cannot stand alone)")
@@ -188,8 +198,9 @@ def _suffix_echo_one(text: str, word: str, unit: str, following: str = "", *,
         return Verdict("drop", f"suffix echo {word}|{unit}: the bound {unit} cannot take {following}")
     if _lexicon.tag(word) == "p" and _lexicon.tag(unit) == "p":
         return Verdict("flag", f"suffix echo {word}|{unit}: preposition after preposition")
-    if _lexicon.free_ratio(unit) >= _FREE and not _lexicon.tag(unit).startswith("n") and not closes_clause:
-        return Verdict("keep", f"{unit} after {word} is a free word starting the next phrase")
+    if _lexicon.free_ratio(unit) >= _FREE and not closes_clause and (
+            unit in _FUNCTION or unit in _PHRASE_STOP or _lexicon.tag(unit).startswith(_OPENERS)):
+        return Verdict("keep", f"{unit} after {word} is a free function word starting the next phrase")
     return Verdict("flag", f"suffix echo {word}|{unit}, or {unit} starts the next phrase")
 
 
