@@ -204,6 +204,18 @@ def _suffix_echo_one(text: str, word: str, unit: str, following: str = "", *,
     return Verdict("flag", f"suffix echo {word}|{unit}, or {unit} starts the next phrase")
 
 
+def _verb_object(word: str) -> bool:
+    """Whether ``word`` could be a verb-object compound that a lone verb before it
+    reduplicates (见|见面, 聊|聊天, 帮|帮忙: the AAB form 见见面 is ordinary Chinese). Such
+    compounds are two characters, and none is a preposition or conjunction: a verb alone
+    before a longer word (可|可行性) or before 通|通过 does not reduplicate it.
+
+    >>> _verb_object("见面"), _verb_object("可行性"), _verb_object("通过")
+    (True, False, False)
+    """
+    return len(word) == 2 and not _lexicon.tag(word).startswith(("p", "c"))
+
+
 def _pair_out_of_step(text: str, i: int) -> str:
     """Whether a doubled character that is a word (统统, 软软, 远远) is out of step with the
     words around it, so that the lexicon's "word" is no evidence the pair was meant. jieba's
@@ -244,9 +256,34 @@ def _pair_out_of_step(text: str, i: int) -> str:
     if starts.get(cj, ci) < ci and spans.get(cj) == cj + 1 and text[i - 1] != "一":
         return "left"
     if spans.get(ci) == cj and spans.get(cj, cj) > cj + 1 and (
-            _lexicon.tag(text[i] * 2)[:1] in ("d", "a") or not _lexicon.tag(text[i]).startswith("v")):
+            _lexicon.tag(text[i] * 2)[:1] in ("d", "a") or not _lexicon.tag(text[i]).startswith("v")
+            or not _verb_object(text[i + 1:lo + spans[cj]])):
         return "right"
     return ""
+
+
+def _opens_nothing(text: str, end: int) -> bool:
+    """Whether the character at ``end`` cannot close a compound that the character before it
+    opens: the text ends, or a non-Han character or a function character follows
+    (领导人|人|对, 年轻人|人|从; 數字|字|元 may be the compound 字元).
+
+    >>> _opens_nothing("领导人人对", 4), _opens_nothing("数字字元", 3)
+    (True, False)
+    """
+    if end >= len(text) or not ("\u3400" <= text[end] <= "\u9fff"):
+        return True
+    return text[end] in _FUNCTION or _lexicon.tag(text[end]).startswith(_FUNCTION_TAGS)
+
+
+def _measure_like(unit: str) -> bool:
+    """Whether ``unit`` may be the classifier of a 一AA reduplication (一个个, 一份份, 一叶叶
+    "leaf after leaf"): classifiers and nouns used as measures reduplicate after 一; a verb or
+    a function character does not (一考|考核, 一是|是).
+
+    >>> _measure_like("份"), _measure_like("叶"), _measure_like("考"), _measure_like("是")
+    (True, True, False, False)
+    """
+    return unit not in _FUNCTION and not _lexicon.tag(unit).startswith("v")
 
 
 def classify_double(text: str, i: int, size: int, *, in_text: bool = False, _pair_ok: bool = True) -> Verdict:
@@ -283,10 +320,12 @@ def classify_double(text: str, i: int, size: int, *, in_text: bool = False, _pai
                     return Verdict("flag", f"{w} is a word, but the second {unit} starts the word after it")
                 if side == "left":
                     v = classify_double(text, i, 1, in_text=True, _pair_ok=False)
-                    if v.action == "drop" or (v.action == "flag" and not _lexicon.tag(unit).startswith("n")):
+                    if v.action == "drop" or (v.action == "flag" and (
+                            not _lexicon.tag(unit).startswith("n") or _opens_nothing(text, end))):
                         return Verdict(v.action, f"{w} is a word, but the first {unit} ends the word before it; {v.reason}")
                     # a noun after a word ending in it often opens a compound the lexicon
-                    # lacks (數字|字元 in Taiwan usage, 每天|天不亮): the pair word stands
+                    # lacks (數字|字元 in Taiwan usage, 每天|天不亮): the pair word stands,
+                    # unless what follows can close no compound (年轻人|人|从)
                 if _pair_ok or w != unit * 2:
                     return Verdict("keep", f"lexicon: {w}({f})")
     if size == 1 and end + 1 < len(text) and text[end] == text[end + 1] != unit:
@@ -313,7 +352,7 @@ def classify_double(text: str, i: int, size: int, *, in_text: bool = False, _pai
     before = tok_end.get(cj)
     cuts = {s for s, _, _ in toks} | {e for _, e, _ in toks}
     second_alone = cj in cuts and ce in cuts
-    if size == 1 and i > 0 and text[i - 1] == "一":
+    if size == 1 and i > 0 and text[i - 1] == "一" and _measure_like(unit):
         return Verdict("keep", f"一{unit}{unit} reduplication")
     starts_word = next((text[j:j + k] for k in range(size + 3, size, -1) if freq(text[j:j + k]) >= 20), None)
     if first and second and first[2] == unit and second[2] == unit:
@@ -388,15 +427,25 @@ def find_stutters(text: str):
     """
     edits, flags = [], []
     key = None
-    for m in _DOUBLE.finditer(text):
+    pos = last_end = 0
+    while (m := _DOUBLE.search(text, pos)) is not None:
         if key is None:
             key = _lexicon.simplified(text)
         i = m.start()
         size = len(m.group(1))
+        if i < last_end and text[i - size:i] == m.group(1):
+            # the second pair of a run of three copies (啪啪啪, 注意注意注意): the run
+            # was weighed as a whole at its first pair
+            pos = i + 1
+            continue
         v = classify_double(key, i, size, in_text=True)
+        j = i + size
+        # a repeat that is kept or flagged may overlap the real one, which starts inside it
+        # (交警支队|支队长|队长: 支队支队 stands, 队长队长 is the echo)
+        pos = j + size if v.action == "drop" else i + 1
+        last_end = max(last_end, j + size)
         if v.action == "keep":
             continue
-        j = i + size
         if v.action == "drop":
             edits.append(Edit(j, j + size, "", "stutter", v.reason))
         else:

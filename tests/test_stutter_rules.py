@@ -38,3 +38,44 @@ def test_free_content_echo_flagged(text, bad):
 ])
 def test_free_function_echo_kept(text):
     assert unchanged(text)
+
+
+@pytest.mark.parametrize("text, bad", [
+    # a noun pair word (人人) whose first copy ends the word on its left, before a
+    # preposition: no compound can open there
+    ("两位年轻人人从住所出发。\n", "人人"),
+    # a lone verb before a longer word it opens: no AAB reduplication (见见面 is one)
+    ("我们对这个提法的可可行性有疑问。\n", "可可"),
+])
+def test_pair_and_yi_reduplication_out_of_step_flagged(text, bad):
+    assert flagged(text, bad)
+
+
+@pytest.mark.parametrize("bad, good", [
+    # 一 before a doubled verb or function character is no 一AA classifier reduplication:
+    # 一是|是, 统一|考|考核 are weighed as any other double
+    ("开展活动，一是是可以扩大影响。\n", "开展活动，一是可以扩大影响。\n"),
+    ("实行统一考考核、统一管理。\n", "实行统一考核、统一管理。\n"),
+])
+def test_yi_before_verb_or_function_double_dropped(bad, good):
+    assert clean(bad).text == good
+
+
+@pytest.mark.parametrize("text", [
+    "像一头头小牛。\n", "拥有了一份份温暖。\n", "我们见见面再说。\n", "大家聊聊天吧。\n",
+    "数字字元在这里。\n",
+])
+def test_reduplications_still_kept(text):
+    assert unchanged(text)
+
+
+def test_overlapping_repeat_found():
+    # 支队支队 (交警支队|支队长) stands; the echo 队长|队长 starts inside it
+    r = clean("交警支队支队长队长李明出席。\n")
+    assert r.text == "交警支队支队长李明出席。\n"
+
+
+@pytest.mark.parametrize("text", ["炸弹啪啪啪。\n", "注意注意注意：有些选项已过时。\n", "庭院深深深几许？\n"])
+def test_runs_of_three_copies_weighed_once(text):
+    r = clean(text)
+    assert r.text == text and not [x for x in r.repairs if x.kind == "stutter"][1:]
