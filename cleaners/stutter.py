@@ -104,6 +104,46 @@ def _runs_on(text: str, end: int, unit: str) -> bool:
     return True
 
 
+#: resultative and relational second morphemes of two-character verbs (看见, 达到, 使得,
+#: 做好, 成为, 属于): a verb-result or verb-relation compound names an outcome, not an action
+#: that can be done "a little", and does not reduplicate (看见看见, 成为成为)
+_RESULT = set("到得成完好住掉见为于")
+#: aspect particles: a reduplicated verb takes none (研究研究了 is no Chinese; 研究了研究 is)
+_ASPECT = set("了着过")
+
+
+def _abab_impossible(text: str, end: int, unit: str) -> str:
+    """Why a word repeated ABAB (ending at ``end``) cannot be a reduplication, or ``""``.
+
+    ABAB reduplication is for action verbs done briefly or tentatively (商量商量, 照顾照顾后代),
+    state words (雪白雪白的), numeral phrases (一步一步地) and adverbs (非常非常). It takes no
+    aspect particle and modifies no noun through 的, so a verb or noun repeated before
+    了/着/过 or before an attributive 的 (的 followed by more Han text) is an echo
+    (具备具备了一定的, 率领率领的小组); and a resultative or relational verb (达到, 使得,
+    成为) does not reduplicate at all, so running on into its clause it is an echo too. Names
+    (jieba ``nr``, which also tags some adjectives such as 香甜) are left alone.
+
+    >>> _abab_impossible("具备具备了一定", 4, "具备") != "", _abab_impossible("率领率领的小组", 4, "率领") != ""
+    (True, True)
+    >>> _abab_impossible("成为成为华东", 4, "成为") != "", _abab_impossible("商量商量，再说", 4, "商量")
+    (True, '')
+    >>> _abab_impossible("雪白雪白的衣服", 4, "雪白"), _abab_impossible("照顾照顾后代", 4, "照顾")
+    ('', '')
+    """
+    t = _lexicon.tag(unit)
+    if not t.startswith(("v", "n")) or t.startswith("nr") or end >= len(text):
+        return ""
+    nxt = text[end]
+    han_after = end + 1 < len(text) and "\u3400" <= text[end + 1] <= "\u9fff"
+    if nxt in _ASPECT:
+        return f"a reduplicated {t} takes no {nxt}"
+    if nxt == "的" and han_after:
+        return f"a reduplicated {t} modifies no noun through 的"
+    if t.startswith("v") and len(unit) == 2 and unit[1] in _RESULT and _runs_on(text, end, unit):
+        return f"a resultative verb ({unit[1]}) does not reduplicate"
+    return ""
+
+
 def _may_end_left_word(text: str, i: int) -> bool:
     """Whether ``text[i]`` may close a word or name on its left (两国|国防, 农村司|司长): a
     dictionary word ends there, or the character before it is a bound Han character and
@@ -368,6 +408,9 @@ def classify_double(text: str, i: int, size: int, *, in_text: bool = False, _pai
             return Verdict("flag", f"identical adjacent tokens {unit}|{unit} (reduplication?)")
         if _runs_on(text, end, unit) and not _lexicon.tag(unit).startswith(_REDUPLICATES):
             return Verdict("drop", f"ABAB tokens {unit}|{unit} run on in the clause; a {_lexicon.tag(unit) or '?'} does not reduplicate")
+        why = _abab_impossible(text, end, unit)
+        if why:
+            return Verdict("drop", f"ABAB tokens {unit}|{unit}: {why}")
         return Verdict("flag", f"ABAB tokens {unit}|{unit} (verb reduplication?)")
     if before and second_alone and before[2].endswith(unit) and len(before[2]) > size:
         if size == 1:

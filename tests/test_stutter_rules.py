@@ -79,3 +79,26 @@ def test_overlapping_repeat_found():
 def test_runs_of_three_copies_weighed_once(text):
     r = clean(text)
     assert r.text == text and not [x for x in r.repairs if x.kind == "stutter"][1:]
+
+
+@pytest.mark.parametrize("bad, good", [
+    # a verb or noun repeated ABAB before an aspect particle or an attributive 的
+    ("目前我国这一行业具备具备了一定的规模。\n", "目前我国这一行业具备了一定的规模。\n"),
+    ("由他率领率领的考察组今天到达。\n", "由他率领的考察组今天到达。\n"),
+    ("请检查服务器服务器的配置文件。\n", "请检查服务器的配置文件。\n"),
+    # a resultative or relational verb does not reduplicate
+    ("这里已经成为成为华东最大的港口。\n", "这里已经成为华东最大的港口。\n"),
+    ("这种做法使得使得农民的收入增加。\n", "这种做法使得农民的收入增加。\n"),
+])
+def test_abab_that_cannot_be_reduplication_dropped(bad, good):
+    assert clean(bad).text == good
+
+
+@pytest.mark.parametrize("text, bad", [
+    # verb reduplication: a tentative action, with or without an object
+    ("老了，照顾照顾后代也好。\n", "照顾照顾"), ("也要跟家人商量商量。\n", "商量商量"),
+    # state words and names before 的; what is left to a reader
+    ("田里的庄稼黑绿黑绿的，长势很好。\n", "黑绿黑绿"), ("你不想见识见识什么是好戏吗？\n", "见识见识"),
+])
+def test_abab_reduplications_only_flagged(text, bad):
+    assert flagged(text, bad)
