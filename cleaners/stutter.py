@@ -139,7 +139,8 @@ def _abab_impossible(text: str, end: int, unit: str) -> str:
         return f"a reduplicated {t} takes no {nxt}"
     if nxt == "的" and han_after:
         return f"a reduplicated {t} modifies no noun through 的"
-    if t.startswith("v") and len(unit) == 2 and unit[1] in _RESULT and _runs_on(text, end, unit):
+    if t.startswith("v") and len(unit) == 2 and unit[1] in _RESULT and "\u3400" <= nxt <= "\u9fff" \
+            and nxt not in _PHRASE_STOP and not _lexicon.tag(nxt).startswith(_PARTICLE_TAGS):
         return f"a resultative verb ({unit[1]}) does not reduplicate"
     return ""
 
