@@ -28,6 +28,12 @@ _BOUND = 0.1
 #: there (行 0.070, 位 0.12, 值 0.11, 设 0.16) lie above it; the one exception, a noun
 #: before a localizer (代表|表|中), is kept apart by the localizer itself.
 _ECHO_BOUND = 0.06
+#: free-ness below which a character is seldom a word of its own (one use in seven or
+#: fewer: 家 0.12, 器 0.07, 管 0.13); a lone copy of it after a word ending in it, before
+#: a whole word of two or more characters, has no neighbour to form a word with
+#: (专家|家|认为). Free characters that stand between words in verse (水 in 治水|水|害人,
+#: 0.147; 深 0.19) lie at or above it.
+_ECHO_WORD = 0.145
 #: a repeated phrase that is followed by one of these does not run on into the clause
 _PHRASE_STOP = set("的地得着了")
 #: degree adverbs: 很X很X, 最X最X intensify by repetition
@@ -211,7 +217,9 @@ def _suffix_echo_one(text: str, word: str, unit: str, following: str = "", *,
     almost never a word of its own (建议|议你, 变化|化的) -> drop, unless a localizer follows,
     which turns a bound noun into a place phrase (代表|表中 "in the table"), or the pair
     closes a clause or the word is ambiguous on its left (descriptive reduplication in
-    verse: 烝徒增增。, 信手续续弹); a preposition
+    verse: 烝徒增增。, 信手续续弹); a character that is seldom a word alone between the word
+    and a whole word of two or more characters (武器|器|基地) -> drop, unless it is a
+    classifier, which may open a compound the lexicon lacks (單位|位元組); a preposition
     after a preposition (针对|对) is ungrammatical but the lexicon cannot be sure -> flag; a
     free function character (preposition, conjunction, pronoun, adverb, particle) starts the
     next phrase in correct Chinese (可以|以任何顺序, 现在|在 Debian 上, 但是|是, 脚踏实地|地)
@@ -226,12 +234,20 @@ def _suffix_echo_one(text: str, word: str, unit: str, following: str = "", *,
     ('keep', 'flag')
     >>> _suffix_echo_one("", "过去", "去", "科普").action, _suffix_echo_one("", "及其", "其", "市").action
     ('flag', 'keep')
+    >>> _suffix_echo_one("", "武器", "器", "基地").action, _suffix_echo_one("", "单位", "位", "元组").action
+    ('drop', 'flag')
     """
     if _lexicon.tag(unit) == "k":
         return Verdict("drop", f"suffix echo {word}|{unit} (a suffix cannot stand alone)")
     if _lexicon.free_ratio(unit) < _ECHO_BOUND and not _lexicon.tag(following).startswith("f") \
             and not closes_clause and not overlapped:
         return Verdict("drop", f"suffix echo {word}|{unit} ({unit} is almost never a word alone)")
+    if _lexicon.free_ratio(unit) < _ECHO_WORD and len(following) >= 2 and not _lexicon.tag(following).startswith("f") \
+            and not _lexicon.tag(unit).startswith("q") and not closes_clause and not overlapped:
+        # the copy stands between two whole words (武器|器|基地, 国防|防|建设): a character
+        # that is seldom a word of its own has nothing to join there. A classifier may open
+        # a compound the lexicon lacks (單位|位元組 "byte" in Taiwan usage): flagged below
+        return Verdict("drop", f"suffix echo {word}|{unit} before the word {following} ({unit} is seldom a word alone)")
     if _lexicon.free_ratio(unit) < _FREE and (following == "的" or following in _PARTICLES
                                               and not _lexicon.tag(unit).startswith("v")) and not overlapped:
         # a bound character standing alone would have to be a word of its own that takes

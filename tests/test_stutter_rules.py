@@ -102,3 +102,26 @@ def test_abab_that_cannot_be_reduplication_dropped(bad, good):
 ])
 def test_abab_reduplications_only_flagged(text, bad):
     assert flagged(text, bad)
+
+
+@pytest.mark.parametrize("bad, good", [
+    # a character seldom a word alone, echoed after the word it ends, before a whole word
+    ("联合国人员核对可疑的武器器基地名单。\n", "联合国人员核对可疑的武器基地名单。\n"),
+    ("一些企业从支持国防防建设的大局出发。\n", "一些企业从支持国防建设的大局出发。\n"),
+    ("对抓典型工作作提出了更高的要求。\n", "对抓典型工作提出了更高的要求。\n"),
+])
+def test_bound_echo_before_a_whole_word_dropped(bad, good):
+    assert clean(bad).text == good
+
+
+@pytest.mark.parametrize("text, bad", [
+    # a classifier may open a compound the lexicon lacks (位元組 "byte" in Taiwan usage)
+    ("忽略高位位元組的值。\n", "位位"),
+])
+def test_classifier_echo_before_a_word_flagged(text, bad):
+    assert flagged(text, bad)
+
+
+@pytest.mark.parametrize("text", ["人不治水水害人。\n", "一往情深深几许？\n"])
+def test_free_character_between_words_in_verse_kept(text):
+    assert clean(text).text == text
