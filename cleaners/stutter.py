@@ -319,6 +319,22 @@ def _pair_out_of_step(text: str, i: int) -> str:
     return ""
 
 
+#: numerals that take a classifier; 一 is left out, as 一AA is a reduplication (一个个)
+_NUMERALS = set("0123456789０１２３４５６７８９两二三四五六七八九十百千万几")
+
+
+def _numeral_classifier(text: str, i: int) -> bool:
+    """Whether the pair ``text[i:i+2]`` is a classifier doubled after a numeral other than
+    一 (６２个|个, 三种|种): a numeral takes one classifier, and the reduplicated classifier
+    (个个 "every one", 种种 "all kinds") follows no numeral, so the second copy is an echo.
+
+    >>> _numeral_classifier("抽调62个个各种", 4), _numeral_classifier("一个个", 1), _numeral_classifier("他们个个", 2)
+    (True, False, False)
+    """
+    unit = text[i]
+    return i > 0 and text[i - 1] in _NUMERALS and (unit in _CLASSIFIERS or _lexicon.tag(unit).startswith("q"))
+
+
 def _opens_nothing(text: str, end: int) -> bool:
     """Whether the character at ``end`` cannot close a compound that the character before it
     opens: the text ends, or a non-Han character or a function character follows
@@ -372,6 +388,10 @@ def classify_double(text: str, i: int, size: int, *, in_text: bool = False, _pai
             w = text[a:b]
             f = freq(w)
             if f and (len(w) > 2 * size or f >= 50) and (size == 1 or a <= i or b >= end):
+                if in_text and w == unit * 2 and _numeral_classifier(text, i) \
+                        and not any(freq(text[j:j + k]) >= 20 for k in (2, 3, 4)):
+                    # (when the second copy opens a word, 二十三日|日经, the rules below decide)
+                    return Verdict("drop", f"a numeral takes one classifier: {text[i - 1]}{unit}|{unit}")
                 side = _pair_out_of_step(text, i) if _pair_ok and in_text and size == 1 and w == unit * 2 else ""
                 if side == "right":
                     return Verdict("flag", f"{w} is a word, but the second {unit} starts the word after it")

@@ -125,3 +125,17 @@ def test_classifier_echo_before_a_word_flagged(text, bad):
 @pytest.mark.parametrize("text", ["人不治水水害人。\n", "一往情深深几许？\n"])
 def test_free_character_between_words_in_verse_kept(text):
     assert clean(text).text == text
+
+
+@pytest.mark.parametrize("bad, good", [
+    # a classifier doubled after a numeral other than 一: the numeral takes one classifier
+    ("地质部抽调６２个个各种类型的地质队。\n", "地质部抽调６２个各种类型的地质队。\n"),
+    ("游客可以品尝到三种种不同的咖啡。\n", "游客可以品尝到三种不同的咖啡。\n"),
+])
+def test_classifier_doubled_after_numeral_dropped(bad, good):
+    assert clean(bad).text == good
+
+
+@pytest.mark.parametrize("text", ["一个个难题都解决了。\n", "他们个个都是好样的。\n", "二十三日日经指数下跌。\n"])
+def test_classifier_reduplication_kept(text):
+    assert clean(text).text == text
