@@ -319,6 +319,9 @@ def _pair_out_of_step(text: str, i: int) -> str:
     return ""
 
 
+#: the date units: after a numeral they close a date, and the next word may start with the
+#: same unit (１９９８年|年初, ５月|月底)
+_DATE = set("年月日")
 #: numerals that take a classifier; 一 is left out, as 一AA is a reduplication (一个个)
 _NUMERALS = set("0123456789０１２３４５６７８９两二三四五六七八九十百千万几")
 
@@ -330,9 +333,28 @@ def _numeral_classifier(text: str, i: int) -> bool:
 
     >>> _numeral_classifier("抽调62个个各种", 4), _numeral_classifier("一个个", 1), _numeral_classifier("他们个个", 2)
     (True, False, False)
+    >>> _numeral_classifier("1998年年主题", 4)
+    False
     """
     unit = text[i]
-    return i > 0 and text[i - 1] in _NUMERALS and (unit in _CLASSIFIERS or _lexicon.tag(unit).startswith("q"))
+    if i == 0 or text[i - 1] not in _NUMERALS or unit in _DATE:
+        return False  # a date unit may open a word of its own (１９９８年|年主题, 年初, 月底)
+    return unit in _CLASSIFIERS or _lexicon.tag(unit).startswith("q")
+
+
+def _function_like(unit: str) -> bool:
+    """Whether the character ``unit`` is a function word that does not reduplicate:
+    a preposition, conjunction, particle or localizer (则, 地, 后, 上), or an adverb that is
+    a word of its own (不, 更, 便). Classifiers that jieba tags as adverbs (只 in 只只肥壮)
+    and bound characters of names (特 in 李特特) are not.
+
+    >>> _function_like("更"), _function_like("后"), _function_like("只"), _function_like("特"), _function_like("年")
+    (True, True, False, False, False)
+    """
+    if unit in _CLASSIFIERS:
+        return False
+    t = _lexicon.tag(unit)
+    return t.startswith(("p", "c", "u", "f")) or (t.startswith("d") and _lexicon.free_ratio(unit) >= _FREE)
 
 
 def _opens_nothing(text: str, end: int) -> bool:
@@ -435,7 +457,7 @@ def classify_double(text: str, i: int, size: int, *, in_text: bool = False, _pai
     if first and second and first[2] == unit and second[2] == unit:
         if starts_word:
             return Verdict("flag", f"second copy may start the word {starts_word}")
-        if size == 1 and unit in _FUNCTION:
+        if size == 1 and (unit in _FUNCTION or _function_like(unit) or _numeral_classifier(text, i)):
             if end == len(text) or text[end] in _CLAUSE_END:
                 # a stutter sits inside a phrase; a doubled character that closes a clause
                 # is descriptive reduplication (佩玉将将，)

@@ -139,3 +139,23 @@ def test_classifier_doubled_after_numeral_dropped(bad, good):
 @pytest.mark.parametrize("text", ["一个个难题都解决了。\n", "他们个个都是好样的。\n", "二十三日日经指数下跌。\n"])
 def test_classifier_reduplication_kept(text):
     assert clean(text).text == text
+
+
+@pytest.mark.parametrize("bad, good", [
+    # a doubled function word: adverb that is a word of its own, localizer, particle,
+    # conjunction; or a classifier after a numeral
+    ("双方努力可以达到更更高的水平。\n", "双方努力可以达到更高的水平。\n"),
+    ("他名义上上拥有四十二家公司。\n", "他名义上拥有四十二家公司。\n"),
+    ("他握着我的手热情地地说。\n", "他握着我的手热情地说。\n"),
+    ("企业中的近７０００名名离退休人员。\n", "企业中的近７０００名离退休人员。\n"),
+])
+def test_doubled_function_word_dropped(bad, good):
+    assert clean(bad).text == good
+
+
+@pytest.mark.parametrize("text", [
+    # classifier and name reduplications, and a date followed by a word that opens with its unit
+    "羊群吃草，只只肥壮。\n", "他的女儿李特特捐了款。\n", "这是１９９８年年主题。\n", "收入也年年攀升。\n",
+])
+def test_reduplicated_classifiers_names_dates_not_dropped(text):
+    assert clean(text).text == text
