@@ -357,6 +357,20 @@ def _function_like(unit: str) -> bool:
     return t.startswith(("p", "c", "u", "f")) or (t.startswith("d") and _lexicon.free_ratio(unit) >= _FREE)
 
 
+def _opens_phrase(text: str, i: int) -> bool:
+    """Whether ``text[i]`` opens a phrase: it starts the text or a line, or follows
+    punctuation. After a letter, digit or space it may belong to a name or code on its left
+    (updown 包 "the updown package").
+
+    >>> _opens_phrase("，城城市", 1), _opens_phrase("《周周易》", 1), _opens_phrase("updown 包包含", 7)
+    (True, True, False)
+    """
+    if i == 0 or text[i - 1] == "\n":
+        return True
+    left = text[i - 1]
+    return not left.isalnum() and not left.isspace() and left not in "_-./\\"
+
+
 def _opens_nothing(text: str, end: int) -> bool:
     """Whether the character at ``end`` cannot close a compound that the character before it
     opens: the text ends, or a non-Han character or a function character follows
@@ -498,6 +512,12 @@ def classify_double(text: str, i: int, size: int, *, in_text: bool = False, _pai
             return Verdict("drop", f"lone copy of the bound {unit} before {second[2]}")
         if _lone_content_after_function(text, i):
             return Verdict("drop", f"lone {unit} after a function word, before {second[2]}")
+        if _opens_phrase(text, i) and _lexicon.free_ratio(unit) < _LONE and text[i + 2:i + 3] not in _PHRASE_STOP:
+            # at the start of a phrase (after punctuation, a quote or a title mark) no word
+            # on the left can own the copy, and a character seldom a word alone is no word
+            # of its own there (，城|城市, 《周|周易》); AA + 地/的 is an adverbial
+            # reduplication (，营营地叫)
+            return Verdict("drop", f"lone {unit} opening a phrase, before {second[2]}")
         return Verdict("flag", f"lone {unit} before {second[2]} (or a word {unit}?)")
     bound_single = any(e - s == 1 and ci <= s and e <= ce and _lexicon.free_ratio(t) < _FREE for s, e, t in toks)
     if size >= 2 and not (ci in cuts and ce in cuts) and bound_single:

@@ -159,3 +159,17 @@ def test_doubled_function_word_dropped(bad, good):
 ])
 def test_reduplicated_classifiers_names_dates_not_dropped(text):
     assert clean(text).text == text
+
+
+@pytest.mark.parametrize("bad, good", [
+    # a lone copy opening a phrase, before the word it starts
+    ("进入九十年代以后，城城市缺水问题日益突出。\n", "进入九十年代以后，城市缺水问题日益突出。\n"),
+    ("针对《周周易》算命热的问题。\n", "针对《周易》算命热的问题。\n"),
+])
+def test_lone_copy_opening_a_phrase_dropped(bad, good):
+    assert clean(bad).text == good
+
+
+@pytest.mark.parametrize("text", ["运行 updown 包包含两个命令。\n", "苍蝇嘬着，营营地叫着。\n"])
+def test_lone_copy_after_code_or_before_di_not_dropped(text):
+    assert clean(text).text == text
