@@ -590,13 +590,19 @@ def remove_stutters(text: str) -> str:
     - a partial-word echo, a 2-4 character repeat that is a token in neither copy and
       whose removal makes the words around it whole again (不管怎|管怎|么样), or whose
       first copy starts or ends inside a word (今天|天在);
-    - a plain adjective repeated ABAB inside its clause (不同不同方法).
+    - a plain adjective repeated ABAB inside its clause (不同不同方法), and a repeat that
+      ABAB reduplication cannot form: a verb or noun before 了/着/过 or an attributive 的
+      (具备具备了), a resultative verb (成为成为);
+    - a character seldom a word alone between the word it ends and a whole word
+      (武器|器|基地), or opening a phrase before the word it starts (，城|城市);
+    - a doubled function word (更更, 地地) and a classifier doubled after a numeral (６２个|个).
 
     Legitimate text stays: words in the lexicon that span both copies (常常, 依依不舍,
     的的确确, 一组组, 齐齐哈尔), AABB (方方面面), copies that each belong to a word
     (工作|作风, 时间|间隔, 学习|习近平), and a free function character that starts the next
     phrase (可以|以任何顺序, 现在|在 Debian 上). Anything undecided is only flagged
-    (针对|对, 研究研究, 落落地).
+    (针对|对, 研究研究, 落落地, 过去|去科普). Repeats may overlap (交警支队|支队长|队长):
+    each position is weighed, except the later pairs of a run of three (啪啪啪).
 
     >>> remove_stutters("发展的的工作，不管怎管怎么样，坚定不移不移在党的领导下")
     '发展的工作，不管怎么样，坚定不移在党的领导下'
