@@ -173,3 +173,17 @@ def test_lone_copy_opening_a_phrase_dropped(bad, good):
 @pytest.mark.parametrize("text", ["运行 updown 包包含两个命令。\n", "苍蝇嘬着，营营地叫着。\n"])
 def test_lone_copy_after_code_or_before_di_not_dropped(text):
     assert clean(text).text == text
+
+
+@pytest.mark.parametrize("text, bad", [
+    # a pair word (光光, 小小) out of place: the text reads far better without one copy
+    ("中国科协主席周光光召为丛书题词。\n", "光光"),
+    ("帮助贫困山区的妇女。（杨小小平）\n", "小小"),
+])
+def test_pair_word_out_of_place_flagged(text, bad):
+    assert flagged(text, bad)
+
+
+@pytest.mark.parametrize("text", ["生活紧紧巴巴的。\n", "资金源源注入商场。\n", "他们统统走了。\n"])
+def test_pair_words_in_place_kept(text):
+    assert unchanged(text)
