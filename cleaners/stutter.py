@@ -128,10 +128,11 @@ def _abab_impossible(text: str, end: int, unit: str) -> str:
 
     ABAB reduplication is for action verbs done briefly or tentatively (商量商量, 照顾照顾后代),
     state words (雪白雪白的), numeral phrases (一步一步地) and adverbs (非常非常). It takes no
-    aspect particle and modifies no noun through 的, so a verb or noun repeated before
-    了/着/过 or before an attributive 的 (的 followed by more Han text) is an echo
-    (具备具备了一定的, 率领率领的小组); and a resultative or relational verb (达到, 使得,
-    成为) does not reduplicate at all, so running on into its clause it is an echo too. Names
+    aspect particle, modifies no noun through 的 and is no noun head after 的, so a verb or
+    noun repeated before 了/着/过, before an attributive 的 (的 followed by more Han text)
+    or after 的 is an echo (具备具备了一定的, 率领率领的小组, 岁月的流逝流逝); a resultative
+    or relational verb (达到, 使得, 成为) does not reduplicate at all, so running on into its
+    clause it is an echo too; nor does a bare number (九百九百, unlike 一步一步). Names
     (jieba ``nr``, which also tags some adjectives such as 香甜) are left alone.
 
     >>> _abab_impossible("具备具备了一定", 4, "具备") != "", _abab_impossible("率领率领的小组", 4, "率领") != ""
@@ -140,11 +141,20 @@ def _abab_impossible(text: str, end: int, unit: str) -> str:
     (True, '')
     >>> _abab_impossible("雪白雪白的衣服", 4, "雪白"), _abab_impossible("照顾照顾后代", 4, "照顾")
     ('', '')
+    >>> _abab_impossible("岁月的流逝流逝显得", 7, "流逝") != "", _abab_impossible("一千九百九百五十", 6, "九百") != ""
+    (True, True)
     """
+    start = end - 2 * len(unit)
+    if all(c in _NUMERALS for c in unit):
+        return "a bare number does not reduplicate"
     t = _lexicon.tag(unit)
     if not t.startswith(("v", "n")) or t.startswith("nr") or end >= len(text):
         return ""
     nxt = text[end]
+    if start > 0 and text[start - 1] == "的" and "\u3400" <= nxt <= "\u9fff":
+        # (running on into Chinese text: a copy closing a line or before a name such as
+        # 文件1 may be a label)
+        return f"after 的 a {t} heads a noun phrase and does not reduplicate"
     han_after = end + 1 < len(text) and "\u3400" <= text[end + 1] <= "\u9fff"
     if nxt in _ASPECT:
         return f"a reduplicated {t} takes no {nxt}"

@@ -187,3 +187,17 @@ def test_pair_word_out_of_place_flagged(text, bad):
 @pytest.mark.parametrize("text", ["生活紧紧巴巴的。\n", "资金源源注入商场。\n", "他们统统走了。\n"])
 def test_pair_words_in_place_kept(text):
     assert unchanged(text)
+
+
+@pytest.mark.parametrize("bad, good", [
+    # after 的 a verb or noun heads a noun phrase: no ABAB reduplication; nor of a bare number
+    ("岁月的流逝流逝显得凄美而沉毅。\n", "岁月的流逝显得凄美而沉毅。\n"),
+    ("并减少储蓄所一千九百九百五十八个。\n", "并减少储蓄所一千九百五十八个。\n"),
+])
+def test_abab_after_de_or_bare_number_dropped(bad, good):
+    assert clean(bad).text == good
+
+
+def test_abab_after_de_before_a_name_not_dropped():
+    text = "比较已排序的文件文件1 和文件2。\n"
+    assert clean(text).text == text
