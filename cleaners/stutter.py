@@ -357,15 +357,25 @@ def _numeral_classifier(text: str, i: int) -> bool:
     return unit in _CLASSIFIERS or _lexicon.tag(unit).startswith("q")
 
 
+#: modal verbs: one-character verbs that reduplicate are
+#: action verbs (看看, 说说, 试试); modal verbs never do (能能, 要要). (有 and 使 are left out:
+#: in classical Chinese they are also a noun prefix and the noun "envoy": 九有有截, 使使)
+_AUXILIARIES = set("能要应该敢肯愿")
+
+
 def _function_like(unit: str) -> bool:
     """Whether the character ``unit`` is a function word that does not reduplicate:
-    a preposition, conjunction, particle or localizer (则, 地, 后, 上), or an adverb that is
-    a word of its own (不, 更, 便). Classifiers that jieba tags as adverbs (只 in 只只肥壮)
-    and bound characters of names (特 in 李特特) are not.
+    a preposition, conjunction, particle or localizer (则, 地, 后, 上), an adverb that is
+    a word of its own (不, 更, 便), or a modal verb (能, 要). Classifiers that jieba
+    tags as adverbs (只 in 只只肥壮) and bound characters of names (特 in 李特特) are not.
 
     >>> _function_like("更"), _function_like("后"), _function_like("只"), _function_like("特"), _function_like("年")
     (True, True, False, False, False)
+    >>> _function_like("能"), _function_like("看")
+    (True, False)
     """
+    if unit in _AUXILIARIES:
+        return True
     if unit in _CLASSIFIERS:
         return False
     t = _lexicon.tag(unit)

@@ -201,3 +201,17 @@ def test_abab_after_de_or_bare_number_dropped(bad, good):
 def test_abab_after_de_before_a_name_not_dropped():
     text = "比较已排序的文件文件1 和文件2。\n"
     assert clean(text).text == text
+
+
+@pytest.mark.parametrize("bad, good", [
+    # modal verbs do not reduplicate (能能, 要要); action verbs do (看看, 试试)
+    ("它具有双向沟通能力，能能积极调动人们的参与。\n", "它具有双向沟通能力，能积极调动人们的参与。\n"),
+    ("但每次路过，总要要在心底问候一声。\n", "但每次路过，总要在心底问候一声。\n"),
+])
+def test_doubled_modal_verb_dropped(bad, good):
+    assert clean(bad).text == good
+
+
+@pytest.mark.parametrize("text", ["其贤者使使贤主。\n", "九有有截。\n"])
+def test_classical_you_shi_not_dropped(text):
+    assert clean(text).text == text
