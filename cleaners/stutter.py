@@ -524,7 +524,10 @@ def classify_double(text: str, i: int, size: int, *, in_text: bool = False, _pai
                 return Verdict("drop", f"suffix echo {before[2]}|{unit}")
             after = tok_at.get(ce)
             ws = i + 1 - len(before[2])
-            overlapped = any(freq(text[a:b]) for a in range(max(0, ws - 3), ws) for b in range(ws + 1, i + 1))
+            # (a noun character does not form the descriptive AA of verse: 控制区|域域 is no
+            # alternative reading of 控制区域|域)
+            overlapped = not _lexicon.tag(unit).startswith("n") and any(
+                freq(text[a:b]) for a in range(max(0, ws - 3), ws) for b in range(ws + 1, i + 1))
             return _suffix_echo_one(text, before[2], unit, after[2] if after else "",
                                     closes_clause=end == len(text) or text[end] in _CLAUSE_END,
                                     overlapped=overlapped)

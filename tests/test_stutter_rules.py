@@ -215,3 +215,13 @@ def test_doubled_modal_verb_dropped(bad, good):
 @pytest.mark.parametrize("text", ["其贤者使使贤主。\n", "九有有截。\n"])
 def test_classical_you_shi_not_dropped(text):
     assert clean(text).text == text
+
+
+def test_noun_echo_with_overlapping_word_on_the_left_dropped():
+    # 控制区 overlaps 区域 on the left, but a noun character forms no descriptive AA (域域)
+    bad = "用户靠近基站控制区域域边缘时，手机会自动切换。\n"
+    assert clean(bad).text == "用户靠近基站控制区域边缘时，手机会自动切换。\n"
+
+
+def test_verb_echo_with_overlapping_word_on_the_left_flagged():
+    assert flagged("低眉信手续续弹，说尽心中无限事。\n", "续续")
