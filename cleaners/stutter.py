@@ -221,8 +221,23 @@ def _lone_content_after_function(text: str, i: int) -> bool:
 _OPENERS = ("p", "c", "r", "d")
 
 
+#: the longest line of classical verse (seven characters) plus the echo: a clause this
+#: short may be verse, where a character doubled at the end is descriptive (烝徒增增。)
+_VERSE_LINE = 8
+
+
+def _clause_start(text: str, i: int) -> int:
+    """Offset where the clause holding ``text[i]`` starts: after the last clause-ending
+    punctuation or line break before it.
+
+    >>> _clause_start("烝徒增增。天地", 6), _clause_start("abc", 1)
+    (5, 0)
+    """
+    return max(text.rfind(c, 0, i) for c in _CLAUSE_END) + 1
+
+
 def _suffix_echo_one(text: str, word: str, unit: str, following: str = "", *,
-                     closes_clause: bool = False, overlapped: bool = False) -> Verdict:
+                     closes_clause: bool = False, overlapped: bool = False, prose: bool = False) -> Verdict:
     """A word followed by one copy of its last character (针对|对, 可以|以, 它们|们);
     ``following`` is the token after the copy, ``closes_clause`` whether punctuation
     follows it, ``overlapped`` whether a dictionary word also ends inside ``word`` just
@@ -231,7 +246,8 @@ def _suffix_echo_one(text: str, word: str, unit: str, following: str = "", *,
     The copy is a suffix that cannot start anything (们) -> drop; a bound character that is
     almost never a word of its own (建议|议你, 变化|化的) -> drop, unless a localizer follows,
     which turns a bound noun into a place phrase (代表|表中 "in the table"), or the pair
-    closes a clause or the word is ambiguous on its left (descriptive reduplication in
+    closes a clause no longer than a line of verse (``prose`` false) or the word is
+    ambiguous on its left (descriptive reduplication in
     verse: 烝徒增增。, 信手续续弹); a character that is seldom a word alone between the word
     and a whole word of two or more characters (武器|器|基地) -> drop, unless it is a
     classifier, which may open a compound the lexicon lacks (單位|位元組); a preposition
@@ -255,7 +271,7 @@ def _suffix_echo_one(text: str, word: str, unit: str, following: str = "", *,
     if _lexicon.tag(unit) == "k":
         return Verdict("drop", f"suffix echo {word}|{unit} (a suffix cannot stand alone)")
     if _lexicon.free_ratio(unit) < _ECHO_BOUND and not _lexicon.tag(following).startswith("f") \
-            and not closes_clause and not overlapped:
+            and (prose or not closes_clause) and not overlapped:
         return Verdict("drop", f"suffix echo {word}|{unit} ({unit} is almost never a word alone)")
     if _lexicon.free_ratio(unit) < _ECHO_WORD and len(following) >= 2 and not _lexicon.tag(following).startswith("f") \
             and not _lexicon.tag(unit).startswith("q") and not closes_clause and not overlapped:
@@ -528,9 +544,10 @@ def classify_double(text: str, i: int, size: int, *, in_text: bool = False, _pai
             # alternative reading of 控制区域|域)
             overlapped = not _lexicon.tag(unit).startswith("n") and any(
                 freq(text[a:b]) for a in range(max(0, ws - 3), ws) for b in range(ws + 1, i + 1))
+            closes = end == len(text) or text[end] in _CLAUSE_END
             return _suffix_echo_one(text, before[2], unit, after[2] if after else "",
-                                    closes_clause=end == len(text) or text[end] in _CLAUSE_END,
-                                    overlapped=overlapped)
+                                    closes_clause=closes, overlapped=overlapped,
+                                    prose=closes and end - _clause_start(text, i) > _VERSE_LINE)
         if starts_word:
             return Verdict("flag", f"suffix echo {before[2]}|{unit}, but {starts_word} is a word")
         return Verdict("drop", f"suffix echo {before[2]}|{unit}")

@@ -225,3 +225,11 @@ def test_noun_echo_with_overlapping_word_on_the_left_dropped():
 
 def test_verb_echo_with_overlapping_word_on_the_left_flagged():
     assert flagged("低眉信手续续弹，说尽心中无限事。\n", "续续")
+
+
+def test_bound_echo_closing_a_prose_clause_dropped():
+    # a character almost never a word alone (择), echoed at the end of a clause longer than
+    # a line of verse; in a short verse line the doubled character stays flagged (烝徒增增。)
+    bad = "如果你只是想试一试，这个软件包是不错的选择择。\n"
+    assert clean(bad).text == "如果你只是想试一试，这个软件包是不错的选择。\n"
+    assert flagged("烝徒增增。\n", "增增")
