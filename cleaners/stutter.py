@@ -28,12 +28,12 @@ _BOUND = 0.1
 #: there (行 0.070, 位 0.12, 值 0.11, 设 0.16) lie above it; the one exception, a noun
 #: before a localizer (代表|表|中), is kept apart by the localizer itself.
 _ECHO_BOUND = 0.06
-#: free-ness below which a character is seldom a word of its own (one use in seven or
-#: fewer: 家 0.12, 器 0.07, 管 0.13); a lone copy of it after a word ending in it, before
+#: free-ness below which a character is seldom a word of its own (one use in five or
+#: fewer: 家 0.12, 器 0.07, 外 0.19); a lone copy of it after a word ending in it, before
 #: a whole word of two or more characters, has no neighbour to form a word with
-#: (专家|家|认为). Free characters that stand between words in verse (水 in 治水|水|害人,
-#: 0.147; 深 0.19) lie at or above it.
-_ECHO_WORD = 0.145
+#: (专家|家|认为). Verse repeats characters between words on purpose (治水|水|害人,
+#: 情深|深|几许), so a clause no longer than a line of verse is left alone.
+_ECHO_WORD = 0.2
 #: a repeated phrase that is followed by one of these does not run on into the clause
 _PHRASE_STOP = set("的地得着了")
 #: degree adverbs: 很X很X, 最X最X intensify by repetition
@@ -236,8 +236,18 @@ def _clause_start(text: str, i: int) -> int:
     return max(text.rfind(c, 0, i) for c in _CLAUSE_END) + 1
 
 
+def _clause_end(text: str, j: int) -> int:
+    """Offset of the first clause-ending punctuation or line break at or after ``j``.
+
+    >>> _clause_end("人不治水水害人。", 5), _clause_end("abc", 1)
+    (7, 3)
+    """
+    return min([k for k in (text.find(c, j) for c in _CLAUSE_END) if k >= 0] or [len(text)])
+
+
 def _suffix_echo_one(text: str, word: str, unit: str, following: str = "", *,
-                     closes_clause: bool = False, overlapped: bool = False, prose: bool = False) -> Verdict:
+                     closes_clause: bool = False, overlapped: bool = False, prose: bool = False,
+                     verse: bool = False) -> Verdict:
     """A word followed by one copy of its last character (针对|对, 可以|以, 它们|们);
     ``following`` is the token after the copy, ``closes_clause`` whether punctuation
     follows it, ``overlapped`` whether a dictionary word also ends inside ``word`` just
@@ -249,7 +259,8 @@ def _suffix_echo_one(text: str, word: str, unit: str, following: str = "", *,
     closes a clause no longer than a line of verse (``prose`` false) or the word is
     ambiguous on its left (descriptive reduplication in
     verse: 烝徒增增。, 信手续续弹); a character that is seldom a word alone between the word
-    and a whole word of two or more characters (武器|器|基地) -> drop, unless it is a
+    and a whole word of two or more characters (武器|器|基地) -> drop, unless the clause is
+    no longer than a line of ``verse`` (治水|水|害人。) or the character is a
     classifier, which may open a compound the lexicon lacks (單位|位元組); a preposition
     after a preposition (针对|对) is ungrammatical but the lexicon cannot be sure -> flag; a
     free function character (preposition, conjunction, pronoun, adverb, particle) starts the
@@ -274,7 +285,7 @@ def _suffix_echo_one(text: str, word: str, unit: str, following: str = "", *,
             and (prose or not closes_clause) and not overlapped:
         return Verdict("drop", f"suffix echo {word}|{unit} ({unit} is almost never a word alone)")
     if _lexicon.free_ratio(unit) < _ECHO_WORD and len(following) >= 2 and not _lexicon.tag(following).startswith("f") \
-            and not _lexicon.tag(unit).startswith("q") and not closes_clause and not overlapped:
+            and not _lexicon.tag(unit).startswith("q") and not closes_clause and not overlapped and not verse:
         # the copy stands between two whole words (武器|器|基地, 国防|防|建设): a character
         # that is seldom a word of its own has nothing to join there. A classifier may open
         # a compound the lexicon lacks (單位|位元組 "byte" in Taiwan usage): flagged below
@@ -547,7 +558,8 @@ def classify_double(text: str, i: int, size: int, *, in_text: bool = False, _pai
             closes = end == len(text) or text[end] in _CLAUSE_END
             return _suffix_echo_one(text, before[2], unit, after[2] if after else "",
                                     closes_clause=closes, overlapped=overlapped,
-                                    prose=closes and end - _clause_start(text, i) > _VERSE_LINE)
+                                    prose=closes and end - _clause_start(text, i) > _VERSE_LINE,
+                                    verse=_clause_end(text, end) - _clause_start(text, i) <= _VERSE_LINE)
         if starts_word:
             return Verdict("flag", f"suffix echo {before[2]}|{unit}, but {starts_word} is a word")
         return Verdict("drop", f"suffix echo {before[2]}|{unit}")

@@ -122,7 +122,16 @@ def test_classifier_echo_before_a_word_flagged(text, bad):
     assert flagged(text, bad)
 
 
-@pytest.mark.parametrize("text", ["人不治水水害人。\n", "一往情深深几许？\n"])
+@pytest.mark.parametrize("bad, good", [
+    # seldom a word alone (入 0.17, 外 0.19), between two words in a clause of prose
+    ("请使用命令，并在提示时输入入用户账号和口令。\n", "请使用命令，并在提示时输入用户账号和口令。\n"),
+    ("要继续敞开山门，进一步扩大对外外开放的程度。\n", "要继续敞开山门，进一步扩大对外开放的程度。\n"),
+])
+def test_seldom_free_echo_between_words_in_prose_dropped(bad, good):
+    assert clean(bad).text == good
+
+
+@pytest.mark.parametrize("text", ["人不治水水害人。\n", "一往情深深几许？\n", "国际悲歌歌一曲，\n"])
 def test_free_character_between_words_in_verse_kept(text):
     assert clean(text).text == text
 
