@@ -233,7 +233,8 @@ def _clause_start(text: str, i: int) -> int:
     >>> _clause_start("烝徒增增。天地", 6), _clause_start("abc", 1)
     (5, 0)
     """
-    return max(text.rfind(c, 0, i) for c in _CLAUSE_END) + 1
+    lo = max(0, i - 2 * _VERSE_LINE)  # only the length up to a verse line matters
+    return max([text.rfind(c, lo, i) for c in _CLAUSE_END] + [lo - 1]) + 1
 
 
 def _clause_end(text: str, j: int) -> int:
@@ -242,7 +243,8 @@ def _clause_end(text: str, j: int) -> int:
     >>> _clause_end("人不治水水害人。", 5), _clause_end("abc", 1)
     (7, 3)
     """
-    return min([k for k in (text.find(c, j) for c in _CLAUSE_END) if k >= 0] or [len(text)])
+    hi = min(len(text), j + 2 * _VERSE_LINE)  # only the length up to a verse line matters
+    return min([k for k in (text.find(c, j, hi) for c in _CLAUSE_END) if k >= 0] or [hi])
 
 
 def _suffix_echo_one(text: str, word: str, unit: str, following: str = "", *,
