@@ -28,6 +28,12 @@ _BOUND = 0.1
 #: there (行 0.070, 位 0.12, 值 0.11, 设 0.16) lie above it; the one exception, a noun
 #: before a localizer (代表|表|中), is kept apart by the localizer itself.
 _ECHO_BOUND = 0.06
+#: free-ness below which a character is seldom a word of its own (one use in five or
+#: fewer: 家 0.12, 器 0.07, 外 0.19); a lone copy of it after a word ending in it, before
+#: a whole word of two or more characters, has no neighbour to form a word with
+#: (专家|家|认为). Verse repeats characters between words on purpose (治水|水|害人,
+#: 情深|深|几许), so a clause no longer than a line of verse is left alone.
+_ECHO_WORD = 0.2
 #: a repeated phrase that is followed by one of these does not run on into the clause
 _PHRASE_STOP = set("的地得着了")
 #: degree adverbs: 很X很X, 最X最X intensify by repetition
@@ -45,6 +51,11 @@ _PARTICLE_TAGS = ("y", "e")
 #: (不管怎|管怎|么样). Measured on People's Daily and Debian text: legitimate text
 #: reaching this rule stays below it.
 _GAIN = {2: 12.0, 3: 10.0, 4: 10.0}
+#: the same gain for a doubled character that is a word (小小, 光光), above which the pair
+#: word is out of place among its neighbours (周光|光|召, 杨小|小|平: names) and is flagged.
+#: Measured on People's Daily, Debian and fortunes text: pair words that belong there gain
+#: less (紧紧巴巴 9.1, 源源注入 9.5), save one line of verse (上山弯弯腰 10.3).
+_GAIN_PAIR = 10.0
 #: the same gain for a repeat of 2-4 characters whose junction is covered by a short word
 #: of its own (去年|一年|一些 8.9, 的|目的|目录 8.8 on undamaged text; echoes such as
 #: 用户账|户账|号, 自动更|动更|新 gain 11.7-25)
@@ -104,6 +115,57 @@ def _runs_on(text: str, end: int, unit: str) -> bool:
     return True
 
 
+#: resultative and relational second morphemes of two-character verbs (看见, 达到, 使得,
+#: 做好, 成为, 属于): a verb-result or verb-relation compound names an outcome, not an action
+#: that can be done "a little", and does not reduplicate (看见看见, 成为成为)
+_RESULT = set("到得成完好住掉见为于")
+#: aspect particles: a reduplicated verb takes none (研究研究了 is no Chinese; 研究了研究 is)
+_ASPECT = set("了着过")
+
+
+def _abab_impossible(text: str, end: int, unit: str) -> str:
+    """Why a word repeated ABAB (ending at ``end``) cannot be a reduplication, or ``""``.
+
+    ABAB reduplication is for action verbs done briefly or tentatively (商量商量, 照顾照顾后代),
+    state words (雪白雪白的), numeral phrases (一步一步地) and adverbs (非常非常). It takes no
+    aspect particle, modifies no noun through 的 and is no noun head after 的, so a verb or
+    noun repeated before 了/着/过, before an attributive 的 (的 followed by more Han text)
+    or after 的 is an echo (具备具备了一定的, 率领率领的小组, 岁月的流逝流逝); a resultative
+    or relational verb (达到, 使得, 成为) does not reduplicate at all, so running on into its
+    clause it is an echo too; nor does a bare number (九百九百, unlike 一步一步). Names
+    (jieba ``nr``, which also tags some adjectives such as 香甜) are left alone.
+
+    >>> _abab_impossible("具备具备了一定", 4, "具备") != "", _abab_impossible("率领率领的小组", 4, "率领") != ""
+    (True, True)
+    >>> _abab_impossible("成为成为华东", 4, "成为") != "", _abab_impossible("商量商量，再说", 4, "商量")
+    (True, '')
+    >>> _abab_impossible("雪白雪白的衣服", 4, "雪白"), _abab_impossible("照顾照顾后代", 4, "照顾")
+    ('', '')
+    >>> _abab_impossible("岁月的流逝流逝显得", 7, "流逝") != "", _abab_impossible("一千九百九百五十", 6, "九百") != ""
+    (True, True)
+    """
+    start = end - 2 * len(unit)
+    if all(c in _NUMERALS for c in unit):
+        return "a bare number does not reduplicate"
+    t = _lexicon.tag(unit)
+    if not t.startswith(("v", "n")) or t.startswith("nr") or end >= len(text):
+        return ""
+    nxt = text[end]
+    if start > 0 and text[start - 1] == "的" and "\u3400" <= nxt <= "\u9fff":
+        # (running on into Chinese text: a copy closing a line or before a name such as
+        # 文件1 may be a label)
+        return f"after 的 a {t} heads a noun phrase and does not reduplicate"
+    han_after = end + 1 < len(text) and "\u3400" <= text[end + 1] <= "\u9fff"
+    if nxt in _ASPECT:
+        return f"a reduplicated {t} takes no {nxt}"
+    if nxt == "的" and han_after:
+        return f"a reduplicated {t} modifies no noun through 的"
+    if t.startswith("v") and len(unit) == 2 and unit[1] in _RESULT and "\u3400" <= nxt <= "\u9fff" \
+            and nxt not in _PHRASE_STOP and not _lexicon.tag(nxt).startswith(_PARTICLE_TAGS):
+        return f"a resultative verb ({unit[1]}) does not reduplicate"
+    return ""
+
+
 def _may_end_left_word(text: str, i: int) -> bool:
     """Whether ``text[i]`` may close a word or name on its left (两国|国防, 农村司|司长): a
     dictionary word ends there, or the character before it is a bound Han character and
@@ -154,8 +216,40 @@ def _lone_content_after_function(text: str, i: int) -> bool:
     return _lexicon.tag(left).startswith(_FUNCTION_TAGS) or left in "是有"
 
 
+#: tags of function characters that open a phrase of their own after any word (可以|以任何顺序,
+#: 现在|在 Debian 上, 及其|其): prepositions, conjunctions, pronouns, adverbs
+_OPENERS = ("p", "c", "r", "d")
+
+
+#: the longest line of classical verse (seven characters) plus the echo: a clause this
+#: short may be verse, where a character doubled at the end is descriptive (烝徒增增。)
+_VERSE_LINE = 8
+
+
+def _clause_start(text: str, i: int) -> int:
+    """Offset where the clause holding ``text[i]`` starts: after the last clause-ending
+    punctuation or line break before it.
+
+    >>> _clause_start("烝徒增增。天地", 6), _clause_start("abc", 1)
+    (5, 0)
+    """
+    lo = max(0, i - 2 * _VERSE_LINE)  # only the length up to a verse line matters
+    return max([text.rfind(c, lo, i) for c in _CLAUSE_END] + [lo - 1]) + 1
+
+
+def _clause_end(text: str, j: int) -> int:
+    """Offset of the first clause-ending punctuation or line break at or after ``j``.
+
+    >>> _clause_end("人不治水水害人。", 5), _clause_end("abc", 1)
+    (7, 3)
+    """
+    hi = min(len(text), j + 2 * _VERSE_LINE)  # only the length up to a verse line matters
+    return min([k for k in (text.find(c, j, hi) for c in _CLAUSE_END) if k >= 0] or [hi])
+
+
 def _suffix_echo_one(text: str, word: str, unit: str, following: str = "", *,
-                     closes_clause: bool = False, overlapped: bool = False) -> Verdict:
+                     closes_clause: bool = False, overlapped: bool = False, prose: bool = False,
+                     verse: bool = False) -> Verdict:
     """A word followed by one copy of its last character (针对|对, 可以|以, 它们|们);
     ``following`` is the token after the copy, ``closes_clause`` whether punctuation
     follows it, ``overlapped`` whether a dictionary word also ends inside ``word`` just
@@ -164,23 +258,40 @@ def _suffix_echo_one(text: str, word: str, unit: str, following: str = "", *,
     The copy is a suffix that cannot start anything (们) -> drop; a bound character that is
     almost never a word of its own (建议|议你, 变化|化的) -> drop, unless a localizer follows,
     which turns a bound noun into a place phrase (代表|表中 "in the table"), or the pair
-    closes a clause or the word is ambiguous on its left (descriptive reduplication in
-    verse: 烝徒增增。, 信手续续弹); a preposition
+    closes a clause no longer than a line of verse (``prose`` false) or the word is
+    ambiguous on its left (descriptive reduplication in
+    verse: 烝徒增增。, 信手续续弹); a character that is seldom a word alone between the word
+    and a whole word of two or more characters (武器|器|基地) -> drop, unless the clause is
+    no longer than a line of ``verse`` (治水|水|害人。) or the character is a
+    classifier, which may open a compound the lexicon lacks (單位|位元組); a preposition
     after a preposition (针对|对) is ungrammatical but the lexicon cannot be sure -> flag; a
-    free character that is no noun starts the next phrase in correct Chinese (可以|以任何顺序,
-    现在|在 Debian 上, 但是|是) -> keep, unless punctuation follows it, when it starts no
-    phrase at all (最后|后，); anything else (从严治党|党) -> flag.
+    free function character (preposition, conjunction, pronoun, adverb, particle) starts the
+    next phrase in correct Chinese (可以|以任何顺序, 现在|在 Debian 上, 但是|是, 脚踏实地|地)
+    -> keep, unless punctuation follows it, when it starts no phrase at all (最后|后，); a
+    free content character may start the next phrase too (没想到|到北京), but a verb, noun,
+    localizer or numeral after a word that ends in it is as often an echo (过去|去科普工作,
+    只有|有防城港, 街上|上不时) -> flag, as is anything else (从严治党|党).
 
     >>> _suffix_echo_one("", "建议", "议", "你").action, _suffix_echo_one("", "代表", "表", "中").action
     ('drop', 'flag')
     >>> _suffix_echo_one("", "可以", "以", "任何").action, _suffix_echo_one("", "最后", "后", closes_clause=True).action
     ('keep', 'flag')
+    >>> _suffix_echo_one("", "过去", "去", "科普").action, _suffix_echo_one("", "及其", "其", "市").action
+    ('flag', 'keep')
+    >>> _suffix_echo_one("", "武器", "器", "基地").action, _suffix_echo_one("", "单位", "位", "元组").action
+    ('drop', 'flag')
     """
     if _lexicon.tag(unit) == "k":
         return Verdict("drop", f"suffix echo {word}|{unit} (a suffix cannot stand alone)")
     if _lexicon.free_ratio(unit) < _ECHO_BOUND and not _lexicon.tag(following).startswith("f") \
-            and not closes_clause and not overlapped:
+            and (prose or not closes_clause) and not overlapped:
         return Verdict("drop", f"suffix echo {word}|{unit} ({unit} is almost never a word alone)")
+    if _lexicon.free_ratio(unit) < _ECHO_WORD and len(following) >= 2 and not _lexicon.tag(following).startswith("f") \
+            and not _lexicon.tag(unit).startswith("q") and not closes_clause and not overlapped and not verse:
+        # the copy stands between two whole words (武器|器|基地, 国防|防|建设): a character
+        # that is seldom a word of its own has nothing to join there. A classifier may open
+        # a compound the lexicon lacks (單位|位元組 "byte" in Taiwan usage): flagged below
+        return Verdict("drop", f"suffix echo {word}|{unit} before the word {following} ({unit} is seldom a word alone)")
     if _lexicon.free_ratio(unit) < _FREE and (following == "的" or following in _PARTICLES
                                               and not _lexicon.tag(unit).startswith("v")) and not overlapped:
         # a bound character standing alone would have to be a word of its own that takes
@@ -188,9 +299,22 @@ def _suffix_echo_one(text: str, word: str, unit: str, following: str = "", *,
         return Verdict("drop", f"suffix echo {word}|{unit}: the bound {unit} cannot take {following}")
     if _lexicon.tag(word) == "p" and _lexicon.tag(unit) == "p":
         return Verdict("flag", f"suffix echo {word}|{unit}: preposition after preposition")
-    if _lexicon.free_ratio(unit) >= _FREE and not _lexicon.tag(unit).startswith("n") and not closes_clause:
-        return Verdict("keep", f"{unit} after {word} is a free word starting the next phrase")
+    if _lexicon.free_ratio(unit) >= _FREE and not closes_clause and (
+            unit in _FUNCTION or unit in _PHRASE_STOP or _lexicon.tag(unit).startswith(_OPENERS)):
+        return Verdict("keep", f"{unit} after {word} is a free function word starting the next phrase")
     return Verdict("flag", f"suffix echo {word}|{unit}, or {unit} starts the next phrase")
+
+
+def _verb_object(word: str) -> bool:
+    """Whether ``word`` could be a verb-object compound that a lone verb before it
+    reduplicates (见|见面, 聊|聊天, 帮|帮忙: the AAB form 见见面 is ordinary Chinese). Such
+    compounds are two characters, and none is a preposition or conjunction: a verb alone
+    before a longer word (可|可行性) or before 通|通过 does not reduplicate it.
+
+    >>> _verb_object("见面"), _verb_object("可行性"), _verb_object("通过")
+    (True, False, False)
+    """
+    return len(word) == 2 and not _lexicon.tag(word).startswith(("p", "c"))
 
 
 def _pair_out_of_step(text: str, i: int) -> str:
@@ -233,9 +357,96 @@ def _pair_out_of_step(text: str, i: int) -> str:
     if starts.get(cj, ci) < ci and spans.get(cj) == cj + 1 and text[i - 1] != "一":
         return "left"
     if spans.get(ci) == cj and spans.get(cj, cj) > cj + 1 and (
-            _lexicon.tag(text[i] * 2)[:1] in ("d", "a") or not _lexicon.tag(text[i]).startswith("v")):
+            _lexicon.tag(text[i] * 2)[:1] in ("d", "a") or not _lexicon.tag(text[i]).startswith("v")
+            or not _verb_object(text[i + 1:lo + spans[cj]])):
         return "right"
     return ""
+
+
+#: the date units: after a numeral they close a date, and the next word may start with the
+#: same unit (１９９８年|年初, ５月|月底)
+_DATE = set("年月日")
+#: numerals that take a classifier; 一 is left out, as 一AA is a reduplication (一个个)
+_NUMERALS = set("0123456789０１２３４５６７８９两二三四五六七八九十百千万几")
+
+
+def _numeral_classifier(text: str, i: int) -> bool:
+    """Whether the pair ``text[i:i+2]`` is a classifier doubled after a numeral other than
+    一 (６２个|个, 三种|种): a numeral takes one classifier, and the reduplicated classifier
+    (个个 "every one", 种种 "all kinds") follows no numeral, so the second copy is an echo.
+
+    >>> _numeral_classifier("抽调62个个各种", 4), _numeral_classifier("一个个", 1), _numeral_classifier("他们个个", 2)
+    (True, False, False)
+    >>> _numeral_classifier("1998年年主题", 4)
+    False
+    """
+    unit = text[i]
+    if i == 0 or text[i - 1] not in _NUMERALS or unit in _DATE:
+        return False  # a date unit may open a word of its own (１９９８年|年主题, 年初, 月底)
+    return unit in _CLASSIFIERS or _lexicon.tag(unit).startswith("q")
+
+
+#: modal verbs: one-character verbs that reduplicate are
+#: action verbs (看看, 说说, 试试); modal verbs never do (能能, 要要). (有 and 使 are left out:
+#: in classical Chinese they are also a noun prefix and the noun "envoy": 九有有截, 使使)
+_AUXILIARIES = set("能要应该敢肯愿")
+
+
+def _function_like(unit: str) -> bool:
+    """Whether the character ``unit`` is a function word that does not reduplicate:
+    a preposition, conjunction, particle or localizer (则, 地, 后, 上), an adverb that is
+    a word of its own (不, 更, 便), or a modal verb (能, 要). Classifiers that jieba
+    tags as adverbs (只 in 只只肥壮) and bound characters of names (特 in 李特特) are not.
+
+    >>> _function_like("更"), _function_like("后"), _function_like("只"), _function_like("特"), _function_like("年")
+    (True, True, False, False, False)
+    >>> _function_like("能"), _function_like("看")
+    (True, False)
+    """
+    if unit in _AUXILIARIES:
+        return True
+    if unit in _CLASSIFIERS:
+        return False
+    t = _lexicon.tag(unit)
+    return t.startswith(("p", "c", "u", "f")) or (t.startswith("d") and _lexicon.free_ratio(unit) >= _FREE)
+
+
+def _opens_phrase(text: str, i: int) -> bool:
+    """Whether ``text[i]`` opens a phrase: it starts the text or a line, or follows
+    punctuation. After a letter, digit or space it may belong to a name or code on its left
+    (updown 包 "the updown package").
+
+    >>> _opens_phrase("，城城市", 1), _opens_phrase("《周周易》", 1), _opens_phrase("updown 包包含", 7)
+    (True, True, False)
+    """
+    if i == 0 or text[i - 1] == "\n":
+        return True
+    left = text[i - 1]
+    return not left.isalnum() and not left.isspace() and left not in "_-./\\"
+
+
+def _opens_nothing(text: str, end: int) -> bool:
+    """Whether the character at ``end`` cannot close a compound that the character before it
+    opens: the text ends, or a non-Han character or a function character follows
+    (领导人|人|对, 年轻人|人|从; 數字|字|元 may be the compound 字元).
+
+    >>> _opens_nothing("领导人人对", 4), _opens_nothing("数字字元", 3)
+    (True, False)
+    """
+    if end >= len(text) or not ("\u3400" <= text[end] <= "\u9fff"):
+        return True
+    return text[end] in _FUNCTION or _lexicon.tag(text[end]).startswith(_FUNCTION_TAGS)
+
+
+def _measure_like(unit: str) -> bool:
+    """Whether ``unit`` may be the classifier of a 一AA reduplication (一个个, 一份份, 一叶叶
+    "leaf after leaf"): classifiers and nouns used as measures reduplicate after 一; a verb or
+    a function character does not (一考|考核, 一是|是).
+
+    >>> _measure_like("份"), _measure_like("叶"), _measure_like("考"), _measure_like("是")
+    (True, True, False, False)
+    """
+    return unit not in _FUNCTION and not _lexicon.tag(unit).startswith("v")
 
 
 def classify_double(text: str, i: int, size: int, *, in_text: bool = False, _pair_ok: bool = True) -> Verdict:
@@ -267,15 +478,23 @@ def classify_double(text: str, i: int, size: int, *, in_text: bool = False, _pai
             w = text[a:b]
             f = freq(w)
             if f and (len(w) > 2 * size or f >= 50) and (size == 1 or a <= i or b >= end):
+                if in_text and w == unit * 2 and _numeral_classifier(text, i) \
+                        and not any(freq(text[j:j + k]) >= 20 for k in (2, 3, 4)):
+                    # (when the second copy opens a word, 二十三日|日经, the rules below decide)
+                    return Verdict("drop", f"a numeral takes one classifier: {text[i - 1]}{unit}|{unit}")
                 side = _pair_out_of_step(text, i) if _pair_ok and in_text and size == 1 and w == unit * 2 else ""
                 if side == "right":
                     return Verdict("flag", f"{w} is a word, but the second {unit} starts the word after it")
                 if side == "left":
                     v = classify_double(text, i, 1, in_text=True, _pair_ok=False)
-                    if v.action == "drop" or (v.action == "flag" and not _lexicon.tag(unit).startswith("n")):
+                    if v.action == "drop" or (v.action == "flag" and (
+                            not _lexicon.tag(unit).startswith("n") or _opens_nothing(text, end))):
                         return Verdict(v.action, f"{w} is a word, but the first {unit} ends the word before it; {v.reason}")
                     # a noun after a word ending in it often opens a compound the lexicon
-                    # lacks (數字|字元 in Taiwan usage, 每天|天不亮): the pair word stands
+                    # lacks (數字|字元 in Taiwan usage, 每天|天不亮): the pair word stands,
+                    # unless what follows can close no compound (年轻人|人|从)
+                if in_text and _pair_ok and w == unit * 2 and _drop_gain(text, i, 1) >= _GAIN_PAIR:
+                    return Verdict("flag", f"{w} is a word, but the text reads far better without one {unit}")
                 if _pair_ok or w != unit * 2:
                     return Verdict("keep", f"lexicon: {w}({f})")
     if size == 1 and end + 1 < len(text) and text[end] == text[end + 1] != unit:
@@ -302,13 +521,13 @@ def classify_double(text: str, i: int, size: int, *, in_text: bool = False, _pai
     before = tok_end.get(cj)
     cuts = {s for s, _, _ in toks} | {e for _, e, _ in toks}
     second_alone = cj in cuts and ce in cuts
-    if size == 1 and i > 0 and text[i - 1] == "一":
+    if size == 1 and i > 0 and text[i - 1] == "一" and _measure_like(unit):
         return Verdict("keep", f"一{unit}{unit} reduplication")
     starts_word = next((text[j:j + k] for k in range(size + 3, size, -1) if freq(text[j:j + k]) >= 20), None)
     if first and second and first[2] == unit and second[2] == unit:
         if starts_word:
             return Verdict("flag", f"second copy may start the word {starts_word}")
-        if size == 1 and unit in _FUNCTION:
+        if size == 1 and (unit in _FUNCTION or _function_like(unit) or _numeral_classifier(text, i)):
             if end == len(text) or text[end] in _CLAUSE_END:
                 # a stutter sits inside a phrase; a doubled character that closes a clause
                 # is descriptive reduplication (佩玉将将，)
@@ -318,6 +537,9 @@ def classify_double(text: str, i: int, size: int, *, in_text: bool = False, _pai
             return Verdict("flag", f"identical adjacent tokens {unit}|{unit} (reduplication?)")
         if _runs_on(text, end, unit) and not _lexicon.tag(unit).startswith(_REDUPLICATES):
             return Verdict("drop", f"ABAB tokens {unit}|{unit} run on in the clause; a {_lexicon.tag(unit) or '?'} does not reduplicate")
+        why = _abab_impossible(text, end, unit)
+        if why:
+            return Verdict("drop", f"ABAB tokens {unit}|{unit}: {why}")
         return Verdict("flag", f"ABAB tokens {unit}|{unit} (verb reduplication?)")
     if before and second_alone and before[2].endswith(unit) and len(before[2]) > size:
         if size == 1:
@@ -331,10 +553,15 @@ def classify_double(text: str, i: int, size: int, *, in_text: bool = False, _pai
                 return Verdict("drop", f"suffix echo {before[2]}|{unit}")
             after = tok_at.get(ce)
             ws = i + 1 - len(before[2])
-            overlapped = any(freq(text[a:b]) for a in range(max(0, ws - 3), ws) for b in range(ws + 1, i + 1))
+            # (a noun character does not form the descriptive AA of verse: 控制区|域域 is no
+            # alternative reading of 控制区域|域)
+            overlapped = not _lexicon.tag(unit).startswith("n") and any(
+                freq(text[a:b]) for a in range(max(0, ws - 3), ws) for b in range(ws + 1, i + 1))
+            closes = end == len(text) or text[end] in _CLAUSE_END
             return _suffix_echo_one(text, before[2], unit, after[2] if after else "",
-                                    closes_clause=end == len(text) or text[end] in _CLAUSE_END,
-                                    overlapped=overlapped)
+                                    closes_clause=closes, overlapped=overlapped,
+                                    prose=closes and end - _clause_start(text, i) > _VERSE_LINE,
+                                    verse=_clause_end(text, end) - _clause_start(text, i) <= _VERSE_LINE)
         if starts_word:
             return Verdict("flag", f"suffix echo {before[2]}|{unit}, but {starts_word} is a word")
         return Verdict("drop", f"suffix echo {before[2]}|{unit}")
@@ -346,6 +573,12 @@ def classify_double(text: str, i: int, size: int, *, in_text: bool = False, _pai
             return Verdict("drop", f"lone copy of the bound {unit} before {second[2]}")
         if _lone_content_after_function(text, i):
             return Verdict("drop", f"lone {unit} after a function word, before {second[2]}")
+        if _opens_phrase(text, i) and _lexicon.free_ratio(unit) < _LONE and text[i + 2:i + 3] not in _PHRASE_STOP:
+            # at the start of a phrase (after punctuation, a quote or a title mark) no word
+            # on the left can own the copy, and a character seldom a word alone is no word
+            # of its own there (，城|城市, 《周|周易》); AA + 地/的 is an adverbial
+            # reduplication (，营营地叫)
+            return Verdict("drop", f"lone {unit} opening a phrase, before {second[2]}")
         return Verdict("flag", f"lone {unit} before {second[2]} (or a word {unit}?)")
     bound_single = any(e - s == 1 and ci <= s and e <= ce and _lexicon.free_ratio(t) < _FREE for s, e, t in toks)
     if size >= 2 and not (ci in cuts and ce in cuts) and bound_single:
@@ -377,15 +610,25 @@ def find_stutters(text: str):
     """
     edits, flags = [], []
     key = None
-    for m in _DOUBLE.finditer(text):
+    pos = last_end = 0
+    while (m := _DOUBLE.search(text, pos)) is not None:
         if key is None:
             key = _lexicon.simplified(text)
         i = m.start()
         size = len(m.group(1))
+        if i < last_end and text[i - size:i] == m.group(1):
+            # the second pair of a run of three copies (啪啪啪, 注意注意注意): the run
+            # was weighed as a whole at its first pair
+            pos = i + 1
+            continue
         v = classify_double(key, i, size, in_text=True)
+        j = i + size
+        # a repeat that is kept or flagged may overlap the real one, which starts inside it
+        # (交警支队|支队长|队长: 支队支队 stands, 队长队长 is the echo)
+        pos = j + size if v.action == "drop" else i + 1
+        last_end = max(last_end, j + size)
         if v.action == "keep":
             continue
-        j = i + size
         if v.action == "drop":
             edits.append(Edit(j, j + size, "", "stutter", v.reason))
         else:
@@ -408,13 +651,19 @@ def remove_stutters(text: str) -> str:
     - a partial-word echo, a 2-4 character repeat that is a token in neither copy and
       whose removal makes the words around it whole again (不管怎|管怎|么样), or whose
       first copy starts or ends inside a word (今天|天在);
-    - a plain adjective repeated ABAB inside its clause (不同不同方法).
+    - a plain adjective repeated ABAB inside its clause (不同不同方法), and a repeat that
+      ABAB reduplication cannot form: a verb or noun before 了/着/过 or an attributive 的
+      (具备具备了), a resultative verb (成为成为);
+    - a character seldom a word alone between the word it ends and a whole word
+      (武器|器|基地), or opening a phrase before the word it starts (，城|城市);
+    - a doubled function word (更更, 地地) and a classifier doubled after a numeral (６２个|个).
 
     Legitimate text stays: words in the lexicon that span both copies (常常, 依依不舍,
     的的确确, 一组组, 齐齐哈尔), AABB (方方面面), copies that each belong to a word
     (工作|作风, 时间|间隔, 学习|习近平), and a free function character that starts the next
     phrase (可以|以任何顺序, 现在|在 Debian 上). Anything undecided is only flagged
-    (针对|对, 研究研究, 落落地).
+    (针对|对, 研究研究, 落落地, 过去|去科普). Repeats may overlap (交警支队|支队长|队长):
+    each position is weighed, except the later pairs of a run of three (啪啪啪).
 
     >>> remove_stutters("发展的的工作，不管怎管怎么样，坚定不移不移在党的领导下")
     '发展的工作，不管怎么样，坚定不移在党的领导下'

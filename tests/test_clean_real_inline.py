@@ -43,8 +43,9 @@ def scores(request, articles):
 
 def test_stutters_on_damaged_real_text(scores):
     d = scores["d"]
-    assert d["recall"] >= 0.55, d  # measured 0.584-0.587 (0.55 before the context rules; main: 0.18)
-    assert d["fixed_or_flagged"] >= 0.89, d  # measured 0.912-0.917 (0.88-0.89 before)
+    assert d["recall"] >= 0.61, d  # measured 0.640-0.653 (0.584-0.587 before the word-class rules; main: 0.18)
+    assert d["fixed_or_flagged"] >= 0.93, d  # measured 0.952-0.959 (0.912-0.917 before)
+    assert d["precision"] >= 0.98, d
     assert d["unwanted"].get("stutter", 0) <= 1, d
 
 
