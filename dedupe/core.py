@@ -22,7 +22,7 @@ from .passages import (
     fingerprint_table,
     kgram_index,
     passage_units_many,
-    winnow,
+    winnow_many,
 )
 from .records import SharedPhrase, Span
 from .verify import cluster, common_lines, verify_pair
@@ -69,8 +69,8 @@ def doc_task(args: tuple[Sequence[str], DedupeConfig]) -> tuple[list[KeyedDoc], 
         # offsets are only needed to place passages: do not ship them back
         empty = np.zeros(0, dtype=np.int32)
         return [KeyedDoc(d.key, empty, d.line_starts) for d in kd], sigs, []
-    units = [u._replace(fp_hash=fh, fp_pos=fp) for u, (fh, fp) in
-             zip(passage_units_many([d.key for d in kd], sh, cfg), (winnow(d.key, cfg) for d in kd))]
+    keys = [d.key for d in kd]
+    units = [u._replace(fp_hash=fh, fp_pos=fp) for u, (fh, fp) in zip(passage_units_many(keys, sh, cfg), winnow_many(keys, cfg))]
     return kd, sigs, units
 
 
