@@ -468,3 +468,17 @@ def test_align_task_equals_align_passages():
     got = align_task((tasks, cfg))
     assert got == want
     assert len({(i, j) for i, j, _ in got}) >= 4  # the shared text and the repeat were found
+
+
+def test_paragraph_units_whitespace_classes_and_line_starts():
+    """Paragraph cutting reads every whitespace class of ``findings._SPACE`` (a line of
+    ideographic spaces or U+2028 is blank, 、 just above U+3000 and characters beyond
+    the BMP are ink) and gives each line start once, ascending, also when lines without
+    a key character map to the same key position."""
+    from seedsift.dedupe.findings import paragraph_units
+
+    text = "甲乙。\n\u3000\u3000\n丙、\n。\n丁\U00020000\n\u2028\n戊\t己\n"
+    u = paragraph_units(text, match_key(text)[1])
+    assert (u.kstart.tolist(), u.kend.tolist()) == ([0, 2, 5], [2, 5, 7])
+    assert (u.ostart.tolist(), u.oend.tolist()) == ([0, 7, 17], [3, 14, 20])
+    assert u.lstart.tolist() == [0, 2, 3, 5]
