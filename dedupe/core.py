@@ -25,7 +25,7 @@ from .passages import (
     winnow_many,
 )
 from .records import SharedPhrase, Span
-from .verify import cluster, common_lines, verify_pair
+from .verify import LineCounter, cluster, verify_pair
 
 __all__ = ["DedupeResult", "find_duplicates", "apply_removals", "cut_range", "cut_ranges", "with_fingerprint_pairs", "with_rare_shared_fingerprint", "doc_task", "align_task", "align_tasks", "keep_rank"]
 
@@ -220,16 +220,20 @@ def find_duplicates(
     bands, rows = cfg.doc_bands
     # the LSH index is filled while the workers compute the next batches
     index = CandidateIndex(cfg.num_perm, bands, rows, cfg.seed, cfg.lsh_backend)
+    # and the lines are hashed and counted for common_lines
+    lines = LineCounter()
     report("signatures", 0, n)
     for part_kd, part_sigs, part_units in map_fn(doc_task, [(b, cfg) for b in batches]):
         index.add(len(kd), part_sigs)
+        lines.add(part_kd)
         kd.extend(part_kd)
         units.extend(part_units)
         report("signatures", len(kd), n)
 
     # stage 3: candidates, verification, clusters
     pairs = sorted(index.pairs())
-    common = common_lines(kd, cfg.boilerplate_line_chars, cfg.common_line_docs) if pairs else frozenset()
+    common = lines.common(cfg.boilerplate_line_chars, cfg.common_line_docs) if pairs else frozenset()
+    del lines
     scores: dict[tuple[int, int], float] = {}
     report("verify", 0, len(pairs))
     for done, (i, j) in enumerate(pairs, 1):

@@ -482,3 +482,22 @@ def test_paragraph_units_whitespace_classes_and_line_starts():
     assert (u.kstart.tolist(), u.kend.tolist()) == ([0, 2, 5], [2, 5, 7])
     assert (u.ostart.tolist(), u.oend.tolist()) == ([0, 7, 17], [3, 14, 20])
     assert u.lstart.tolist() == [0, 2, 3, 5]
+
+
+def test_line_counter_added_in_batches_equals_common_lines():
+    """``find_duplicates`` counts the lines batch by batch as the documents come
+    (``LineCounter``); that gives exactly ``common_lines`` of all documents: a
+    footer in many contexts is common, the lines of an article copied four times
+    (same context in every copy) are not, and a short line never is."""
+    from seedsift.dedupe.verify import LineCounter, common_lines, line_hash
+
+    foot = "本栏目所有文章均可自由转载但请注明出处和作者姓名谢谢合作祝大家阅读愉快"
+    article = words(60, 7) + "\n" + words(50, 8)
+    texts = [f"第{i}期\n{words(40, 20 + i)}\n{foot}\n短行" for i in range(6)] + [article + "\n短行"] * 4 + ["", "甲"]
+    docs = [keyed(t) for t in texts]
+    counter = LineCounter()
+    for s in range(0, len(docs), 5):
+        counter.add(docs[s : s + 5])
+    got = counter.common(20, 3)
+    assert got == common_lines(docs, 20, 3) == {line_hash(match_key(foot)[0])}
+    assert counter.common(20, 6) == frozenset()
