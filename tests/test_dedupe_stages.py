@@ -501,3 +501,34 @@ def test_line_counter_added_in_batches_equals_common_lines():
     got = counter.common(20, 3)
     assert got == common_lines(docs, 20, 3) == {line_hash(match_key(foot)[0])}
     assert counter.common(20, 6) == frozenset()
+
+
+def test_match_copies_prefilter_never_drops_a_segment():
+    """``MatchCopies`` skips a match that ``may_hold_passage`` rejects; that test
+    must only reject matches for which ``match_segments`` finds no segment
+    (too short, no paragraph covered, or too little of one), and reject some."""
+    import random
+
+    from seedsift.dedupe.findings import MatchCopies, match_segments
+    from seedsift.dedupe.passages import Match
+
+    paras = [words(n, 30 + n) for n in (12, 45, 80, 33, 150, 60, 25, 90)]
+    texts = ["\n\n".join(paras), "\n\n".join(paras[2:] + paras[:2])]
+    docs = [keyed(t) for t in texts]
+    cfg = DedupeConfig()
+    ev = MatchCopies(texts, docs, cfg)
+    rnd = random.Random(5)
+    la, lb = len(docs[0].key), len(docs[1].key)
+    rejected = kept = 0
+    for _ in range(3000):
+        a0, b0 = rnd.randrange(la), rnd.randrange(lb)
+        ln = rnd.choice([10, 30, 60, 120, 300, 600])
+        m = Match(a0, min(la, a0 + ln), b0, min(lb, b0 + ln + rnd.randint(-5, 5)), rnd.choice([0.9, 0.99, 1.0]))
+        if m.b_end <= m.b_start:
+            continue
+        segs = match_segments(docs[0].key, docs[1].key, ev.unit(0), ev.unit(1), m, cfg, False)
+        if not ev.may_hold_passage(0, m):
+            assert segs == [], m
+            rejected += 1
+        kept += bool(segs)
+    assert rejected > 100 and kept > 100
