@@ -152,3 +152,25 @@ def test_winnow_many_equals_winnow_per_key(keys, window):
         one_h, one_p = winnow(key, cfg)
         assert fh.dtype == one_h.dtype and fp.dtype == one_p.dtype
         assert fh.tolist() == one_h.tolist() and fp.tolist() == one_p.tolist()
+
+
+@SETTINGS
+@given(st.text(alphabet=CHARS + "\U00020000", min_size=0, max_size=60), st.integers(1, 20))
+@example("甲乙丙丁戊己庚辛壬癸" * 3, 8)
+@example("甲乙丙丁戊己庚辛壬癸" * 3, 13)
+def test_kgram_hashes_equal_the_polynomial(key, k):
+    """``kgram_hashes`` (character by character below k = 8, by doubling from 8 on)
+    is ``fmix64(k * P**k + sum(c_j * P**(k-1-j)))`` modulo 2**64 for every k-gram."""
+    from seedsift.dedupe.keys import fmix64, kgram_hashes
+
+    p, full = 0x100000001B3, 1 << 64
+    cps = [ord(c) for c in key]
+    want = []
+    for i in range(len(cps) - k + 1):
+        h = k
+        for c in cps[i : i + k]:
+            h = (h * p + c) % full
+        want.append(h)
+    got = kgram_hashes(key, k)
+    assert got.dtype == np.uint64
+    assert got.tolist() == fmix64(np.array(want, dtype=np.uint64)).tolist()
