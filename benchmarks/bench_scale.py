@@ -15,7 +15,13 @@ Prints the stage breakdown of the documents + passages run (documents, passage
 candidates, alignment incl. the per-match planning that overlaps it, span planning)
 from the progress marks, and the load average before each run.
 
-Last run (crowded windows give no pairs, common-text passages are boilerplate, shared fingerprint
+Last run (branch perf8: batch winnowing, lines counted while the workers key, faster per-match planning,
+k-gram hashes by doubling; load 2.8-3.2 on 2 cores shared with another agent's jobs, jobs=2): devkit 10 MB
+documents 2.2 s / 3.2 CPU s, documents + passages 13.3 s / 13.4 CPU s, rensa 2.7 s; 100 MB documents 23.5 s /
+20.5 CPU s, documents + passages 63.3 s / 63.0 CPU s (3.1x in CPU), rensa 12.7 s, peak RSS 1.64 GB; main
+4727710 right after (--root): 10 MB 2.9 s / 3.7 and 9.4 s / 14.9; 100 MB 18.8 s / 19.5 and 59.1 s / 70.4 CPU s.
+
+Run before (crowded windows give no pairs, common-text passages are boilerplate, shared fingerprint
 sort; load 1.2-1.4 on 2 cores, jobs=2): devkit 10 MB documents 1.2 s, documents + passages 4.5 s
 (21,279 pairs aligned), rensa 1.0 s, peak RSS 0.41 GB; 100 MB documents 5.6 s, documents + passages
 22.5 s (38,522 pairs), rensa 6.2 s, peak RSS 1.65 GB (at load 3.4-4.0: 4.9 s and 34.0 s; 0ded99e
