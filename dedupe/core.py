@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -263,17 +264,7 @@ def find_duplicates(
     spans: list[Span] = []
     phrases: list[SharedPhrase] = []
     if live.size:
-        win_doc = np.concatenate([np.full(units[i].start.size, i, dtype=np.int64) for i in live])
-        win_idx = np.concatenate([np.arange(units[i].start.size, dtype=np.int64) for i in live])
-        bkeys = np.concatenate([units[i].bands for i in live])
-        # the live documents' fingerprints sorted once for the three stages that group them
-        fps = [(units[i].fp_hash, units[i].fp_pos) for i in live.tolist()]
-        table = fingerprint_table(live.tolist(), fps)
-        wp = with_fingerprint_pairs(with_rare_shared_fingerprint(window_pairs(win_doc, win_idx, bkeys, cfg.boilerplate_docs),
-                                                                 {i: units[i] for i in live.tolist()}, cfg, table),
-                                    fingerprint_pairs([kd[i].key for i in live], live.tolist(), cfg, fps, table), cfg)
-        common_fp = common_fingerprints(fps, cfg, table)
-        del table, fps
+        wp, common_fp = _passage_candidates(kd, units, live.tolist(), cfg)
         # batches of pairs among few documents: each key is shipped to a worker and
         # indexed once per batch rather than once per pair (results do not depend on the order);
         # lexsort is stable, so this is the order of sorting the tasks by block
@@ -312,6 +303,35 @@ def find_duplicates(
                 members.setdefault(roots[i], []).append(i)
         spans, phrases = plan_findings(ids, texts, kd, matches, rank, cfg, dropped, members=members, match_copies=ev)
     return DedupeResult(clusters, doc_matches, spans, phrases)
+
+
+def _passage_candidates(kd: Sequence[KeyedDoc], units: Sequence[PassageUnits], live: list[int],
+                        cfg: DedupeConfig) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
+    """The document pairs to align among the ``live`` (kept) documents, as
+    :func:`dedupe.minhash.window_pairs` rows (window pairs with the rare-fingerprint
+    filter, plus the fingerprint pairs), and the common fingerprints.
+
+    The window scan runs in a thread beside the fingerprint stages: both are
+    mostly numpy sorts, which release the GIL, and the worker processes are
+    idle during this step, so it uses a second core (same results)."""
+    with ThreadPoolExecutor(1) as pool:
+        windows = pool.submit(_live_window_pairs, units, live, cfg)
+        # the live documents' fingerprints sorted once for the three stages that group them
+        fps = [(units[i].fp_hash, units[i].fp_pos) for i in live]
+        table = fingerprint_table(live, fps)
+        fp_pairs = fingerprint_pairs([kd[i].key for i in live], live, cfg, fps, table)
+        common_fp = common_fingerprints(fps, cfg, table)
+        wp = windows.result()
+    wp = with_fingerprint_pairs(with_rare_shared_fingerprint(wp, {i: units[i] for i in live}, cfg, table), fp_pairs, cfg)
+    return wp, common_fp
+
+
+def _live_window_pairs(units: Sequence[PassageUnits], live: list[int], cfg: DedupeConfig) -> tuple[np.ndarray, ...]:
+    """:func:`dedupe.minhash.window_pairs` of the windows of the ``live`` documents."""
+    win_doc = np.concatenate([np.full(units[i].start.size, i, dtype=np.int64) for i in live])
+    win_idx = np.concatenate([np.arange(units[i].start.size, dtype=np.int64) for i in live])
+    bkeys = np.concatenate([units[i].bands for i in live])
+    return window_pairs(win_doc, win_idx, bkeys, cfg.boilerplate_docs)
 
 
 def cut_range(text: str, span: Span) -> tuple[int, int]:

@@ -532,3 +532,28 @@ def test_match_copies_prefilter_never_drops_a_segment():
             rejected += 1
         kept += bool(segs)
     assert rejected > 100 and kept > 100
+
+
+def test_passage_candidates_in_a_thread_equal_the_stages_in_turn():
+    """``find_duplicates`` scans the window bands in a thread beside the fingerprint
+    stages (``core._passage_candidates``); the pairs and common fingerprints are those
+    of calling the stages one after the other."""
+    from seedsift.dedupe.core import _passage_candidates, doc_task, with_fingerprint_pairs, with_rare_shared_fingerprint
+    from seedsift.dedupe.minhash import window_pairs
+    from seedsift.dedupe.passages import common_fingerprints, fingerprint_pairs, fingerprint_table
+
+    cfg = DedupeConfig(boilerplate_docs=3)
+    texts = [t for _, t in make_corpus(150, seed=4).docs]
+    kd, _, units = doc_task((texts, cfg))
+    live = [i for i in range(len(texts)) if units[i].start.size]
+    wp, common = _passage_candidates(kd, units, live, cfg)
+    fps = [(units[i].fp_hash, units[i].fp_pos) for i in live]
+    table = fingerprint_table(live, fps)
+    win_doc = np.concatenate([np.full(units[i].start.size, i, dtype=np.int64) for i in live])
+    win_idx = np.concatenate([np.arange(units[i].start.size, dtype=np.int64) for i in live])
+    want = with_fingerprint_pairs(
+        with_rare_shared_fingerprint(window_pairs(win_doc, win_idx, np.concatenate([units[i].bands for i in live]), 3),
+                                            {i: units[i] for i in live}, cfg, table),
+        fingerprint_pairs([kd[i].key for i in live], live, cfg, fps, table), cfg)
+    assert wp[0].size > 0 and all(np.array_equal(a, b) for a, b in zip(wp, want))
+    assert np.array_equal(common, common_fingerprints(fps, cfg, table))
