@@ -20,6 +20,9 @@ k-gram hashes by doubling; load 2.8-3.2 on 2 cores shared with another agent's j
 documents 2.2 s / 3.2 CPU s, documents + passages 13.3 s / 13.4 CPU s, rensa 2.7 s; 100 MB documents 23.5 s /
 20.5 CPU s, documents + passages 63.3 s / 63.0 CPU s (3.1x in CPU), rensa 12.7 s, peak RSS 1.64 GB; main
 4727710 right after (--root): 10 MB 2.9 s / 3.7 and 9.4 s / 14.9; 100 MB 18.8 s / 19.5 and 59.1 s / 70.4 CPU s.
+On a quiet machine, HEAD with the window scan in a thread (load 2.0): 10 MB 2.5 s and 8.3 s (3.3x, 3.7x in
+CPU), 100 MB 11.7 s and 37.1 s (3.2x, 3.3x in CPU), rensa 15.6 s, peak RSS 1.78 GB; 4727710 (load 0.1-1.6):
+10 MB 2.7 s and 8.3 s, 100 MB 11.2 s and 42.7 s (3.8x), rensa 12.4 s, peak RSS 1.63 GB.
 
 Run before (crowded windows give no pairs, common-text passages are boilerplate, shared fingerprint
 sort; load 1.2-1.4 on 2 cores, jobs=2): devkit 10 MB documents 1.2 s, documents + passages 4.5 s
