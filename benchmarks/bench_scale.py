@@ -15,7 +15,16 @@ Prints the stage breakdown of the documents + passages run (documents, passage
 candidates, alignment incl. the per-match planning that overlaps it, span planning)
 from the progress marks, and the load average before each run.
 
-Last run (crowded windows give no pairs, common-text passages are boilerplate, shared fingerprint
+Last run (branch perf8: batch winnowing, lines counted while the workers key, faster per-match planning,
+k-gram hashes by doubling; load 2.8-3.2 on 2 cores shared with another agent's jobs, jobs=2): devkit 10 MB
+documents 2.2 s / 3.2 CPU s, documents + passages 13.3 s / 13.4 CPU s, rensa 2.7 s; 100 MB documents 23.5 s /
+20.5 CPU s, documents + passages 63.3 s / 63.0 CPU s (3.1x in CPU), rensa 12.7 s, peak RSS 1.64 GB; main
+4727710 right after (--root): 10 MB 2.9 s / 3.7 and 9.4 s / 14.9; 100 MB 18.8 s / 19.5 and 59.1 s / 70.4 CPU s.
+On a quiet machine, HEAD with the window scan in a thread (load 2.0): 10 MB 2.5 s and 8.3 s (3.3x, 3.7x in
+CPU), 100 MB 11.7 s and 37.1 s (3.2x, 3.3x in CPU), rensa 15.6 s, peak RSS 1.78 GB; 4727710 (load 0.1-1.6):
+10 MB 2.7 s and 8.3 s, 100 MB 11.2 s and 42.7 s (3.8x), rensa 12.4 s, peak RSS 1.63 GB.
+
+Run before (crowded windows give no pairs, common-text passages are boilerplate, shared fingerprint
 sort; load 1.2-1.4 on 2 cores, jobs=2): devkit 10 MB documents 1.2 s, documents + passages 4.5 s
 (21,279 pairs aligned), rensa 1.0 s, peak RSS 0.41 GB; 100 MB documents 5.6 s, documents + passages
 22.5 s (38,522 pairs), rensa 6.2 s, peak RSS 1.65 GB (at load 3.4-4.0: 4.9 s and 34.0 s; 0ded99e
@@ -37,6 +46,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -108,8 +118,15 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def run(mode: str, path: Path, jobs: int) -> dict:
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(ROOT), mode, str(path), str(jobs)],
+def children_cpu() -> float:
+    """CPU seconds (user + system) of the waited-for descendants of this process."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def run(mode: str, path: Path, jobs: int, root: Path = ROOT) -> dict:
+    cpu0 = children_cpu()
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(root), mode, str(path), str(jobs)],
                             stdout=subprocess.PIPE, text=True)
     peak = 0
     while proc.poll() is None:
@@ -118,7 +135,8 @@ def run(mode: str, path: Path, jobs: int) -> dict:
     out = proc.stdout.read()
     if proc.returncode != 0:
         raise SystemExit(f"{mode} on {path} failed (exit {proc.returncode})")
-    return {**json.loads(out.strip().splitlines()[-1]), "peak_gb": peak / 2**30}
+    # the run's process tree (its pool workers are waited for by the run): steadier than wall on a shared machine
+    return {**json.loads(out.strip().splitlines()[-1]), "peak_gb": peak / 2**30, "cpu": children_cpu() - cpu0}
 
 
 def synth_corpus(mb: int, dest: Path) -> Path:
@@ -140,6 +158,10 @@ def main() -> None:
     ap.add_argument("--mb", type=int, action="append", default=[], help="synthetic corpus of about this many MB")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--no-rensa", action="store_true")
+    ap.add_argument("--root", type=Path, default=ROOT,
+                    help="checkout whose code runs (default: this one), to compare two versions back to back; its "
+                         "seedsift/ must reach its own dedupe/ (its editable install, or links seedsift/dedupe -> ../dedupe "
+                         "and the same for cleaners/, reports/)")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         corpora = list(a.jsonl) + [synth_corpus(mb, Path(tmp) / f"synth_{mb}mb.jsonl") for mb in a.mb]
@@ -147,24 +169,27 @@ def main() -> None:
             ap.error("give --jsonl or --mb")
         modes = ["documents", "passages"] + ([] if a.no_rensa else ["rensa"])
         print(f"load average before: {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores), jobs={a.jobs}\n")
-        print("| corpus | MB | mode | seconds | peak RSS (GB, process tree) | clusters | passages (copies) | load before |")
-        print("|---|---|---|---|---|---|---|---|")
+        print(f"code: {a.root}\n")
+        print("| corpus | MB | mode | seconds | CPU s (process tree) | peak RSS (GB, process tree) | clusters | passages (copies) | load before |")
+        print("|---|---|---|---|---|---|---|---|---|")
         for path in corpora:
             mb = path.stat().st_size / 2**20
             res = {}
             for m in modes:
                 load = os.getloadavg()[0]
-                res[m] = {**run(m, path, a.jobs), "load": load}
+                res[m] = {**run(m, path, a.jobs, a.root), "load": load}
             for m, r in res.items():
                 pc = f"{r['passages']} ({r['copies']})" if m == "passages" else ""
-                print(f"| {path.name} | {mb:.1f} | {m} | {r['seconds']:.1f} | {r['peak_gb']:.2f} | {r['clusters']} | {pc} | {r['load']:.1f} |")
+                print(f"| {path.name} | {mb:.1f} | {m} | {r['seconds']:.1f} | {r['cpu']:.1f} | {r['peak_gb']:.2f} | {r['clusters']} | {pc} "
+                      f"| {r['load']:.1f} |")
             st = res["passages"].get("stages", {})
             if st:
                 print(f"\n{path.name} stages (documents + passages, wall s): documents {st['documents']:.1f}, "
                       f"passage candidates {st.get('candidates', 0):.1f}, alignment of {st.get('pairs', 0):,} pairs "
                       f"{st.get('align', 0):.1f}, span planning {st.get('planning', 0):.1f}")
             ratio = res["passages"]["seconds"] / max(1e-9, res["documents"]["seconds"])
-            line = f"\n{path.name}: documents + passages = {ratio:.2f}x documents only"
+            cpu_ratio = res["passages"]["cpu"] / max(1e-9, res["documents"]["cpu"])
+            line = f"\n{path.name}: documents + passages = {ratio:.2f}x documents only ({cpu_ratio:.2f}x in CPU)"
             if "rensa" in res:
                 line += f", {res['passages']['seconds'] / max(1e-9, res['rensa']['seconds']):.2f}x rensa (documents only)"
             print(line + "\n")

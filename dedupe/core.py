@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,10 +23,10 @@ from .passages import (
     fingerprint_table,
     kgram_index,
     passage_units_many,
-    winnow,
+    winnow_many,
 )
 from .records import SharedPhrase, Span
-from .verify import cluster, common_lines, verify_pair
+from .verify import LineCounter, cluster, verify_pair
 
 __all__ = ["DedupeResult", "find_duplicates", "apply_removals", "cut_range", "cut_ranges", "with_fingerprint_pairs", "with_rare_shared_fingerprint", "doc_task", "align_task", "align_tasks", "keep_rank"]
 
@@ -69,8 +70,8 @@ def doc_task(args: tuple[Sequence[str], DedupeConfig]) -> tuple[list[KeyedDoc], 
         # offsets are only needed to place passages: do not ship them back
         empty = np.zeros(0, dtype=np.int32)
         return [KeyedDoc(d.key, empty, d.line_starts) for d in kd], sigs, []
-    units = [u._replace(fp_hash=fh, fp_pos=fp) for u, (fh, fp) in
-             zip(passage_units_many([d.key for d in kd], sh, cfg), (winnow(d.key, cfg) for d in kd))]
+    keys = [d.key for d in kd]
+    units = [u._replace(fp_hash=fh, fp_pos=fp) for u, (fh, fp) in zip(passage_units_many(keys, sh, cfg), winnow_many(keys, cfg))]
     return kd, sigs, units
 
 
@@ -220,16 +221,20 @@ def find_duplicates(
     bands, rows = cfg.doc_bands
     # the LSH index is filled while the workers compute the next batches
     index = CandidateIndex(cfg.num_perm, bands, rows, cfg.seed, cfg.lsh_backend)
+    # and the lines are hashed and counted for common_lines
+    lines = LineCounter()
     report("signatures", 0, n)
     for part_kd, part_sigs, part_units in map_fn(doc_task, [(b, cfg) for b in batches]):
         index.add(len(kd), part_sigs)
+        lines.add(part_kd)
         kd.extend(part_kd)
         units.extend(part_units)
         report("signatures", len(kd), n)
 
     # stage 3: candidates, verification, clusters
     pairs = sorted(index.pairs())
-    common = common_lines(kd, cfg.boilerplate_line_chars, cfg.common_line_docs) if pairs else frozenset()
+    common = lines.common(cfg.boilerplate_line_chars, cfg.common_line_docs) if pairs else frozenset()
+    del lines
     scores: dict[tuple[int, int], float] = {}
     report("verify", 0, len(pairs))
     for done, (i, j) in enumerate(pairs, 1):
@@ -259,17 +264,7 @@ def find_duplicates(
     spans: list[Span] = []
     phrases: list[SharedPhrase] = []
     if live.size:
-        win_doc = np.concatenate([np.full(units[i].start.size, i, dtype=np.int64) for i in live])
-        win_idx = np.concatenate([np.arange(units[i].start.size, dtype=np.int64) for i in live])
-        bkeys = np.concatenate([units[i].bands for i in live])
-        # the live documents' fingerprints sorted once for the three stages that group them
-        fps = [(units[i].fp_hash, units[i].fp_pos) for i in live.tolist()]
-        table = fingerprint_table(live.tolist(), fps)
-        wp = with_fingerprint_pairs(with_rare_shared_fingerprint(window_pairs(win_doc, win_idx, bkeys, cfg.boilerplate_docs),
-                                                                 {i: units[i] for i in live.tolist()}, cfg, table),
-                                    fingerprint_pairs([kd[i].key for i in live], live.tolist(), cfg, fps, table), cfg)
-        common_fp = common_fingerprints(fps, cfg, table)
-        del table, fps
+        wp, common_fp = _passage_candidates(kd, units, live.tolist(), cfg)
         # batches of pairs among few documents: each key is shipped to a worker and
         # indexed once per batch rather than once per pair (results do not depend on the order);
         # lexsort is stable, so this is the order of sorting the tasks by block
@@ -308,6 +303,35 @@ def find_duplicates(
                 members.setdefault(roots[i], []).append(i)
         spans, phrases = plan_findings(ids, texts, kd, matches, rank, cfg, dropped, members=members, match_copies=ev)
     return DedupeResult(clusters, doc_matches, spans, phrases)
+
+
+def _passage_candidates(kd: Sequence[KeyedDoc], units: Sequence[PassageUnits], live: list[int],
+                        cfg: DedupeConfig) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
+    """The document pairs to align among the ``live`` (kept) documents, as
+    :func:`dedupe.minhash.window_pairs` rows (window pairs with the rare-fingerprint
+    filter, plus the fingerprint pairs), and the common fingerprints.
+
+    The window scan runs in a thread beside the fingerprint stages: both are
+    mostly numpy sorts, which release the GIL, and the worker processes are
+    idle during this step, so it uses a second core (same results)."""
+    with ThreadPoolExecutor(1) as pool:
+        windows = pool.submit(_live_window_pairs, units, live, cfg)
+        # the live documents' fingerprints sorted once for the three stages that group them
+        fps = [(units[i].fp_hash, units[i].fp_pos) for i in live]
+        table = fingerprint_table(live, fps)
+        fp_pairs = fingerprint_pairs([kd[i].key for i in live], live, cfg, fps, table)
+        common_fp = common_fingerprints(fps, cfg, table)
+        wp = windows.result()
+    wp = with_fingerprint_pairs(with_rare_shared_fingerprint(wp, {i: units[i] for i in live}, cfg, table), fp_pairs, cfg)
+    return wp, common_fp
+
+
+def _live_window_pairs(units: Sequence[PassageUnits], live: list[int], cfg: DedupeConfig) -> tuple[np.ndarray, ...]:
+    """:func:`dedupe.minhash.window_pairs` of the windows of the ``live`` documents."""
+    win_doc = np.concatenate([np.full(units[i].start.size, i, dtype=np.int64) for i in live])
+    win_idx = np.concatenate([np.arange(units[i].start.size, dtype=np.int64) for i in live])
+    bkeys = np.concatenate([units[i].bands for i in live])
+    return window_pairs(win_doc, win_idx, bkeys, cfg.boilerplate_docs)
 
 
 def cut_range(text: str, span: Span) -> tuple[int, int]:

@@ -276,6 +276,8 @@ def kgram_hashes(key: str, k: int) -> np.ndarray:
     m = cps.size - k + 1
     if m <= 0:
         return np.zeros(0, dtype=np.uint64)
+    if k >= _DOUBLING_K:
+        return _fmix64_inplace(_polynomials_by_doubling(cps, k))
     with np.errstate(over="ignore"):
         h = np.full(m, np.uint64(k), dtype=np.uint64)
         for j in range(k):
@@ -283,6 +285,37 @@ def kgram_hashes(key: str, k: int) -> np.ndarray:
             h *= _P
             h += cps[j : j + m]
         return _fmix64_inplace(h)
+
+
+#: from this k on, :func:`kgram_hashes` composes the polynomials of power-of-two lengths
+#: (log k passes over the text instead of k; about 30 % faster at k = 8 and 13, slower at 5)
+_DOUBLING_K = 8
+
+
+def _polynomials_by_doubling(cps: np.ndarray, k: int) -> np.ndarray:
+    """The unfinalised :func:`kgram_hashes` polynomials ``k * P**k + sum(cps[i + j] * P**(k - 1 - j))``
+    (modulo 2**64, so exactly the values of the character-by-character loop),
+    from those of power-of-two lengths: the polynomial of ``a + s`` characters at
+    ``i`` is that of ``a`` characters at ``i`` times ``P**s`` plus that of ``s`` at ``i + a``."""
+    n = cps.size
+    full = 1 << 64
+    with np.errstate(over="ignore"):
+        acc, a = cps[:0], 0  # polynomials of the first a characters of each k-gram (lowest bits of k first)
+        g, s = cps, 1  # polynomials of s characters (a power of two) at every position
+        rest = k
+        while True:
+            if rest & 1:
+                if a == 0:
+                    acc, a = g, s
+                else:
+                    acc = acc[: n - a - s + 1] * np.uint64(pow(int(_P), s, full)) + g[a : n - s + 1]
+                    a += s
+            rest >>= 1
+            if not rest:
+                break
+            g = g[: n - 2 * s + 1] * np.uint64(pow(int(_P), s, full)) + g[s : n - s + 1]
+            s *= 2
+        return acc[: n - k + 1] + np.uint64(k * pow(int(_P), k, full) % full)
 
 
 def shingle_hashes_many(keys: list[str], ngram: int) -> list[np.ndarray]:

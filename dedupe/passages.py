@@ -24,7 +24,7 @@ from .minhash import band_keys, window_signatures_many
 from .records import Span
 
 __all__ = ["Match", "PassageUnits", "passage_units", "passage_units_many", "align_passages", "align_indexed", "align_many", "kgram_index",
-           "kgram_lookup", "plan_spans", "winnow", "common_fingerprints", "fingerprint_pairs",
+           "kgram_lookup", "plan_spans", "winnow", "winnow_many", "common_fingerprints", "fingerprint_pairs",
            "FingerprintTable", "fingerprint_table"]
 
 _MAX_OCC = 8  # k-grams occurring more often than this in a document are not used as seeds
@@ -370,6 +370,60 @@ def winnow(key: str, cfg: DedupeConfig) -> tuple[np.ndarray, np.ndarray]:
     else:
         pos = np.array([int(h.argmin())])
     return h[pos], pos.astype(np.int32)
+
+
+def winnow_many(keys: Sequence[str], cfg: DedupeConfig) -> list[tuple[np.ndarray, np.ndarray]]:
+    """:func:`winnow` of many keys at once (same results): the k-gram hashes of
+    the joined keys in one pass (a k-gram's hash depends on its characters
+    only) and the sliding minimum of every window of the batch by doubling,
+    instead of a few numpy calls per key, which is what a batch of short keys
+    cost (the document workers winnow every document)."""
+    k, w = cfg.fingerprint_k, cfg.fingerprint_window
+    lens = np.fromiter((len(key) for key in keys), dtype=np.int64, count=len(keys))
+    base = np.concatenate([[0], np.cumsum(lens)])
+    allh = kgram_hashes("".join(keys), k)
+    m = np.maximum(lens - k + 1, 0)  # k-grams of each key
+    out: list[tuple[np.ndarray, np.ndarray]] = [(np.zeros(0, dtype=np.uint64), _NONE)] * len(keys)
+    for d in np.flatnonzero((m > 0) & (m < w)).tolist():  # shorter than one window: its first minimum
+        h = allh[base[d] : base[d] + m[d]]
+        at = int(h.argmin())
+        out[d] = (h[[at]], np.array([at], dtype=np.int32))
+    full = np.flatnonzero(m >= w)
+    if full.size == 0:
+        return out
+    first = _window_argmin(allh, w)  # leftmost minimum of every window of w hashes of the joined keys
+    nwin = m[full] - w + 1
+    off = np.repeat(base[full] - (np.cumsum(nwin) - nwin), nwin)
+    pos = first[np.arange(int(nwin.sum())) + off]  # the windows inside each key only
+    # a key's positions never move left and the next key's lie further right: distinct = changed
+    pos = pos[np.concatenate([[True], pos[1:] != pos[:-1]])]
+    bounds = np.searchsorted(pos, base[full]).tolist() + [pos.size]
+    for n, d in enumerate(full.tolist()):
+        p = pos[bounds[n] : bounds[n + 1]]
+        out[d] = (allh[p], (p - base[d]).astype(np.int32))
+    return out
+
+
+def _window_argmin(h: np.ndarray, w: int) -> np.ndarray:
+    """Index of the first minimum of each ``h[s:s + w]`` (``len(h) - w + 1``
+    values, as ``sliding_window_view(h, w).argmin(axis=1) + s``), by doubling:
+    the first minimum of a window is that of its left half unless the right
+    half holds a smaller value."""
+    best, low = np.arange(h.size, dtype=np.int64), h
+    span = 1
+    while span * 2 <= w:
+        best, low = _left_first_min(best, low, span, best.size - span)
+        span *= 2
+    if span < w:  # two overlapping power-of-two windows cover w
+        best, low = _left_first_min(best, low, w - span, h.size - w + 1)
+    return best
+
+
+def _left_first_min(best: np.ndarray, low: np.ndarray, shift: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Combine the windows at ``s`` and ``s + shift`` (``n`` of them): the
+    position and value of the minimum, the left one on ties."""
+    right = low[shift : shift + n] < low[:n]
+    return np.where(right, best[shift : shift + n], best[:n]), np.minimum(low[:n], low[shift : shift + n])
 
 
 class FingerprintTable(NamedTuple):

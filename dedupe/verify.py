@@ -10,7 +10,7 @@ from rapidfuzz.distance import Indel
 
 from .keys import KeyedDoc
 
-__all__ = ["body_keys", "common_lines", "line_contexts", "line_hash", "line_hashes", "verify_pair", "cluster"]
+__all__ = ["body_keys", "common_lines", "LineCounter", "line_contexts", "line_hash", "line_hashes", "verify_pair", "cluster"]
 
 
 def _lines(doc: KeyedDoc) -> list[str]:
@@ -50,18 +50,40 @@ def common_lines(docs: Iterable[KeyedDoc], short: int, min_docs: int) -> frozens
     >>> common_lines(copies, 20, 2)
     frozenset()
     """
-    docs = list(docs)
-    counts: Counter[int] = Counter()
-    for doc in docs:
-        counts.update(line_hashes(doc, 1))
-    many = frozenset(h for h, c in counts.items() if c > min_docs)
-    if not many:
-        return many
-    seen: set[tuple[int, int]] = set()
-    for doc in docs:
-        seen.update(line_contexts(doc, short, many))
-    contexts = Counter(h for h, _ in seen)
-    return frozenset(h for h, c in contexts.items() if c > min_docs)
+    counter = LineCounter()
+    counter.add(docs)
+    return counter.common(short, min_docs)
+
+
+class LineCounter:
+    """:func:`common_lines` in two steps: :meth:`add` documents as they come
+    (the local engine adds each batch while the workers key the next ones, so
+    hashing every line is not a serial step after them), then :meth:`common`;
+    the lines' hashes are kept from one step to the next (hashed once)."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[int] = Counter()
+        self.lines: list[tuple[list[int], list[int]]] = []  # per document: line hashes, line lengths
+
+    def add(self, docs: Iterable[KeyedDoc]) -> None:
+        """Hash and count the lines of more documents."""
+        for doc in docs:
+            lines = _lines(doc)
+            hashes = [line_hash(line) for line in lines]
+            self.lines.append((hashes, [len(line) for line in lines]))
+            self.counts.update(set(hashes))
+
+    def common(self, short: int, min_docs: int) -> frozenset[int]:
+        """:func:`common_lines` of all documents added (``short``, ``min_docs`` as there)."""
+        many = frozenset(h for h, c in self.counts.items() if c > min_docs)
+        if not many:
+            return many
+        seen: set[tuple[int, int]] = set()
+        for hashes, lengths in self.lines:
+            if not many.isdisjoint(hashes):
+                seen.update(_contexts(hashes, lengths, short, many))
+        contexts = Counter(h for h, _ in seen)
+        return frozenset(h for h, c in contexts.items() if c > min_docs)
 
 
 def line_contexts(doc: KeyedDoc, short: int, many: Collection[int]) -> set[tuple[int, int]]:
@@ -71,9 +93,13 @@ def line_contexts(doc: KeyedDoc, short: int, many: Collection[int]) -> set[tuple
     nearest line before and the nearest after that is not in ``many`` (an absent one counts as the document edge), so the distinct pairs
     over a corpus count each line's distinct contexts."""
     lines = _lines(doc)
-    hashes = [line_hash(line) for line in lines]
+    return _contexts([line_hash(line) for line in lines], [len(line) for line in lines], short, many)
+
+
+def _contexts(hashes: list[int], lengths: list[int], short: int, many: Collection[int]) -> set[tuple[int, int]]:
+    """:func:`line_contexts` of a document given its lines' hashes and lengths."""
     shared = [h in many for h in hashes]
-    inner = [len(line) >= short and m for line, m in zip(lines, shared)]
+    inner = [n >= short and m for n, m in zip(lengths, shared)]
     out: set[tuple[int, int]] = set()
     prev = 0
     before = []

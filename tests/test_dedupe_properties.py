@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from synth import common_chars
 
@@ -130,3 +130,47 @@ def test_result_independent_of_input_order(docs, rnd):
     removed1 = sum(s.end - s.start for s in r1.spans if s.action == "removed")
     removed2 = sum(s.end - s.start for s in r2.spans if s.action == "removed")
     assert (removed1 == 0) == (removed2 == 0)
+
+
+# keys from a few characters: repeats give equal k-gram hashes, so ties inside a window
+few_st = st.text(alphabet="甲乙丙", min_size=0, max_size=80)
+
+
+@SETTINGS
+@given(st.lists(st.one_of(few_st, text_st.map(lambda t: match_key(t)[0])), min_size=1, max_size=8),
+       st.integers(1, 12))
+@example(["甲乙丙丁" * 6, "", "甲乙", "乙甲乙甲乙甲乙甲乙甲"], 8)
+@example(["甲乙丙丁" * 6, "丙甲乙丙甲乙丙甲乙丙甲乙丙甲乙"], 5)
+def test_winnow_many_equals_winnow_per_key(keys, window):
+    """The batch winnowing of the document workers gives each key's :func:`winnow`
+    exactly (hashes, positions and their dtypes), for keys shorter than one
+    window or one k-gram too, and for windows that are not a power of two."""
+    from seedsift.dedupe.passages import winnow, winnow_many
+
+    cfg = DedupeConfig(fingerprint_k=3, fingerprint_window=window)
+    for key, (fh, fp) in zip(keys, winnow_many(keys, cfg)):
+        one_h, one_p = winnow(key, cfg)
+        assert fh.dtype == one_h.dtype and fp.dtype == one_p.dtype
+        assert fh.tolist() == one_h.tolist() and fp.tolist() == one_p.tolist()
+
+
+@SETTINGS
+@given(st.text(alphabet=CHARS + "\U00020000", min_size=0, max_size=60), st.integers(1, 20))
+@example("甲乙丙丁戊己庚辛壬癸" * 3, 8)
+@example("甲乙丙丁戊己庚辛壬癸" * 3, 13)
+def test_kgram_hashes_equal_the_polynomial(key, k):
+    """``kgram_hashes`` (character by character below k = 8, by doubling from 8 on)
+    is ``fmix64(k * P**k + sum(c_j * P**(k-1-j)))`` modulo 2**64 for every k-gram."""
+    from seedsift.dedupe.keys import fmix64, kgram_hashes
+
+    p, full = 0x100000001B3, 1 << 64
+    cps = [ord(c) for c in key]
+    want = []
+    for i in range(len(cps) - k + 1):
+        h = k
+        for c in cps[i : i + k]:
+            h = (h * p + c) % full
+        want.append(h)
+    got = kgram_hashes(key, k)
+    assert got.dtype == np.uint64
+    assert got.tolist() == fmix64(np.array(want, dtype=np.uint64)).tolist()

@@ -468,3 +468,92 @@ def test_align_task_equals_align_passages():
     got = align_task((tasks, cfg))
     assert got == want
     assert len({(i, j) for i, j, _ in got}) >= 4  # the shared text and the repeat were found
+
+
+def test_paragraph_units_whitespace_classes_and_line_starts():
+    """Paragraph cutting reads every whitespace class of ``findings._SPACE`` (a line of
+    ideographic spaces or U+2028 is blank, 、 just above U+3000 and characters beyond
+    the BMP are ink) and gives each line start once, ascending, also when lines without
+    a key character map to the same key position."""
+    from seedsift.dedupe.findings import paragraph_units
+
+    text = "甲乙。\n\u3000\u3000\n丙、\n。\n丁\U00020000\n\u2028\n戊\t己\n"
+    u = paragraph_units(text, match_key(text)[1])
+    assert (u.kstart.tolist(), u.kend.tolist()) == ([0, 2, 5], [2, 5, 7])
+    assert (u.ostart.tolist(), u.oend.tolist()) == ([0, 7, 17], [3, 14, 20])
+    assert u.lstart.tolist() == [0, 2, 3, 5]
+
+
+def test_line_counter_added_in_batches_equals_common_lines():
+    """``find_duplicates`` counts the lines batch by batch as the documents come
+    (``LineCounter``); that gives exactly ``common_lines`` of all documents: a
+    footer in many contexts is common, the lines of an article copied four times
+    (same context in every copy) are not, and a short line never is."""
+    from seedsift.dedupe.verify import LineCounter, common_lines, line_hash
+
+    foot = "本栏目所有文章均可自由转载但请注明出处和作者姓名谢谢合作祝大家阅读愉快"
+    article = words(60, 7) + "\n" + words(50, 8)
+    texts = [f"第{i}期\n{words(40, 20 + i)}\n{foot}\n短行" for i in range(6)] + [article + "\n短行"] * 4 + ["", "甲"]
+    docs = [keyed(t) for t in texts]
+    counter = LineCounter()
+    for s in range(0, len(docs), 5):
+        counter.add(docs[s : s + 5])
+    got = counter.common(20, 3)
+    assert got == common_lines(docs, 20, 3) == {line_hash(match_key(foot)[0])}
+    assert counter.common(20, 6) == frozenset()
+
+
+def test_match_copies_prefilter_never_drops_a_segment():
+    """``MatchCopies`` skips a match that ``may_hold_passage`` rejects; that test
+    must only reject matches for which ``match_segments`` finds no segment
+    (too short, no paragraph covered, or too little of one), and reject some."""
+    import random
+
+    from seedsift.dedupe.findings import MatchCopies, match_segments
+    from seedsift.dedupe.passages import Match
+
+    paras = [words(n, 30 + n) for n in (12, 45, 80, 33, 150, 60, 25, 90)]
+    texts = ["\n\n".join(paras), "\n\n".join(paras[2:] + paras[:2])]
+    docs = [keyed(t) for t in texts]
+    cfg = DedupeConfig()
+    ev = MatchCopies(texts, docs, cfg)
+    rnd = random.Random(5)
+    la, lb = len(docs[0].key), len(docs[1].key)
+    rejected = kept = 0
+    for _ in range(3000):
+        a0, b0 = rnd.randrange(la), rnd.randrange(lb)
+        ln = rnd.choice([10, 30, 60, 120, 300, 600])
+        m = Match(a0, min(la, a0 + ln), b0, min(lb, b0 + ln + rnd.randint(-5, 5)), rnd.choice([0.9, 0.99, 1.0]))
+        if m.b_end <= m.b_start:
+            continue
+        segs = match_segments(docs[0].key, docs[1].key, ev.unit(0), ev.unit(1), m, cfg, False)
+        if not ev.may_hold_passage(0, m):
+            assert segs == [], m
+            rejected += 1
+        kept += bool(segs)
+    assert rejected > 100 and kept > 100
+
+
+def test_passage_candidates_in_a_thread_equal_the_stages_in_turn():
+    """``find_duplicates`` scans the window bands in a thread beside the fingerprint
+    stages (``core._passage_candidates``); the pairs and common fingerprints are those
+    of calling the stages one after the other."""
+    from seedsift.dedupe.core import _passage_candidates, doc_task, with_fingerprint_pairs, with_rare_shared_fingerprint
+    from seedsift.dedupe.minhash import window_pairs
+    from seedsift.dedupe.passages import common_fingerprints, fingerprint_pairs, fingerprint_table
+
+    cfg = DedupeConfig(boilerplate_docs=3)
+    texts = [t for _, t in make_corpus(150, seed=4).docs]
+    kd, _, units = doc_task((texts, cfg))
+    live = [i for i in range(len(texts)) if units[i].start.size]
+    wp, common = _passage_candidates(kd, units, live, cfg)
+    fps = [(units[i].fp_hash, units[i].fp_pos) for i in live]
+    table = fingerprint_table(live, fps)
+    win_doc = np.concatenate([np.full(units[i].start.size, i, dtype=np.int64) for i in live])
+    win_idx = np.concatenate([np.arange(units[i].start.size, dtype=np.int64) for i in live])
+    want = with_fingerprint_pairs(
+        with_rare_shared_fingerprint(window_pairs(win_doc, win_idx, np.concatenate([units[i].bands for i in live]), 3),
+                                            {i: units[i] for i in live}, cfg, table),
+        fingerprint_pairs([kd[i].key for i in live], live, cfg, fps, table), cfg)
+    assert wp[0].size > 0 and all(np.array_equal(a, b) for a, b in zip(wp, want))
+    assert np.array_equal(common, common_fingerprints(fps, cfg, table))
