@@ -604,9 +604,7 @@ def main(argv: list[str] | None = None) -> int:
         return rv if isinstance(rv, int) else EXIT_OK
     except click.exceptions.Exit as e:
         return e.exit_code
-    except (click.Abort, KeyboardInterrupt, Terminated) as e:
-        return _interrupted(interrupt_code(e) or EXIT_INTERRUPTED)
-    except BaseException as e:
+    except BaseException as e:  # an interrupt, however it surfaced, or one of seedsift's errors
         if (code := interrupt_code(e)) is not None:
             return _interrupted(code)
         if not isinstance(e, click.ClickException | UsageProblem | InputError | OSError | WorkerDied):
