@@ -67,6 +67,9 @@ UNCHANGED = {
     "copula introducing display lines and a lone conjunction between them": "配置行的写法是\n\n名称=值\n\n或是\n\n名称+值\n\n等号前后可以有空格。\n",
     "verse title with 在 after its verb": "雪落在黄河的石头上\n\n黄河的冬天来得早。\n",
     "short headline that is a demonstrative phrase": "这一天\n\n我们终于到达了目的地。\n",
+    "heading on the noun 表示": "数值的表示\n\n整数按二进制补码存放。\n",
+    "title that opens with a phrase of place": "从生活的缝隙间\n\n阳光一点点照进老街。\n",
+    "headline ending in a post and a full name": "会见中国作家协会主席巴金\n\n双方就文学交流交换了意见。\n",
     "headline with the copula": "教育是立国之本\n\n全省教育投入逐年增加。\n",
     "numbered heading glued to its number before a paragraph": "第七章附则\n\n本法自公布之日起施行。\n",
     "headline with a preposition and its verb": "中国向灾区捐款\n\n首批救灾物资已经运抵灾区。\n",
@@ -195,6 +198,15 @@ REPAIRED = {
     "对此 and a comma is a discourse marker": ("对此，市交通局的一位负责人\n\n作了解释。\n", "对此，市交通局的一位负责人作了解释。\n"),
     "自 and a time wait for the verb": ("全省自去年秋天\n\n推行新的税收制度。\n", "全省自去年秋天推行新的税收制度。\n"),
     "a 由 object closed by 等 waits for the verb": ("本届博览会由省商务厅等\n\n部门联合主办。\n", "本届博览会由省商务厅等部门联合主办。\n"),
+    "a post and a lone surname: the name goes on": ("出席会议的还有省农业厅厅长郑\n\n国强等同志。\n",
+                                                  "出席会议的还有省农业厅厅长郑国强等同志。\n"),
+    "a light verb waits for its object": ("全体职工对新的改革方案表示\n\n支持。\n", "全体职工对新的改革方案表示支持。\n"),
+    "a modal between the subject and its closed 在 phrase": ("各单位不得在规定的范围之外\n\n收取费用。\n",
+                                                           "各单位不得在规定的范围之外收取费用。\n"),
+    "a block opening with 由 and a noun phrase waits for the verb": (
+        "书画展开幕。\n\n由市文化局与市总工会等\n\n单位联合主办的展览将持续十天。\n",
+        "书画展开幕。\n\n由市文化局与市总工会等单位联合主办的展览将持续十天。\n"),
+    "上述 refers back: running text": ("上述两家企业的改革经验\n\n值得各地借鉴。\n", "上述两家企业的改革经验值得各地借鉴。\n"),
     "longer reduplicated word split by a break": ("只见一排战士整整齐\n\n齐地站在操场上。\n", "只见一排战士整整齐齐地站在操场上。\n"),
 }
 
