@@ -861,7 +861,36 @@ def _recheck_kept_double(joined: str, i: int, size: int, v: Verdict) -> Verdict:
     through = _word_through_one_copy(joined, i, size)
     if through:
         return Verdict("drop", f"at a break, one copy leaves the word {through}")
+    if size == 1 and v.reason.startswith("both copies inside words") and _one_copy_reads_better(joined, i):
+        return Verdict("drop", f"at a break, the text reads far better with one {unit} ({v.reason})")
     return v
+
+
+#: characters each side of a doubled unit that :func:`_one_copy_reads_better` reads
+_PAIR_CONTEXT = 6
+#: how much likelier (natural log, e^2 = 7.4 times) the segmentation with one copy must be
+#: than with both for :func:`_one_copy_reads_better`
+_READS_BETTER = 2.0
+
+
+def _one_copy_reads_better(joined: str, i: int) -> bool:
+    """Whether the text around a character doubled at a break, with both copies inside words
+    (项目|目下的货币, 虽然|然后来, 入股|股金), segments far better with one copy: the break
+    echoed the character and the echo happened to make a word with the next one. Real
+    cross-word doubles often read better whole (坚持|持久战, 内部控制|制度).
+
+    The threshold is a likelihood ratio, not a fit: in People's Daily's development half it
+    drops 58 % of the real cross-word doubles that a break would split and 98 % of the echoes
+    a doubled break makes there, and the echoes are far more numerous (every character that
+    ends a line can be doubled; few lines end inside a real double), so dropping loses
+    about 1 real pair for every 40 echoes it removes.
+
+    >>> _one_copy_reads_better("中国还未实行资本项目目下的货币自由", 9), _one_copy_reads_better("健全内部控制制度。", 5)
+    (True, False)
+    """
+    left, unit, right = joined[max(0, i - _PAIR_CONTEXT):i], joined[i], joined[i + 2:i + 2 + _PAIR_CONTEXT]
+    one = _lexicon.segment_score(left + unit + right)
+    return one - _lexicon.segment_score(left + unit * 2 + right) > _READS_BETTER
 
 
 def _whole_word_repeat(a: str, b: str, size: int) -> bool:

@@ -207,6 +207,10 @@ REPAIRED = {
         "书画展开幕。\n\n由市文化局与市总工会等\n\n单位联合主办的展览将持续十天。\n",
         "书画展开幕。\n\n由市文化局与市总工会等单位联合主办的展览将持续十天。\n"),
     "上述 refers back: running text": ("上述两家企业的改革经验\n\n值得各地借鉴。\n", "上述两家企业的改革经验值得各地借鉴。\n"),
+    "echo that makes a word with the next character reads far worse": ("这笔资金由拉萨市\n\n市委统一安排。\n",
+                                                                     "这笔资金由拉萨市委统一安排。\n"),
+    "real cross-word double split by a break keeps both copies": (
+        "今年，我们在实践中逐步完善了内部控制\n\n制度，防范金融风险。\n", "今年，我们在实践中逐步完善了内部控制制度，防范金融风险。\n"),
     "longer reduplicated word split by a break": ("只见一排战士整整齐\n\n齐地站在操场上。\n", "只见一排战士整整齐齐地站在操场上。\n"),
 }
 
