@@ -662,10 +662,19 @@ def _plain_heading(a: str, last: str, b: str, c: str):
     'over'
     >>> _plain_heading("报道称，它们", "报道称，它们", "网络安全", "而后发布。")
     ('over', 'A is body text ending mid-sentence')
+
+    Evidence that ties ``b`` to ``a`` (a bracket ``a`` opens and ``b`` closes, a word across
+    the break) beats the bare "no full stop" of ``a`` → ``c``: ``b`` is then the rest of a
+    caption or sentence that merely looks like a title.
+
+    >>> _plain_heading("图为开馆仪式。（新华社记", "图为开馆仪式。（新华社记", "者李学仁摄）", "１日上午９时，大使馆开馆。")
+    ('join', 'A has an open bracket that B closes')
     """
     ab = decide(a, b, last)
     runs_on = decide(b, c)[0] == "join"
     why = _across_heading(a, last, c)
+    if ab[0] == "join" and ab[1] != _WEAK and why == _WEAK:
+        return ab  # B closes A's bracket or quote, or completes its word: B is A's rest, not a heading
     if why and (not runs_on or ((ab[0] != "join" or ab[1] == _WEAK) and why != _WEAK)):
         return "over", why
     if ab[1] == _WEAK and not runs_on:
