@@ -212,8 +212,8 @@ REPAIRED = {
     "real cross-word double split by a break keeps both copies": (
         "今年，我们在实践中逐步完善了内部控制\n\n制度，防范金融风险。\n", "今年，我们在实践中逐步完善了内部控制制度，防范金融风险。\n"),
     "a credit whose bracket the next block closes is no heading to move": (
-        "图为开馆仪式上升国旗。（新华社记\n\n者王小明摄）\n\n１日上午９时，大使馆正式开馆。\n",
-        "图为开馆仪式上升国旗。（新华社记者王小明摄）\n\n１日上午９时，大使馆正式开馆。\n"),
+        "这是开馆仪式上升国旗的场面。（新华社记\n\n者王小明摄）\n\n１日上午９时，大使馆正式开馆。\n",
+        "这是开馆仪式上升国旗的场面。（新华社记者王小明摄）\n\n１日上午９时，大使馆正式开馆。\n"),
     "longer reduplicated word split by a break": ("只见一排战士整整齐\n\n齐地站在操场上。\n", "只见一排战士整整齐齐地站在操场上。\n"),
 }
 
