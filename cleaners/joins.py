@@ -1138,8 +1138,10 @@ def _heading_cut(heading: str, b: str) -> str | None:
 
 
 def _bulleted_paragraph(block) -> bool:
-    """A ``▲``-led block that is a paragraph, not a photo caption: it holds a finished sentence
-    and then stops mid-sentence (▲通知你的代理人。你的代理人会告诉你哪些…). A caption is a
+    """A caption block that may be the first half of a join: a ``▲``-led block that is a
+    paragraph, not a photo caption (it holds a finished sentence
+    and then stops mid-sentence: ▲通知你的代理人。你的代理人会告诉你哪些…), or any caption that
+    stops inside a bracket it opened (its credit was cut). A caption is a
     short label or ends with its sentence or credit; only running text breaks off like that (a
     long caption that stops mid-sentence was cut too), so the
     block may be the first half of a join (it is never the second: B rules are unchanged).
@@ -1147,8 +1149,12 @@ def _bulleted_paragraph(block) -> bool:
     >>> from seedsift.cleaners.blocks import split_blocks
     >>> [_bulleted_paragraph(b) for b in split_blocks("▲通知代理人。代理人会告诉你哪些\\n\\n▲这是火星\\n\\n▲会见外宾。新华社记者 李明摄\\n")]
     [True, False, False]
+    >>> [_bulleted_paragraph(b) for b in split_blocks("图为花农在挑选花卉。（新华社记\\n\\n图为花农在挑选花卉。（新华社记者李明摄）\\n")]
+    [True, False]
     """
     text = block.text.rstrip()
+    if block.kind == "caption" and _bracket_open_at_end(text) and bool(_ALL_HAN.fullmatch(text[-1])):
+        return True  # a caption that stops inside its own bracket was cut (图为…。（新华社记|者…摄）)
     return (block.kind == "caption" and text[:1] in "▲△"
             and (bool(_SENTENCE_END_INSIDE.search(text[:-1])) or _visual_length(text) >= _CAPTION_LABEL_MAX)
             and unterminated(text) and bool(_ALL_HAN.fullmatch(text[-1])) and not text.endswith("摄"))

@@ -214,6 +214,8 @@ REPAIRED = {
     "a credit whose bracket the next block closes is no heading to move": (
         "这是开馆仪式上升国旗的场面。（新华社记\n\n者王小明摄）\n\n１日上午９时，大使馆正式开馆。\n",
         "这是开馆仪式上升国旗的场面。（新华社记者王小明摄）\n\n１日上午９时，大使馆正式开馆。\n"),
+    "a 图为 caption cut inside its credit": ("图为开馆仪式上升国旗。（新华社记\n\n者王小明摄）\n\n１日上午９时，大使馆正式开馆。\n",
+                                            "图为开馆仪式上升国旗。（新华社记者王小明摄）\n\n１日上午９时，大使馆正式开馆。\n"),
     "longer reduplicated word split by a break": ("只见一排战士整整齐\n\n齐地站在操场上。\n", "只见一排战士整整齐齐地站在操场上。\n"),
 }
 
