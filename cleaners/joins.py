@@ -461,6 +461,42 @@ def _name_cut_after_title(a: str) -> bool:
     return post.endswith("长") or any(post.endswith(t) for t in _TITLES)  # 市委书记, 副主席
 
 
+#: tags of the words a subject noun phrase is made of (nouns, pronouns, numerals, measure
+#: words, localizers, places, times, abbreviations, attributives: 加拿大政府, 各级分行, 县级良种场)
+_SUBJECT_TAGS = ("n", "r", "m", "q", "f", "s", "t", "j", "b")
+
+
+def _nominal_segment(seg: str) -> bool:
+    """Whether a comma segment is Han text made of nominal words only, ending in a noun."""
+    if not _HAN_SEGMENT.fullmatch(seg):
+        return False
+    toks = _lexicon.cut(seg)
+    return (all(_lexicon.tag(t).startswith(_SUBJECT_TAGS) or t in _NP_LINKS or t == "、" for t in toks)
+            and _lexicon.tag(toks[-1]).startswith(("n", "j", "s")))
+
+
+_HAN_SEGMENT = re.compile("[\u4e00-\u9fff、]+")
+
+
+def _subject_awaits_predicate(a: str) -> bool:
+    """The block's last comma segment is a bare noun phrase after a segment that is not one
+    (据统计，全省的乡镇企业 / 会议认为，各级政府部门): a clause that has its subject and
+    not yet its predicate, which B holds. Parallel noun phrases (科学的评价，历史的定位) and
+    a short call (再见，香港) are titles. In People's Daily's development half 3 of 2,922
+    headlines end so and 4.9 % of first halves do.
+
+    >>> _subject_awaits_predicate("会议认为，各级政府部门"), _subject_awaits_predicate("科学的评价，历史的定位")
+    (True, False)
+    >>> _subject_awaits_predicate("再见，香港"), _subject_awaits_predicate("会议指出，要加强管理")
+    (False, False)
+    """
+    segs = re.split("[，,]", a)
+    if len(segs) < 2:
+        return False
+    last, before = segs[-1].strip(), re.split("[：:。；;！？]", segs[-2])[-1].strip()
+    return len(last) >= 3 and _nominal_segment(last) and not _nominal_segment(before)
+
+
 #: verbs that never end a clause without their object or verb (表示欢迎, 加以解决, 给予支持,
 #: 作出贡献): a block that ends with one is cut before it; in People's Daily's development
 #: half no headline ends with one, 413 first halves do
@@ -601,6 +637,8 @@ def decide(a: str, b: str, last: str | None = None):
         return "join", "A ends with a post and a lone surname: the name goes on in B"
     if _ends_with_light_verb(a):
         return "join", "A ends with a light verb that waits for its object"
+    if _subject_awaits_predicate(a):
+        return "join", "A ends with a subject after a comma: its predicate is in B"
     if _ends_with_copula(a) and _ALL_HAN.match(b[0]) and not unterminated(b):
         return "join", "A ends with the copula 是, which waits for its complement in B"
     if _QUESTION_END.search(last if last is not None else a):
