@@ -427,8 +427,8 @@ def _noun_phrase(toks: list[str]) -> bool:
 
 
 #: words for a post or a profession that a news text puts before a person's name
-#: (局长何光暐, 记者陈祖甲); a word ending in one (市委书记, 副主席) or in 长 (局长, 秘书长,
-#: 董事长) is one too
+#: (局长何光暐, 记者陈祖甲); a word ending in one (市委书记, 副主席), in 长 (局长, 秘书长,
+#: 董事长) or 员 (研究员, 运动员), or a longer one in 师 (农艺师, 工程师) is one too
 _TITLES = frozenset("主任 主席 书记 总理 总统 首相 经理 总经理 委员 代表 记者 教授 研究员 工程师 司令员 "
                     "政委 大使 总裁 主编 律师 总监 顾问 将军 中将 少将 上将 总书记".split())
 #: common surnames (百家姓): after a title, one of them alone is the start of a name
@@ -449,8 +449,8 @@ def _name_cut_after_title(a: str) -> bool:
 
     >>> _name_cut_after_title("国家旅游局局长何"), _name_cut_after_title("市委书记张"), _name_cut_after_title("局长何光暐")
     (True, True, False)
-    >>> _name_cut_after_title("市长说"), _name_cut_after_title("工作的代表")
-    (False, False)
+    >>> _name_cut_after_title("市长说"), _name_cut_after_title("工作的代表"), _name_cut_after_title("已退休的饲养员左")
+    (False, False, True)
     """
     toks = _lexicon.cut(a[-10:])
     if len(toks) < 2 or len(toks[-1]) != 1 or toks[-1] not in _SURNAMES:
@@ -458,7 +458,9 @@ def _name_cut_after_title(a: str) -> bool:
     post = toks[-2]
     if len(post) < 2 or not _lexicon.tag(post).startswith("n"):
         return False
-    return post.endswith("长") or any(post.endswith(t) for t in _TITLES)  # 市委书记, 副主席
+    if post.endswith(("长", "员")) or (len(post) >= 3 and post.endswith("师")):
+        return True  # 局长, 研究员, 运动员, 农艺师, 工程师
+    return any(post.endswith(t) for t in _TITLES)  # 市委书记, 副主席
 
 
 #: tags of the words a subject noun phrase is made of (nouns, pronouns, numerals, measure
@@ -609,6 +611,8 @@ def decide(a: str, b: str, last: str | None = None):
         return "join", "B opens with 说 and no speaker: the speaker ends A"
     if b[0] in _LINKING and _lexicon.cut(b[:6])[0] == b[0]:
         return "join", f"B opens with the conjunction '{b[0]}', which links it to what A ended with"
+    if _opens_with_alternative(b):
+        return "join", "B opens with 或 and its second alternative: the first one ends A"
 
     if a[-1] in _IN_SENTENCE:
         return "join", f"A ends with in-sentence punctuation '{a[-1]}'"
@@ -666,6 +670,26 @@ _LATIN_GLOSS_END = re.compile(r"[\u4e00-\u9fff][（(][A-Za-zＡ-Ｚａ-ｚ0-9０
 #: conjunctions that only join two things and never open a paragraph (和突破，…; 及其他…);
 #: not 与 (与去年相比，… opens sentences) nor 或
 _LINKING = set("和及")
+
+
+def _opens_with_alternative(b: str) -> bool:
+    """Whether ``b`` is a sentence that opens with a bare 或 and the second of two
+    alternatives (或“/opt”目录，这样可以…): modern Chinese opens no sentence with 或 (或者,
+    或许 are other words; none of the 8,098 paragraphs of People's Daily's development half
+    opens with it). A 或 alone or before a space sits between displayed alternatives
+    (``或 --texinfo=CMD``), and before a verb it is the classical "someone" (或曰, 或问).
+
+    >>> _opens_with_alternative("或“/opt”目录，这样可以避免撞车。"), _opens_with_alternative("或")
+    (True, False)
+    >>> _opens_with_alternative("或 --texinfo=CMD"), _opens_with_alternative("或曰：“雍也，仁而不佞。”")
+    (False, False)
+    """
+    toks = _lexicon.cut(b[:8])
+    if len(toks) < 2 or toks[0] != "或" or not (_ALL_HAN.match(toks[1][0]) or toks[1][0] in "“‘《（(\""):
+        return False
+    return not _lexicon.tag(toks[1]).startswith("v") and not unterminated(b)
+
+
 #: a lone localizer set off by a comma (后，, 时，, 中，) closes a time or place phrase begun
 #: before it (退休|后，…): no paragraph opens with one
 _LOCALIZER_CLAUSE = re.compile("[后前时中里内外间上下][，,]")

@@ -71,6 +71,7 @@ UNCHANGED = {
     "title that opens with a phrase of place": "从生活的缝隙间\n\n阳光一点点照进老街。\n",
     "headline ending in a post and a full name": "会见中国作家协会主席巴金\n\n双方就文学交流交换了意见。\n",
     "parallel noun phrases make a title": "科学的评价，历史的定位\n\n本书收录了二十篇论文。\n",
+    "classical 或 before a verb is someone": "子曰：“学而时习之。”\n\n或曰：“以德报怨，何如？”\n",
     "headline with the copula": "教育是立国之本\n\n全省教育投入逐年增加。\n",
     "numbered heading glued to its number before a paragraph": "第七章附则\n\n本法自公布之日起施行。\n",
     "headline with a preposition and its verb": "中国向灾区捐款\n\n首批救灾物资已经运抵灾区。\n",
@@ -219,6 +220,8 @@ REPAIRED = {
                                             "图为开馆仪式上升国旗。（新华社记者王小明摄）\n\n１日上午９时，大使馆正式开馆。\n"),
     "a subject after a comma waits for its predicate": ("为了防止火灾，各级政府部门\n\n近日组织了一次安全大检查。\n",
                                                       "为了防止火灾，各级政府部门近日组织了一次安全大检查。\n"),
+    "a block opening with 或 holds the second alternative": ("日志可以写到“/var/log”\n\n或“/tmp”目录，由配置决定。\n",
+                                                          "日志可以写到“/var/log”或“/tmp”目录，由配置决定。\n"),
     "longer reduplicated word split by a break": ("只见一排战士整整齐\n\n齐地站在操场上。\n", "只见一排战士整整齐齐地站在操场上。\n"),
 }
 
