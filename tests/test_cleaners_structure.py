@@ -72,6 +72,7 @@ UNCHANGED = {
     "headline ending in a post and a full name": "会见中国作家协会主席巴金\n\n双方就文学交流交换了意见。\n",
     "parallel noun phrases make a title": "科学的评价，历史的定位\n\n本书收录了二十篇论文。\n",
     "classical 或 before a verb is someone": "子曰：“学而时习之。”\n\n或曰：“以德报怨，何如？”\n",
+    "a signature line opens with its date": "欢迎各位读者来信批评指正。\n\n１９９７年３月６日于北京\n\n附录一收录了会议的全部文件。\n",
     "headline with the copula": "教育是立国之本\n\n全省教育投入逐年增加。\n",
     "numbered heading glued to its number before a paragraph": "第七章附则\n\n本法自公布之日起施行。\n",
     "headline with a preposition and its verb": "中国向灾区捐款\n\n首批救灾物资已经运抵灾区。\n",
@@ -222,6 +223,8 @@ REPAIRED = {
                                                       "为了防止火灾，各级政府部门近日组织了一次安全大检查。\n"),
     "a block opening with 或 holds the second alternative": ("日志可以写到“/var/log”\n\n或“/tmp”目录，由配置决定。\n",
                                                           "日志可以写到“/var/log”或“/tmp”目录，由配置决定。\n"),
+    "a subject, the day and the event make a report": ("市消防支队３日晚接到\n\n群众报警后，立即出动了三辆消防车。\n",
+                                                      "市消防支队３日晚接到群众报警后，立即出动了三辆消防车。\n"),
     "longer reduplicated word split by a break": ("只见一排战士整整齐\n\n齐地站在操场上。\n", "只见一排战士整整齐齐地站在操场上。\n"),
 }
 
