@@ -829,6 +829,8 @@ def _boundary_double(a: str, b: str):
                     v = Verdict("drop", f"at a break, whole word repeated: {v.reason}")
             if v.action == "keep":
                 v = _recheck_kept_double(joined, i, size, v)
+            if size == 1 and _year_holds_both(joined, i):
+                v = Verdict("keep", f"a year written in Chinese numerals holds both copies of {b[0]}")
             word = _lexicon_support(v) if v.action == "keep" or size == 1 else ""
             if word and size == 1 and not word.startswith("一" + b[0]) and not _reduplication_dominates(b[0], word) \
                     and not _reduplicated_word_needs_both(word, b[0]):
@@ -837,6 +839,27 @@ def _boundary_double(a: str, b: str):
                 v = Verdict("drop", f"at a break, the word {word} holds only part of the doubled {b[:size]}")
             return size, v
     return None
+
+
+_HAN_NUMERALS = "〇零一二三四五六七八九"
+#: a year in Chinese numerals (一九九七年, 二〇〇〇年): four of them, then 年
+_HAN_YEAR = re.compile(f"[{_HAN_NUMERALS}]{{4}}年")
+
+
+def _year_holds_both(joined: str, i: int) -> bool:
+    """Whether the numeral doubled at position ``i`` of ``joined`` is inside a year written in
+    Chinese numerals (在一九|九七年): a year has four numerals, so with one copy less it is no
+    year (一九七年), whatever the lexicon says about 一九七.
+
+    >>> _year_holds_both("在一九九七年的考核中", 2), _year_holds_both("一九九九七年", 2)
+    (True, False)
+    """
+    if joined[i] not in _HAN_NUMERALS:
+        return False
+    start = i
+    while start > 0 and joined[start - 1] in _HAN_NUMERALS:
+        start -= 1
+    return bool(_HAN_YEAR.match(joined, start)) and (start == 0 or joined[start - 1] not in _HAN_NUMERALS)
 
 
 def _free_copy_stands_alone(a: str, b: str) -> bool:

@@ -225,6 +225,10 @@ REPAIRED = {
                                                           "日志可以写到“/var/log”或“/tmp”目录，由配置决定。\n"),
     "a subject, the day and the event make a report": ("市消防支队３日晚接到\n\n群众报警后，立即出动了三辆消防车。\n",
                                                       "市消防支队３日晚接到群众报警后，立即出动了三辆消防车。\n"),
+    "a year in Chinese numerals split by a break keeps its four numerals": (
+        "这家公司被评为先进单位后，在一九\n\n九七年的考核中又取得了好成绩。\n", "这家公司被评为先进单位后，在一九九七年的考核中又取得了好成绩。\n"),
+    "a numeral of a year doubled at a break is dropped": (
+        "这家公司被评为先进单位后，在一九九七\n\n七年的考核中又取得了好成绩。\n", "这家公司被评为先进单位后，在一九九七年的考核中又取得了好成绩。\n"),
     "longer reduplicated word split by a break": ("只见一排战士整整齐\n\n齐地站在操场上。\n", "只见一排战士整整齐齐地站在操场上。\n"),
 }
 
