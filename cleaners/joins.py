@@ -159,6 +159,20 @@ _COUNT_END = re.compile(rf"(?:[0-9０-９][0-9０-９.]*[万亿千百]?|[一二�
 #: development half; date lines and signatures open with their date, which this leaves alone)
 _DATED_EVENT = re.compile(r"(?<=[\u4e00-\u9fff])(?<![年月至到])(?:[０-９0-9]{2,4}年)?(?:[０-９0-9]{1,2}月)?[０-９0-9]{1,2}日"
                           r"(?:[上下]午|晚|晨|早|凌晨|夜)?[\u4e00-\u9fff]")
+def _open_when_clause(a: str) -> bool:
+    """A block that opens with the preposition 当 and has not yet reached the 时 that
+    closes its clause (当一束束鲜花献给机组|人员时…): a sentence that goes on. A title with
+    当 has its clause complete (当它倒下，有山峰生长); 当好, 当选 are other words.
+
+    >>> _open_when_clause("当一束束鲜花献给机组"), _open_when_clause("当好排头兵"), _open_when_clause("当冬天来临时")
+    (True, False, False)
+    """
+    toks = _lexicon.cut(a)
+    return toks[0] == "当" and len(toks) > 3 and not _WHEN_CLOSED.search(a)
+
+
+#: what closes a 当 clause, or shows it closed (a comma after it)
+_WHEN_CLOSED = re.compile("时|之际|的时候|以后|之后|[，,。；;！？]")
 #: words that open a sentence by referring back to what was said (以上这一幕, 上述问题的…);
 #: as the first token (以上海… is 以 + 上海); no headline of People's Daily's development
 #: half opens with one, 72 first halves do
@@ -207,7 +221,7 @@ def _running_text(a: str) -> bool:
     body = a[m.end():] if (m := _ITEM_NUMBER.match(a)) else a
     if len(body) >= 8 and _lexicon.cut(body[:6])[0] in _BACK_REFERENCE:
         return True
-    if _DATED_EVENT.search(body):
+    if _DATED_EVENT.search(body) or _open_when_clause(body):
         return True
     if (_RUNNING_OPENER.match(body) or _ANAPHORIC_OPENER.match(body) or _FRAME_OPENER.match(body) or _COUNT_END.search(a) or _CONNECTIVE.search(a)
             or _DATELINE.search(a) or _DATELINE_CUT.search(a)):
@@ -520,9 +534,24 @@ def _ends_with_light_verb(a: str) -> bool:
 
     >>> _ends_with_light_verb("大会对朝鲜半岛问题四方会谈表示"), _ends_with_light_verb("数值的表示")
     (True, False)
+    >>> _ends_with_light_verb("有关部门对文化遗产进行"), _ends_with_light_verb("比赛正在进行")
+    (True, False)
+
+    进行 waits only after the preposition 对 in its clause (对藏族文化遗产进行|抢救): 对…进行
+    names the thing and B what is done to it; 进行 alone ends a clause (对话在华盛顿进行).
+
+    >>> _ends_with_light_verb("中美两国军方对话在华盛顿进行")
+    False
     """
     toks = _lexicon.cut(a[-8:])
+    if toks[-1] == "进行":
+        clause = _lexicon.cut(_CLAUSE_MARK.split(a)[-1])
+        return any(t == "对" and _lexicon.tag(t).startswith("p") for t in clause[:-1])
     return toks[-1] in _LIGHT_VERBS and len(toks) >= 2 and toks[-2] != "的"
+
+
+#: marks that end a clause; the last clause of a block is what its final word belongs to
+_CLAUSE_MARK = re.compile("[，,。；;！？：:]")
 
 
 def _ends_with_copula(a: str) -> bool:
@@ -622,6 +651,10 @@ def decide(a: str, b: str, last: str | None = None):
         return "join", f"B opens with the conjunction '{b[0]}', which links it to what A ended with"
     if _opens_with_alternative(b):
         return "join", "B opens with 或 and its second alternative: the first one ends A"
+    if _ONE_OF_GROUP.match(b):
+        return "join", f"B opens with '{b[:2]}' (one of …), which needs the group A names"
+    if _verb_not_verb(a, b):
+        return "join", "A's last verb and B's 不/没 + the same verb ask a yes-no question (想|不想)"
 
     if a[-1] in _IN_SENTENCE:
         return "join", f"A ends with in-sentence punctuation '{a[-1]}'"
@@ -679,6 +712,21 @@ _LATIN_GLOSS_END = re.compile(r"[\u4e00-\u9fff][（(][A-Za-zＡ-Ｚａ-ｚ0-9０
 #: conjunctions that only join two things and never open a paragraph (和突破，…; 及其他…);
 #: not 与 (与去年相比，… opens sentences) nor 或
 _LINKING = set("和及")
+
+#: 之一, 之二…: "one of" the group named before it; no sentence opens so
+_ONE_OF_GROUP = re.compile("之[一二三四五六七八九十]")
+
+
+def _verb_not_verb(a: str, b: str) -> bool:
+    """Whether the break splits a verb-not-verb question (想|不想去, 有|没有): ``b`` opens with
+    不 or 没 and the very word ``a`` ends with. In People's Daily's development half no
+    paragraph is followed by one that opens so.
+
+    >>> _verb_not_verb("有人问他想", "不想到中国去玩。"), _verb_not_verb("他想", "不到会这样。")
+    (True, False)
+    """
+    last = _lexicon.cut(a[-6:])[-1]
+    return len(last) <= 2 and bool(_ALL_HAN.fullmatch(last)) and b.startswith(("不" + last, "没" + last))
 
 
 def _opens_with_alternative(b: str) -> bool:

@@ -73,6 +73,7 @@ UNCHANGED = {
     "parallel noun phrases make a title": "科学的评价，历史的定位\n\n本书收录了二十篇论文。\n",
     "classical 或 before a verb is someone": "子曰：“学而时习之。”\n\n或曰：“以德报怨，何如？”\n",
     "a signature line opens with its date": "欢迎各位读者来信批评指正。\n\n１９９７年３月６日于北京\n\n附录一收录了会议的全部文件。\n",
+    "a finished 进行 ends a headline": "中美两国军方对话在华盛顿进行\n\n双方就地区安全交换了意见。\n",
     "headline with the copula": "教育是立国之本\n\n全省教育投入逐年增加。\n",
     "numbered heading glued to its number before a paragraph": "第七章附则\n\n本法自公布之日起施行。\n",
     "headline with a preposition and its verb": "中国向灾区捐款\n\n首批救灾物资已经运抵灾区。\n",
@@ -229,6 +230,11 @@ REPAIRED = {
         "这家公司被评为先进单位后，在一九\n\n九七年的考核中又取得了好成绩。\n", "这家公司被评为先进单位后，在一九九七年的考核中又取得了好成绩。\n"),
     "a numeral of a year doubled at a break is dropped": (
         "这家公司被评为先进单位后，在一九九七\n\n七年的考核中又取得了好成绩。\n", "这家公司被评为先进单位后，在一九九七年的考核中又取得了好成绩。\n"),
+    "an open 当 clause waits for its 时": ("当满载救灾物资的车队开进\n\n村子时，乡亲们都围了上来。\n", "当满载救灾物资的车队开进村子时，乡亲们都围了上来。\n"),
+    "对… and a final 进行 wait for what is done": ("工作组对全县的中小学校舍进行\n\n安全检查，发现隐患十二处。\n",
+                                                 "工作组对全县的中小学校舍进行安全检查，发现隐患十二处。\n"),
+    "a verb-not-verb question split by the break": ("记者问老人想\n\n不想搬到城里去住。\n", "记者问老人想不想搬到城里去住。\n"),
+    "之一 needs the group before it": ("全省十大重点工程\n\n之一的跨江大桥今天通车。\n", "全省十大重点工程之一的跨江大桥今天通车。\n"),
     "longer reduplicated word split by a break": ("只见一排战士整整齐\n\n齐地站在操场上。\n", "只见一排战士整整齐齐地站在操场上。\n"),
 }
 
