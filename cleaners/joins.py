@@ -69,6 +69,18 @@ def unterminated(a: str) -> bool:
     return core[-1] not in _TERMINAL
 
 
+def _closes_list_item(b: str) -> bool:
+    """Whether ``b`` ends with the semicolon that closes an item of a list (……报警器；): the
+    items of such a list each end so, so a body block before it that stops on a Han
+    character is the item's beginning, cut by the break, and not an item of its own.
+
+    >>> _closes_list_item("无线电防盗防劫报警器；"), _closes_list_item("进行了大量的校对")
+    (True, False)
+    """
+    core = _core_end(b)
+    return bool(core) and core[-1] in "；;"
+
+
 def _open_depth(a: str) -> int:
     depth = 0
     for ch in a:
@@ -697,7 +709,7 @@ def decide(a: str, b: str, last: str | None = None):
         return "refuse", "A is a long unpunctuated run (a list of names), not a sentence"
     if a[-1] == "." and a[-2:-1].isdigit() and not b[0].isdigit():
         return "refuse", "A ends a sentence with '.' after a number (B does not continue a decimal)"
-    if unterminated(b):
+    if unterminated(b) and not (_closes_list_item(b) and _HAN_END.match(a[-1])):
         return "refuse", "neither A nor B ends a sentence (list items, not one broken sentence)"
     if _HAN_END.match(a[-1]) or _LATIN_GLOSS_END.search(a):
         return "join", _WEAK

@@ -235,6 +235,9 @@ REPAIRED = {
                                                  "工作组对全县的中小学校舍进行安全检查，发现隐患十二处。\n"),
     "a verb-not-verb question split by the break": ("记者问老人想\n\n不想搬到城里去住。\n", "记者问老人想不想搬到城里去住。\n"),
     "之一 needs the group before it": ("全省十大重点工程\n\n之一的跨江大桥今天通车。\n", "全省十大重点工程之一的跨江大桥今天通车。\n"),
+    "a list item cut before its semicolon": (
+        "这些作品题材广泛：\n\n有的描写身居异域的游子，不忘朴实无华的家乡，常常\n\n引起读者对家国命运的关注；\n\n有的记述留学生活的甘苦。\n",
+        "这些作品题材广泛：\n\n有的描写身居异域的游子，不忘朴实无华的家乡，常常引起读者对家国命运的关注；\n\n有的记述留学生活的甘苦。\n"),
     "longer reduplicated word split by a break": ("只见一排战士整整齐\n\n齐地站在操场上。\n", "只见一排战士整整齐齐地站在操场上。\n"),
 }
 
