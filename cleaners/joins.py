@@ -588,6 +588,43 @@ def _clause_cues(a: str) -> bool:
     return "的" in a or _running_text(a)
 
 
+def _numbering_style(text: str) -> str | None:
+    """The style of the number a block opens with, glued to its text (``二、责成…`` is
+    ``N、``, ``１、新疆…`` is ``D、``, ``（一）架空…`` is ``（N）``), or None. Headings set off by
+    a space (``10.3.5. MD5``) have no style here.
+
+    >>> _numbering_style("二、责成有关部门"), _numbering_style("（３）检查"), _numbering_style("第一条 总则")
+    ('N、', '（D）', None)
+    """
+    m = _NUMBERED.match(text)
+    if not m or m.end() >= len(text) or text[m.end() - 1].isspace() or text[m.end()].isspace():
+        return None
+    return re.sub("[一二三四五六七八九十百]+", "N", re.sub("[0-9０-９]+", "D", m.group()))
+
+
+def sentence_item_styles(texts) -> frozenset:
+    """Numbering styles whose numbered blocks in this document are mostly sentences (closed
+    by 。, ；, ！ or ？, as no heading is): a list of decisions or facts, each item a
+    paragraph. Then a short unpunctuated item of the same style was cut by a break, while in
+    a document whose items of that style are all short labels it is a heading. Needs two
+    such sentences, more than the short items.
+
+    >>> sorted(sentence_item_styles(["一、会议决定撤销该运动员的参赛资格，并通报全国各地。", "二、责成有关部门",
+    ...                              "三、要求各单位认真学习文件精神，加强对运动员的教育。", "（一）总则"]))
+    ['N、']
+    """
+    counts: dict = {}
+    for t in texts:
+        style = _numbering_style(t)
+        if style is None:
+            continue
+        t = t.rstrip()
+        sentence = _core_end(t)[-1:] in "。；;！？"
+        s, h = counts.get(style, (0, 0))
+        counts[style] = (s + sentence, h + (not sentence))
+    return frozenset(style for style, (s, h) in counts.items() if s >= 2 and s > h)
+
+
 def _numbered_run_on(a: str, b: str = "") -> bool:
     """A numbered block that is the start of a sentence, not a heading: the number is glued to
     its text (a legal article ``第二十三条电力管理部门应将…``, a news list item ``１、今年４８岁的``;
@@ -606,13 +643,16 @@ def _numbered_run_on(a: str, b: str = "") -> bool:
     return _dangling(a) or bool(b and _spanning_word(a[m.end():], b, 100))
 
 
-def decide(a: str, b: str, last: str | None = None):
+def decide(a: str, b: str, last: str | None = None, sentence_items: frozenset = frozenset()):
     """Decide whether body block ``b`` continues unterminated body block ``a``.
 
     Returns ``(action, reason)`` with action ``join``, ``refuse`` or ``gap``. ``last`` is the
     last block of ``a`` when ``a`` is a chain of blocks joined already: whether the text before
     the break looks like a title is judged on that block alone, so that a long accumulated
-    paragraph does not make the next title look like running text.
+    paragraph does not make the next title look like running text. ``sentence_items`` are
+    the numbering styles whose items are sentences in this document
+    (:func:`sentence_item_styles`): a short unpunctuated block numbered so is a cut item,
+    not a heading.
 
     >>> decide("有个例子可以用邮件形式发送信息给root：", "语言环境的重新配置")
     ('refuse', "A ends with '：' (introduces a list, code or a quotation)")
@@ -631,7 +671,9 @@ def decide(a: str, b: str, last: str | None = None):
         return "refuse", "empty B"
     if _BULLET.match(a):
         return "refuse", "A is a bullet item"
-    if len(a) <= 25 and _NUMBERED.match(a) and not re.search("[，,；;：:。！？!?]", a) and not _numbered_run_on(a, b):
+    cut_item = _numbering_style(a) in sentence_items
+    if len(a) <= 25 and _NUMBERED.match(a) and not re.search("[，,；;：:。！？!?]", a) and not _numbered_run_on(a, b) \
+            and not cut_item:
         return "refuse", "A is a numbered section heading"
     if _LIST_OPENER.match(b):
         return "refuse", "B opens a list item/section"
@@ -678,7 +720,8 @@ def decide(a: str, b: str, last: str | None = None):
         return "join", "A has an open bracket that B closes"
     if _LOCALIZER_CLAUSE.match(b) and _lexicon.cut(b[:4])[0] == b[0]:
         return "join", f"B opens with the localizer '{b[0]}' that closes A's phrase"
-    title = _title_like(last if last is not None else a) and not _predicate_pending(last if last is not None else a)
+    title = _title_like(last if last is not None else a) and not _predicate_pending(last if last is not None else a) \
+        and not cut_item
     word = _spanning_word(a, b, 100 if title else 10)
     if word:
         return "join", f"word across break: {word}"
@@ -1163,6 +1206,7 @@ def _find_joins(text: str, original: str):
     """:func:`find_joins` deciding on ``text`` (the simplified key) and copying moved
     headings from ``original`` (same length and offsets)."""
     blocks = split_blocks(text)
+    items = sentence_item_styles(b.text for b in blocks if b.kind == "body")
     edits, flags = [], []
     acc = None  # (merged text, last block)
     pending: list = []  # blocks to move after the paragraph
@@ -1233,7 +1277,7 @@ def _find_joins(text: str, original: str):
                     k += 2
                     continue
             else:
-                action, reason = decide(acc[0], b.text, last.text)
+                action, reason = decide(acc[0], b.text, last.text, items)
                 if action == "join" and reason == _WEAK and acc[0] == last.text and _in_unpunctuated_run(blocks, k - 1):
                     action, reason = "refuse", "A is one of a run of items without full stops"
             _remember(history, blocks, k)

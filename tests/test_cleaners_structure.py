@@ -74,6 +74,7 @@ UNCHANGED = {
     "classical 或 before a verb is someone": "子曰：“学而时习之。”\n\n或曰：“以德报怨，何如？”\n",
     "a signature line opens with its date": "欢迎各位读者来信批评指正。\n\n１９９７年３月６日于北京\n\n附录一收录了会议的全部文件。\n",
     "a finished 进行 ends a headline": "中美两国军方对话在华盛顿进行\n\n双方就地区安全交换了意见。\n",
+    "numbered headings whose siblings are headings too": "一、总则\n\n本办法适用于全省。\n\n二、职责分工\n\n省水利厅负责组织实施。\n",
     "headline with the copula": "教育是立国之本\n\n全省教育投入逐年增加。\n",
     "numbered heading glued to its number before a paragraph": "第七章附则\n\n本法自公布之日起施行。\n",
     "headline with a preposition and its verb": "中国向灾区捐款\n\n首批救灾物资已经运抵灾区。\n",
@@ -238,6 +239,9 @@ REPAIRED = {
     "a list item cut before its semicolon": (
         "这些作品题材广泛：\n\n有的描写身居异域的游子，不忘朴实无华的家乡，常常\n\n引起读者对家国命运的关注；\n\n有的记述留学生活的甘苦。\n",
         "这些作品题材广泛：\n\n有的描写身居异域的游子，不忘朴实无华的家乡，常常引起读者对家国命运的关注；\n\n有的记述留学生活的甘苦。\n"),
+    "a numbered item cut where its siblings are sentences": (
+        "会议决定：\n\n一、表彰在抗洪救灾中作出突出贡献的单位；\n\n二、责成省水利厅立即\n\n组织专家检查全省堤防；\n\n三、各地要做好灾后重建工作。\n",
+        "会议决定：\n\n一、表彰在抗洪救灾中作出突出贡献的单位；\n\n二、责成省水利厅立即组织专家检查全省堤防；\n\n三、各地要做好灾后重建工作。\n"),
     "longer reduplicated word split by a break": ("只见一排战士整整齐\n\n齐地站在操场上。\n", "只见一排战士整整齐齐地站在操场上。\n"),
 }
 
