@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from . import _lexicon
 from ._edits import Edit, Flag, splice
+from .blocks import classify_block
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 _DOUBLE = re.compile(f"([{HAN}]{{1,4}})\\1")
@@ -629,15 +630,38 @@ def find_stutters(text: str):
         last_end = max(last_end, j + size)
         if v.action == "keep":
             continue
+        ls = text.rfind("\n", 0, i) + 1
+        le = text.find("\n", j + size)
+        le = len(text) if le == -1 else le
+        if v.action == "drop" and _table_line(text[ls:le]):
+            v = Verdict("flag", f"in a table line, repeated cells are no stutter: {v.reason}")
         if v.action == "drop":
             edits.append(Edit(j, j + size, "", "stutter", v.reason))
         else:
-            ls = text.rfind("\n", 0, i) + 1
-            le = text.find("\n", j + size)
-            le = len(text) if le == -1 else le
             a, b = max(ls, i - 3), min(le, j + size + 3)
             flags.append(Flag(a, b, "stutter", f"possible stutter {text[i:j + size]}: {v.reason}"))
     return edits, flags
+
+
+#: sentence punctuation: a table caption with none of it holds flattened cells, not clauses
+_SENTENCE_MARKS = re.compile("[，。；！？,;!?]")
+
+
+def _table_line(line: str) -> bool:
+    """Whether ``line`` is a table, or a table's caption run together with its column headers
+    (``表１：…从业人员人员（万人）比重（％）人员（万人）``): without sentence punctuation such a
+    line is a row of cells, and neighbouring cells repeat words (人员 | 人员（万人）) on purpose.
+    There is no clause to judge, so a repeat there is flagged for review, never dropped.
+
+    >>> _table_line("表１：农村从业人员行业结构从业人员人员（万人）比重（％）"), _table_line("表１：去年的的产量，比前年增长。")
+    (True, False)
+    >>> _table_line("图为工人们在在检修设备")
+    False
+    """
+    kind = classify_block(line)
+    if kind == "table":
+        return True
+    return kind == "caption" and line.lstrip(" \t\u3000")[:1] == "表" and not _SENTENCE_MARKS.search(line)
 
 
 def remove_stutters(text: str) -> str:

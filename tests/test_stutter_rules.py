@@ -242,3 +242,19 @@ def test_bound_echo_closing_a_prose_clause_dropped():
     bad = "如果你只是想试一试，这个软件包是不错的选择择。\n"
     assert clean(bad).text == "如果你只是想试一试，这个软件包是不错的选择。\n"
     assert flagged("烝徒增增。\n", "增增")
+
+
+@pytest.mark.parametrize("line", [
+    # a table's caption run together with its column headers: neighbouring cells repeat words
+    "表２：各省农村劳动力构成外出务工人员人员（万人）比重（％）\n",
+    "地区\t外出务工人员人员\t比重\n",
+])
+def test_repeat_in_a_table_line_is_flagged_not_dropped(line):
+    r = clean(line)
+    assert r.text == line
+    assert any(not x.applied and x.kind == "stutter" for x in r.repairs)
+
+
+def test_same_repeat_in_prose_is_still_dropped():
+    r = clean("今年外出务工人员人员增加了三成。\n")
+    assert r.text == "今年外出务工人员增加了三成。\n"
