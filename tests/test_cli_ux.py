@@ -498,3 +498,25 @@ def test_main_returns_the_exit_code_and_usage_errors_are_2():
     assert invoke("--version").code == 0
     assert invoke("clean").code == 2  # missing INPUT
     assert invoke("nonsense").code == 2
+
+
+def test_bars_are_cleared_before_the_interrupt_message(monkeypatch):
+    """A bar drawn an instant before Ctrl-C, which no unwinding closed, is cleared before
+    'seedsift: interrupted' is written, so the message never shares the bar's line."""
+    import click
+
+    from seedsift.cli import app, options
+
+    live_when_written = []
+
+    def interrupted_command(*args, **kwargs):
+        options.Ui().bar("clean", 10)
+        raise KeyboardInterrupt
+
+    def echo(message=None, *args, **kwargs):
+        live_when_written.append((message, len(options._LIVE_BARS)))
+
+    monkeypatch.setattr(app.cli, "main", interrupted_command)
+    monkeypatch.setattr(click, "echo", echo)
+    assert app.main(["run"]) in app.INTERRUPT_CODES
+    assert live_when_written == [("seedsift: interrupted; previous outputs left as they were", 0)]

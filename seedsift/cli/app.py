@@ -605,6 +605,9 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as e:
         return e.exit_code
     except BaseException as e:  # an interrupt, however it surfaced, or one of seedsift's errors
+        # clear the bars before the message: a bar the unwinding did not close (one drawn an
+        # instant before Ctrl-C) would otherwise share the message's line
+        close_all_bars()
         if (code := interrupt_code(e)) is not None:
             return _interrupted(code)
         if not isinstance(e, click.ClickException | UsageProblem | InputError | OSError | WorkerDied):
