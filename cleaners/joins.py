@@ -384,6 +384,27 @@ def _dangling(a: str) -> bool:
     return (a[-1] in _DANGLING and last == a[-1]) or last in _DANGLING_WORDS
 
 
+def _de_before_verb(a: str, b: str) -> bool:
+    """Whether A's final 的 has nothing to govern in B: B opens with a one-character verb
+    (看京剧…) where a noun phrase would follow an attributive 的, so the 的 closes a
+    是…的 predicate whose full stop is missing (岂不是一样的). Of the 27,379 的 tokens in
+    People's Daily's development half, 94 are followed by such a verb (0.3 %); 是 and 有 are
+    left out, since ``X的是…`` and ``X的有…`` are common sentence patterns (值得注意的|是), and
+    the verb must take a whole word after it (看|京剧): a verb character before a lone one is as
+    likely a word the lexicon lacks (的|爱孙).
+
+    >>> _de_before_verb("与鸡鸭的下场岂不是一样的", "看京剧《沙家浜》，郭建光同沙奶奶有一段对唱"), _de_before_verb("值得注意的", "是，今年的产量")
+    (True, False)
+    >>> _de_before_verb("这是我们的", "看法，不是个人的意见"), _de_before_verb("总统扎耶德的", "爱孙小扎耶德。")
+    (False, False)
+    """
+    if a[-1] != "的" or not b:
+        return False
+    toks = _lexicon.cut(b[:8])
+    return (len(toks) >= 2 and len(toks[0]) == 1 and toks[0] not in "是有" and _lexicon.tag(toks[0]) == "v"
+            and len(toks[1]) >= 2 and _ALL_HAN.fullmatch(toks[1]) is not None)
+
+
 #: localizers that close a 在… phrase of place or time (在会上, 在谈判中, 在会谈结束后)
 _LOCALIZERS = frozenset("中 上 里 内 下 期间 时 之际 前 后 以来 之外 以外 之中 之内 之前 之后 以前 以后".split())
 #: prepositions that name the agent or the patient of the verb still to come; unlike 从, 向 or
@@ -732,6 +753,8 @@ def decide(a: str, b: str, last: str | None = None, sentence_items: frozenset = 
     dbl = _boundary_double(a, b)
     if dbl is not None and dbl[1].action == "drop" and not (title and _whole_word_repeat(a, b, dbl[0])):
         return "join", "unit doubled at the break"
+    if _de_before_verb(a, b):
+        return "refuse", "A's final 的 closes a 是…的 predicate: B opens with a verb, not the noun 的 would govern"
     if _dangling(a):
         return "join", f"A ends with dangling '{a[-1]}'"
     if _name_cut_after_title(a):

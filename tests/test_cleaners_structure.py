@@ -301,3 +301,21 @@ def test_heading_move_is_recorded_with_the_join():
 ])
 def test_block_types(text, kind):
     assert classify_block(text) == kind
+
+
+@pytest.mark.parametrize("text", [
+    # a 是…的 predicate whose full stop the source lost, then a paragraph opening with a verb
+    "大家都说，这样的结局和去年其实是一样的\n\n看比赛的人越来越少，场馆也冷清了。\n",
+    "他觉得这件事本来就是应该的\n\n办企业总要讲信用，不能失信于人。\n",
+])
+def test_final_de_before_a_verb_opening_b_is_no_break(text):
+    r = clean(text)
+    assert r.text == text and not [x for x in r.repairs if x.kind == "join"]
+
+
+@pytest.mark.parametrize("text,fixed", [
+    ("会议认为，值得注意的\n\n是，今年的降水明显偏少。\n", "会议认为，值得注意的是，今年的降水明显偏少。\n"),
+    ("这次调查中，群众反映最多的\n\n问题是看病难。\n", "这次调查中，群众反映最多的问题是看病难。\n"),
+])
+def test_final_de_before_its_noun_or_copula_still_joins(text, fixed):
+    assert clean(text).text == fixed
