@@ -692,3 +692,33 @@ def test_6_rerun_over_reviewed_output_keeps_the_decisions_and_says_so(tmp_path, 
                     "1 no longer match a duplicate pair and were dropped"], res.stdout
     assert list(json.loads((out / "run.json").read_text())["apply"]["decisions"]) == \
         [k for k in decisions if k.startswith("passage:")]
+
+
+def test_a_corpus_of_few_batches_is_shared_by_the_workers(monkeypatch):
+    """Sixteen batches on two processes: each worker gets several hand-overs (a fixed chunk of
+    16 sent the whole corpus to one worker while the other core idled); results are those of
+    one process."""
+    import contextlib
+    from concurrent.futures import ProcessPoolExecutor
+
+    from seedsift.dedupe import DedupeConfig, find_duplicates
+    from seedsift.pipeline import engine, workers
+
+    sizes = []
+
+    class Recording(ProcessPoolExecutor):
+        def map(self, fn, *iterables, chunksize=1, **kw):
+            sizes.append((len(iterables[0]), chunksize))
+            return super().map(fn, *iterables, chunksize=chunksize, **kw)
+
+    @contextlib.contextmanager
+    def pool(jobs):
+        with Recording(jobs) as p:
+            yield p
+
+    monkeypatch.setattr(workers, "worker_pool", pool)
+    corpus = make_corpus(120, seed=3)
+    cfg = DedupeConfig(batch_size=8)
+    got = engine.run_find_duplicates(corpus.docs, cfg, jobs=2)
+    assert sizes[0] == (15, 1)  # 120 documents in batches of 8: one batch per hand-over
+    assert got.clusters == find_duplicates(corpus.docs, cfg).clusters
