@@ -94,8 +94,11 @@ def child(engine: str, path: Path) -> None:
     elif engine == "local-2":
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(2) as pool:
-            result = find_duplicates(docs, cfg, map_fn=lambda f, *its: pool.map(f, *its, chunksize=16), progress=progress)
+        from seedsift.pipeline.engine import chunksize_for
+
+        with ProcessPoolExecutor(2) as pool:  # hand-overs as `seedsift dedupe` makes them
+            result = find_duplicates(docs, cfg, map_fn=lambda f, tasks: pool.map(f, tasks, chunksize=chunksize_for(len(tasks), 2)),
+                                     progress=progress)
     else:
         from seedsift.dask_engine import dask_client
         from seedsift.dask_engine import engine as dask_engine
