@@ -695,7 +695,7 @@ def test_6_rerun_over_reviewed_output_keeps_the_decisions_and_says_so(tmp_path, 
 
 
 def test_a_corpus_of_few_batches_is_shared_by_the_workers(monkeypatch):
-    """Sixteen batches on two processes: each worker gets several hand-overs (a fixed chunk of
+    """Fifteen batches on two processes: each worker gets several hand-overs (a fixed chunk of
     16 sent the whole corpus to one worker while the other core idled); results are those of
     one process."""
     import contextlib
