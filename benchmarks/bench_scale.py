@@ -56,8 +56,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = r"""
-import json, sys, time
+import importlib.util, json, sys, time
 sys.path.insert(0, sys.argv[1])
+
+
+class Checkout:
+    # seedsift's packages from the checkout at sys.argv[1]: an editable install maps
+    # seedsift.dedupe (and .cleaners, .reports) to its own folders whatever sys.path says
+    ROOT = sys.argv[1]
+    MAP = {"seedsift": "seedsift", "seedsift.cleaners": "cleaners", "seedsift.dedupe": "dedupe", "seedsift.reports": "reports"}
+
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        if name not in cls.MAP:
+            return None
+        folder = f"{cls.ROOT}/{cls.MAP[name]}"
+        return importlib.util.spec_from_file_location(name, folder + "/__init__.py", submodule_search_locations=[folder])
+
+
+sys.meta_path.insert(0, Checkout)
 mode, path, jobs = sys.argv[2], sys.argv[3], int(sys.argv[4])
 docs = [(str(r["id"]), r["text"]) for r in map(json.loads, open(path, encoding="utf-8"))]
 t0 = time.perf_counter()
@@ -160,8 +177,8 @@ def main() -> None:
     ap.add_argument("--no-rensa", action="store_true")
     ap.add_argument("--root", type=Path, default=ROOT,
                     help="checkout whose code runs (default: this one), to compare two versions back to back; its "
-                         "seedsift/ must reach its own dedupe/ (its editable install, or links seedsift/dedupe -> ../dedupe "
-                         "and the same for cleaners/, reports/)")
+                         "seedsift/, dedupe/, cleaners/ and reports/ are imported as seedsift, seedsift.dedupe, ... "
+                         "whatever the installed seedsift maps them to")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         corpora = list(a.jsonl) + [synth_corpus(mb, Path(tmp) / f"synth_{mb}mb.jsonl") for mb in a.mb]

@@ -46,6 +46,7 @@ _SPACE = np.array([9, 10, 11, 12, 13, 32, 0xA0, 0x3000, 0x2028, 0x2029], dtype=n
 # _SPACE as a table over the code points below 0x3001: one lookup per character instead of np.isin's sort
 _IS_SPACE = np.zeros(int(_SPACE.max()) + 2, dtype=bool)
 _IS_SPACE[_SPACE] = True
+_SPACE_CHARS = "".join(map(chr, _SPACE.tolist()))
 
 
 class Units(NamedTuple):
@@ -88,33 +89,41 @@ def paragraph_units(text: str, offsets: np.ndarray) -> Units:
     >>> u.kstart.tolist(), u.kend.tolist(), u.ostart.tolist(), u.oend.tolist()
     ([0, 3], [3, 5], [0, 7], [5, 9])
     """
-    cps = _codepoints(text)
-    nl = np.flatnonzero(cps == 10)
-    ls = np.concatenate([[0], nl + 1]).astype(np.int64)
-    le = np.concatenate([nl, [cps.size]]).astype(np.int64)
-    space = _IS_SPACE[np.minimum(cps, _IS_SPACE.size - 1)]
-    ink = np.concatenate([[0], np.cumsum(~space)])
-    filled = ink[le] - ink[ls] > 0
-    idx = np.flatnonzero(filled)
-    if idx.size == 0:
+    # lines by str.split and the trailing blanks by rstrip (a document has a few dozen lines: per-line
+    # Python is cheaper than numpy's per-call cost over every character); one searchsorted for all
+    ls: list[int] = []  # starts of the non-blank lines
+    ink_end: list[int] = []  # after their last non-space character
+    gap: list[bool] = []  # a blank line before it (and after the previous non-blank one)
+    pos = 0
+    blank = False
+    for line in text.split("\n"):
+        ink = len(line.rstrip(_SPACE_CHARS))
+        if ink:
+            gap.append(blank and bool(ls))
+            ls.append(pos)
+            ink_end.append(pos + ink)
+            blank = False
+        else:
+            blank = True
+        pos += len(line) + 1
+    if not ls:
         z = np.zeros(0, dtype=np.int64)
         return Units(z, z, z, z)
-    blank_between = np.any(np.diff(idx) > 1)
-    if blank_between:
-        brk = np.flatnonzero(np.diff(idx) > 1) + 1
-        first = idx[np.concatenate([[0], brk])]
-        last = idx[np.append(brk - 1, idx.size - 1)]
+    if any(gap):
+        first = [x for x, g in enumerate(gap) if x == 0 or g]
+        last = [x - 1 for x in first[1:]] + [len(ls) - 1]
+        ostart_l = [ls[x] for x in first]
+        oend_l = [ink_end[x] for x in last]
     else:
-        first = last = idx
-    ostart = ls[first]
-    ink_pos = np.flatnonzero(~space)
-    oend = ink_pos[np.searchsorted(ink_pos, le[last]) - 1] + 1  # last non-space character of the block
-    ks = np.searchsorted(offsets, ostart)
-    ke = np.searchsorted(offsets, oend)
+        ostart_l, oend_l = ls, ink_end
+    n = len(ostart_l)
+    found = np.searchsorted(offsets, np.array(ostart_l + oend_l + ls, dtype=np.int64))
+    ks, ke, lines = found[:n], found[n : 2 * n], found[2 * n :]
     keep = ke > ks
-    lines = np.searchsorted(offsets, ls[filled]).astype(np.int64)  # ascending: unique = changed
-    lines = lines[np.concatenate([[True], lines[1:] != lines[:-1]])] if lines.size else lines
-    return Units(ks[keep].astype(np.int64), ke[keep].astype(np.int64), ostart[keep], oend[keep], lines)
+    lines = lines[np.concatenate([[True], lines[1:] != lines[:-1]])]  # ascending: unique = changed
+    ostart = np.array(ostart_l, dtype=np.int64)
+    oend = np.array(oend_l, dtype=np.int64)
+    return Units(ks[keep], ke[keep], ostart[keep], oend[keep], lines)
 
 
 def _alignment(a: str, b: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

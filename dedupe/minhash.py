@@ -17,6 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from .keys import fmix32, fmix64
+from .order import stable_argsort
 
 __all__ = [
     "SCHEME",
@@ -293,7 +294,8 @@ def _ascending(win_doc: np.ndarray, win_idx: np.ndarray) -> bool:
 
 
 def band_collisions(
-    col: np.ndarray, win_doc: np.ndarray, win_idx: np.ndarray, max_docs: int = CROWDED_DOCS
+    col: np.ndarray, win_doc: np.ndarray, win_idx: np.ndarray, max_docs: int = CROWDED_DOCS,
+    ascending: bool | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
     """Scan one band of window band keys for colliding windows.
 
@@ -313,28 +315,39 @@ def band_collisions(
     clusters), while pairing its windows costs the square of how often it
     recurs (on the devkit's 100 MB corpus 31 % of 1.6 M window pairs). A copy
     that holds such text still collides in the bands where its windows are
-    its own.
+    its own. ``ascending``: whether ``(win_doc, win_idx)`` is sorted, when the
+    caller knows (it scans every band of the same windows).
     """
-    if win_doc.size > 1 and _ascending(win_doc, win_idx):
+    if ascending is None:
+        ascending = win_doc.size > 1 and _ascending(win_doc, win_idx)
+    if ascending:
         # windows given in (document, window) order (the local engine): a stable sort by key is that lexsort
-        order = np.argsort(col, kind="stable")
+        order = stable_argsort(np.ascontiguousarray(col))
     else:
         order = np.lexsort((win_idx, win_doc, col))
     c, d, w = col[order], win_doc[order], win_idx[order]
     same = c[1:] == c[:-1]
     if not same.any():
         return c, d, w, []
-    newgrp = np.concatenate([[True], ~same])
-    first = np.maximum.accumulate(np.where(newgrp, np.arange(c.size), 0))
+    # the buckets of two or more windows, compressed (they are a small part of all windows)
+    inb = np.zeros(c.size, dtype=bool)
+    inb[1:] = same
+    inb[:-1] |= same
+    at = np.flatnonzero(inb)
+    cp, dp = c[at], d[at]
+    newgrp = np.ones(at.size, dtype=bool)
+    newgrp[1:] = cp[1:] != cp[:-1]
+    first = at[np.maximum.accumulate(np.where(newgrp, np.arange(at.size), 0))]
+    follows = ~newgrp[1:]  # in the bucket of the window before it
     if max_docs:
         # distinct documents per bucket (sorted by document inside a bucket)
         grp = np.cumsum(newgrp) - 1
         newdoc = newgrp.copy()
-        newdoc[1:] |= d[1:] != d[:-1]
-        same &= (np.bincount(grp, weights=newdoc) <= max_docs)[grp[1:]]
-    idx = np.flatnonzero(same) + 1
+        newdoc[1:] |= dp[1:] != dp[:-1]
+        follows &= (np.bincount(grp, weights=newdoc) <= max_docs)[grp[1:]]
+    idx = at[1:][follows]
     lists = []
-    for left in (idx - 1, first[idx]):
+    for left in (idx - 1, first[1:][follows]):
         ok = ((d[left] != d[idx]) | (np.abs(w[idx] - w[left]) >= 2)) & (left != idx)
         lists.append((left[ok], idx[ok]))
     return c, d, w, lists
@@ -355,8 +368,9 @@ def window_pairs(
     if win_doc.size < 2:
         return z, z, z, z, z
     codes, was, wbs = [], [], []
+    ascending = _ascending(win_doc, win_idx)
     for k in range(bkeys.shape[1]):
-        _, d, w, lists = band_collisions(bkeys[:, k], win_doc, win_idx, max_docs)
+        _, d, w, lists = band_collisions(bkeys[:, k], win_doc, win_idx, max_docs, ascending)
         if not lists:
             continue
         bc, ba, bb = [], [], []

@@ -21,6 +21,7 @@ from .config import DedupeConfig
 from .findings import plan_findings
 from .keys import KeyedDoc, fmix64, kgram_hashes, shingle_hashes
 from .minhash import band_keys, window_signatures_many
+from .order import stable_argsort
 from .records import Span
 
 __all__ = ["Match", "PassageUnits", "passage_units", "passage_units_many", "align_passages", "align_indexed", "align_many", "kgram_index",
@@ -432,13 +433,16 @@ class FingerprintTable(NamedTuple):
     :func:`dedupe.core.with_rare_shared_fingerprint`): ``hash``, ``doc``, ``pos``
     in (document, position) order, ``order`` the stable sort by hash (so
     ``(hash, doc, pos)`` order), ``held`` the number of documents holding each
-    fingerprint's hash."""
+    fingerprint's hash; ``sorted_hash`` and ``sorted_doc`` are ``hash[order]``
+    and ``doc[order]``, kept because two of those stages need them."""
 
     hash: np.ndarray
     doc: np.ndarray
     pos: np.ndarray
     order: np.ndarray
     held: np.ndarray
+    sorted_hash: np.ndarray | None = None
+    sorted_doc: np.ndarray | None = None
 
 
 def fingerprint_table(doc_ids: Sequence[int], winnowed: Sequence[tuple[np.ndarray | None, np.ndarray]]) -> FingerprintTable:
@@ -446,9 +450,9 @@ def fingerprint_table(doc_ids: Sequence[int], winnowed: Sequence[tuple[np.ndarra
     :func:`winnow` output is ``winnowed``."""
     use = [(doc, fh, fp) for doc, (fh, fp) in zip(doc_ids, winnowed) if fh is not None and fh.size]
     h = np.concatenate([np.zeros(0, dtype=np.uint64)] + [fh for _, fh, _ in use]).astype(np.uint64, copy=False)
-    d = np.concatenate([np.zeros(0, dtype=np.int64)] + [np.full(fp.size, doc, dtype=np.int64) for doc, _, fp in use])
-    p = np.concatenate([np.zeros(0, dtype=np.int64)] + [fp.astype(np.int64) for _, _, fp in use])
-    order = np.argsort(h, kind="stable")
+    d = np.repeat(np.array([doc for doc, _, _ in use], dtype=np.int64), [fp.size for _, _, fp in use])
+    p = np.concatenate([np.zeros(0, dtype=np.int64)] + [fp for _, _, fp in use]).astype(np.int64, copy=False)
+    order = stable_argsort(h)
     sh, sd = h[order], d[order]
     newh = np.ones(sh.size, dtype=bool)
     newh[1:] = sh[1:] != sh[:-1]
@@ -458,7 +462,7 @@ def fingerprint_table(doc_ids: Sequence[int], winnowed: Sequence[tuple[np.ndarra
     ndocs = np.bincount(gid, weights=newd).astype(np.int64) if gid.size else np.zeros(0, dtype=np.int64)
     held = np.empty(h.size, dtype=np.int64)
     held[order] = ndocs[gid]
-    return FingerprintTable(h, d, p, order, held)
+    return FingerprintTable(h, d, p, order, held, sh, sd)
 
 
 def common_fingerprints(winnowed: Sequence[tuple[np.ndarray | None, np.ndarray]], cfg: DedupeConfig,
@@ -468,7 +472,13 @@ def common_fingerprints(winnowed: Sequence[tuple[np.ndarray | None, np.ndarray]]
     documents of a corpus): recurring text (:meth:`dedupe.findings.MatchCopies.common_only`).
     ``table``: their :func:`fingerprint_table`, when already built."""
     t = table if table is not None else fingerprint_table(range(len(winnowed)), winnowed)
-    return np.unique(t.hash[t.held > cfg.boilerplate_docs])
+    sh = t.sorted_hash if t.sorted_hash is not None else t.hash[t.order]
+    if sh.size == 0:
+        return sh.copy()
+    # sorted by hash: the first row of each hash held often enough, in ascending order
+    first = np.ones(sh.size, dtype=bool)
+    first[1:] = sh[1:] != sh[:-1]
+    return sh[first & (t.held[t.order] > cfg.boilerplate_docs)]
 
 
 def fingerprint_pairs(keys: Sequence[str], doc_ids: Sequence[int], cfg: DedupeConfig,
@@ -499,10 +509,12 @@ def fingerprint_pairs(keys: Sequence[str], doc_ids: Sequence[int], cfg: DedupeCo
             winnow(key, cfg) if winnowed is None or winnowed[n][0] is None else winnowed[n]
             for n, key in enumerate(keys)])
     # the table's stable sort by hash of (document, position) order is the (hash, doc, pos) order
-    h, d, p, order = table.hash, table.doc, table.pos, table.order
-    if h.size == 0:
+    order = table.order
+    if table.hash.size == 0:
         return z
-    h, d, p = h[order], d[order], p[order]
+    h = table.sorted_hash if table.sorted_hash is not None else table.hash[order]
+    d = table.sorted_doc if table.sorted_doc is not None else table.doc[order]
+    p = table.pos[order]
     codes = []
     # a run repeated inside one document: the same fingerprint at least k apart
     same = (h[1:] == h[:-1]) & (d[1:] == d[:-1]) & (p[1:] - p[:-1] >= k)

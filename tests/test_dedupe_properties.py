@@ -174,3 +174,69 @@ def test_kgram_hashes_equal_the_polynomial(key, k):
     got = kgram_hashes(key, k)
     assert got.dtype == np.uint64
     assert got.tolist() == fmix64(np.array(want, dtype=np.uint64)).tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32), st.sampled_from([16384, 20000, 70001]), st.sampled_from(["spread", "few", "low_bits", "repeats"]))
+def test_stable_argsort_equals_numpy_stable(seed, n, kind):
+    """``order.stable_argsort`` (one packed quicksort) gives exactly ``np.argsort(kind="stable")``:
+    for hashes spread over 64 bits, for few distinct values, for values that differ only in
+    the low bits the packing gives to the row number (the repaired runs), and for repeats."""
+    from seedsift.dedupe.order import stable_argsort
+
+    rng = np.random.default_rng(seed)
+    if kind == "spread":
+        v = rng.integers(0, 2**64 - 1, n, dtype=np.uint64, endpoint=True)
+    elif kind == "few":
+        v = rng.integers(0, 7, n).astype(np.uint64)
+    elif kind == "low_bits":
+        v = (rng.integers(0, 300, n).astype(np.uint64) << np.uint64(44)) | rng.integers(0, 8, n).astype(np.uint64)
+    else:
+        v = np.repeat(rng.integers(0, 2**64 - 1, n // 10 + 1, dtype=np.uint64, endpoint=True), 10)[:n]
+        rng.shuffle(v)
+    assert np.array_equal(stable_argsort(v), np.argsort(v, kind="stable"))
+
+
+_SPACES = "\t\n\x0b\x0c\r \xa0\u3000\u2028\u2029"
+
+
+def _paragraphs_by_reading(text: str) -> list[tuple[int, int]]:
+    """The paragraphs ``findings.paragraph_units`` promises, read character by character:
+    blocks of lines holding a non-space character, split at blank lines (or every such line
+    when no blank line separates two of them), from the block's first line start to after
+    its last non-space character."""
+    lines, pos = [], 0
+    for line in text.split("\n"):
+        ink = [x for x, ch in enumerate(line) if ch not in _SPACES]
+        lines.append((pos, pos + ink[-1] + 1) if ink else None)
+        pos += len(line) + 1
+    filled = [n for n, ln in enumerate(lines) if ln is not None]
+    if not filled:
+        return []
+    if not any(b - a > 1 for a, b in zip(filled, filled[1:])):
+        return [lines[n] for n in filled]
+    blocks, cur = [], [filled[0]]
+    for a, b in zip(filled, filled[1:]):
+        if b - a > 1:
+            blocks.append(cur)
+            cur = []
+        cur.append(b)
+    blocks.append(cur)
+    return [(lines[blk[0]][0], lines[blk[-1]][1]) for blk in blocks]
+
+
+@SETTINGS
+@given(st.text(alphabet=st.sampled_from(list("甲乙。ab ，\n\n\u3000\t\r\xa0\u2028") + ["\U00020000"]), max_size=60))
+@example("甲\n\n乙\n丙\n\n\n丁 \u3000")
+def test_paragraph_units_are_the_blocks_between_blank_lines(text):
+    """``paragraph_units`` gives exactly the paragraphs read character by character (those
+    without a key character left out), in original and in key coordinates."""
+    from seedsift.dedupe.findings import paragraph_units
+
+    key, offsets = match_key(text)
+    u = paragraph_units(text, offsets)
+    want = [(s, e) for s, e in _paragraphs_by_reading(text)
+            if np.searchsorted(offsets, e) > np.searchsorted(offsets, s)]
+    assert list(zip(u.ostart.tolist(), u.oend.tolist())) == want
+    assert u.kstart.tolist() == [int(np.searchsorted(offsets, s)) for s, _ in want]
+    assert u.kend.tolist() == [int(np.searchsorted(offsets, e)) for _, e in want]
