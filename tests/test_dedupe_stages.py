@@ -557,3 +557,30 @@ def test_passage_candidates_in_a_thread_equal_the_stages_in_turn():
         fingerprint_pairs([kd[i].key for i in live], live, cfg, fps, table), cfg)
     assert wp[0].size > 0 and all(np.array_equal(a, b) for a, b in zip(wp, want))
     assert np.array_equal(common, common_fingerprints(fps, cfg, table))
+
+
+@pytest.mark.parametrize("passages", [True, False])
+def test_doc_batch_unpacks_to_what_doc_task_returned(passages):
+    """The workers send ``doc_task``'s result back as a few flat arrays
+    (``core.DocBatch``, pickled as the pool would); unpacked it holds the same
+    keys, offsets, line starts, signatures, windows, band keys and fingerprints,
+    with the same dtypes and shapes, also for empty and one-window texts."""
+    import pickle
+
+    from seedsift.dedupe.core import doc_task, pack_docs, unpack_docs
+
+    cfg = DedupeConfig(passages=passages)
+    texts = [t for _, t in make_corpus(60, seed=5).docs] + ["", "短", words(30, 1), "\n\n", TEXT]
+    want = doc_task((texts, cfg))
+    got = unpack_docs(pickle.loads(pickle.dumps(pack_docs(*want))))
+
+    def same(a, b):
+        return a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b)
+
+    assert same(got[1], want[1]) and len(got[0]) == len(want[0]) == len(texts)
+    assert [d.key for d in got[0]] == [d.key for d in want[0]]
+    assert all(same(g.offsets, w.offsets) and same(g.line_starts, w.line_starts) for g, w in zip(got[0], want[0]))
+    assert len(got[2]) == len(want[2]) == (len(texts) if passages else 0)
+    assert all(same(getattr(g, f), getattr(w, f)) for g, w in zip(got[2], want[2]) for f in w._fields)
+    if passages:  # the corpus exercises windows and fingerprints, and a text without either
+        assert any(u.start.size for u in got[2]) and any(u.fp_hash.size == 0 for u in got[2])
