@@ -98,7 +98,7 @@ def child(engine: str, path: Path) -> None:
 
         with ProcessPoolExecutor(2) as pool:  # hand-overs as `seedsift dedupe` makes them
             result = find_duplicates(docs, cfg, map_fn=lambda f, tasks: pool.map(f, tasks, chunksize=chunksize_for(len(tasks), 2)),
-                                     progress=progress)
+                                     progress=progress, threads=2)
     else:
         from seedsift.dask_engine import dask_client
         from seedsift.dask_engine import engine as dask_engine

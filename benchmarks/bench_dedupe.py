@@ -116,7 +116,7 @@ def run_ours(docs, workers: int, passages: bool, backend: str = "datasketch"):
     t0 = time.perf_counter()
     if workers > 1:
         with ProcessPoolExecutor(workers) as pool:
-            r = find_duplicates(docs, cfg, map_fn=pool.map)
+            r = find_duplicates(docs, cfg, map_fn=pool.map, threads=workers)
     else:
         r = find_duplicates(docs, cfg)
     return time.perf_counter() - t0, r

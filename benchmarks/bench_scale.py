@@ -56,7 +56,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = r"""
-import importlib.util, json, sys, time
+import importlib.util, inspect, json, sys, time
 sys.path.insert(0, sys.argv[1])
 
 
@@ -106,7 +106,8 @@ else:
         now = time.perf_counter() - t0
         marks.setdefault(stage, [now, now, total])[1] = now
     with ProcessPoolExecutor(jobs) as ex:
-        r = find_duplicates(docs, cfg, map_fn=ex.map, progress=progress)
+        r = find_duplicates(docs, cfg, map_fn=ex.map, progress=progress,
+                             **({'threads': jobs} if 'threads' in inspect.signature(find_duplicates).parameters else {}))
     end = time.perf_counter() - t0
     # stage wall times from the progress marks: each stage ends when the next one starts
     stages = {"documents": marks["verify"][1]}

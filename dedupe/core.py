@@ -27,7 +27,7 @@ from .passages import (
     winnow_many,
 )
 from .records import SharedPhrase, Span
-from .verify import LineCounter, cluster, verify_pair
+from .verify import LineCounter, cluster, verify_pair, verify_pairs
 
 __all__ = ["DedupeResult", "find_duplicates", "apply_removals", "cut_range", "cut_ranges", "with_fingerprint_pairs", "with_rare_shared_fingerprint", "doc_task", "doc_task_packed", "DocBatch", "pack_docs", "unpack_docs", "align_task", "align_tasks", "keep_rank"]
 
@@ -251,6 +251,7 @@ def keep_rank(texts: Sequence[str], keep: str) -> list[tuple]:
     return [(n,) for n in range(len(texts))]
 
 
+_VERIFY_STEP = 10_000  # candidate pairs verified per call (and per progress report)
 _BLOCK = 64  # documents per block of the alignment batches
 _WINDOW = 32  # alignment batches made and queued at a time
 
@@ -265,11 +266,14 @@ def find_duplicates(
     *,
     map_fn: MapFn = map,
     progress: Progress | None = None,
+    threads: int = 1,
 ) -> DedupeResult:
     """Find duplicated documents and passages in ``docs`` (``(doc_id, text)`` in input order).
 
     ``map_fn`` (like ``Executor.map``) runs the per-batch stage functions, so the
-    caller can use several processes; results do not depend on it. ``progress``
+    caller can use several processes; results do not depend on it, nor on
+    ``threads``, the threads that verify candidate pairs (rapidfuzz in C++, in
+    this process: give it the number of cores). ``progress``
     is called as ``progress(stage, done, total)`` for the stages ``"signatures"``,
     ``"verify"``, ``"align"``.
 
@@ -314,12 +318,12 @@ def find_duplicates(
     del lines
     scores: dict[tuple[int, int], float] = {}
     report("verify", 0, len(pairs))
-    for done, (i, j) in enumerate(pairs, 1):
-        score = verify_pair(kd[i], kd[j], cfg.boilerplate_line_chars, cfg.doc_similarity, common, cfg.doc_length_ratio)
-        if score >= cfg.doc_similarity:
-            scores[(i, j)] = score
-        if done % 10000 == 0:
-            report("verify", done, len(pairs))
+    for s in range(0, len(pairs), _VERIFY_STEP):
+        part = pairs[s : s + _VERIFY_STEP]
+        got = verify_pairs(kd, part, cfg.boilerplate_line_chars, cfg.doc_similarity, common, cfg.doc_length_ratio, threads)
+        scores.update((pair, score) for pair, score in zip(part, got.tolist()) if score >= cfg.doc_similarity)
+        if s + len(part) < len(pairs):
+            report("verify", s + len(part), len(pairs))
     edges = list(scores)
     report("verify", len(pairs), len(pairs))
     rank = keep_rank(texts, cfg.keep)

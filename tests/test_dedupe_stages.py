@@ -584,3 +584,28 @@ def test_doc_batch_unpacks_to_what_doc_task_returned(passages):
     assert all(same(getattr(g, f), getattr(w, f)) for g, w in zip(got[2], want[2]) for f in w._fields)
     if passages:  # the corpus exercises windows and fingerprints, and a text without either
         assert any(u.start.size for u in got[2]) and any(u.fp_hash.size == 0 for u in got[2])
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_verify_pairs_scores_every_pair_as_verify_pair(workers):
+    """``find_duplicates`` verifies its candidate pairs in one ``verify_pairs`` call
+    per 10,000 (rapidfuzz's ``cpdist`` on several threads); every score equals
+    ``verify_pair`` of the same pair: equal keys, lengths too far apart, scores
+    under the cutoff, template lines stripped from both bodies, a body that is
+    nothing but template."""
+    from seedsift.dedupe.verify import common_lines, verify_pairs
+
+    head, foot = "本报讯\n", "\n" + "本栏目所有文章均可自由转载但请注明出处和作者姓名谢谢合作祝大家阅读愉快" * 2
+    texts = [t for _, t in make_corpus(40, seed=6).docs]
+    texts += [head + t + foot for t in texts[:10]] + [head + words(200, s) + foot for s in range(6)] + ["", "", head + foot]
+    docs = [keyed(t) for t in texts]
+    rng = np.random.default_rng(2)
+    pairs = [tuple(int(x) for x in rng.integers(0, len(docs), 2)) for _ in range(300)]
+    pairs += [(i, i + 40) for i in range(10)] + [(50, 51), (52, 53), (56, 57), (58, 40)]
+    common = common_lines(docs, 20, 3)
+    assert common  # the footer is template text
+    for cutoff, ratio in [(0.0, 0.0), (0.8, 0.0), (0.5, 0.6)]:
+        want = [verify_pair(docs[i], docs[j], 20, cutoff, common, ratio) for i, j in pairs]
+        got = verify_pairs(docs, pairs, 20, cutoff, common, ratio, workers)
+        assert got.tolist() == want
+        assert 0.0 in want and 1.0 in want and any(0.0 < w < 1.0 for w in want)

@@ -46,5 +46,5 @@ def run_find_duplicates(pairs: Sequence[tuple[str, str]], config, *, engine: str
                 tasks = list(tasks)
                 return pool.map(f, tasks, chunksize=chunksize_for(len(tasks), jobs))
 
-            return find_duplicates(pairs, config, map_fn=map_fn, progress=progress)
-    return find_duplicates(pairs, config, progress=progress)
+            return find_duplicates(pairs, config, map_fn=map_fn, progress=progress, threads=jobs)
+    return find_duplicates(pairs, config, progress=progress, threads=jobs)
