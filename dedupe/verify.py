@@ -166,23 +166,39 @@ def verify_pair(a: KeyedDoc, b: KeyedDoc, boilerplate_line_chars: int = 40, scor
     the score of two keys whose lengths differ more than ``length_ratio``
     allows (shorter / longer below it: ``DedupeConfig.doc_length_ratio``).
     """
+    known = _decided_by_keys(a, b, length_ratio)
+    if known is not None:
+        return known
+    full = Indel.normalized_similarity(a.key, b.key, score_cutoff=score_cutoff)
+    if full == 0.0:
+        return 0.0
+    bodies = _distinct_bodies(a, b, boilerplate_line_chars, common)
+    if bodies is None:
+        return full
+    body = Indel.normalized_similarity(*bodies, score_cutoff=score_cutoff)
+    return min(full, body)
+
+
+def _decided_by_keys(a: KeyedDoc, b: KeyedDoc, length_ratio: float) -> float | None:
+    """The score when the keys alone decide it: 1.0 for equal keys, 0.0 when their
+    lengths differ more than ``length_ratio`` allows; else None."""
     if a.key == b.key:
         return 1.0
     if length_ratio and min(len(a.key), len(b.key)) < length_ratio * max(len(a.key), len(b.key)):
         return 0.0
-    full = Indel.normalized_similarity(a.key, b.key, score_cutoff=score_cutoff)
-    if full == 0.0:
-        return 0.0
-    ba, bb = body_keys(a, b, boilerplate_line_chars, common)
-    if (ba, bb) == (a.key, b.key):
-        return full
-    if not ba or not bb:
-        # one document is nothing but lines it shares with the other's start and end:
-        # it is contained in the other (a copy with an added masthead), not a template
-        # page (which has a text of its own); the whole keys decide
-        return full
-    body = Indel.normalized_similarity(ba, bb, score_cutoff=score_cutoff)
-    return min(full, body)
+    return None
+
+
+def _distinct_bodies(a: KeyedDoc, b: KeyedDoc, short: int, common: Collection[int]) -> tuple[str, str] | None:
+    """The two bodies (:func:`body_keys`) when they are to be compared too; None when
+    the whole keys decide: nothing was stripped, or nothing is left of one body (that
+    document is nothing but lines it shares with the other's start and end: it is
+    contained in the other, a copy with an added masthead, not a template page, which
+    has a text of its own)."""
+    ba, bb = body_keys(a, b, short, common)
+    if (ba, bb) == (a.key, b.key) or not ba or not bb:
+        return None
+    return ba, bb
 
 
 def verify_pairs(docs: Sequence[KeyedDoc], pairs: Sequence[tuple[int, int]], boilerplate_line_chars: int = 40,
@@ -197,22 +213,19 @@ def verify_pairs(docs: Sequence[KeyedDoc], pairs: Sequence[tuple[int, int]], boi
     out = np.zeros(len(pairs), dtype=np.float64)
     todo = []
     for n, (i, j) in enumerate(pairs):
-        ka, kb = docs[i].key, docs[j].key
-        if ka == kb:
-            out[n] = 1.0
-        elif not (length_ratio and min(len(ka), len(kb)) < length_ratio * max(len(ka), len(kb))):
+        known = _decided_by_keys(docs[i], docs[j], length_ratio)
+        if known is None:
             todo.append(n)
+        else:
+            out[n] = known
     full = _similarities([docs[pairs[n][0]].key for n in todo], [docs[pairs[n][1]].key for n in todo],
                          score_cutoff, workers)
     bodies: list[tuple[int, str, str]] = []
     for n, sim in zip(todo, full.tolist()):
         out[n] = sim
-        if sim == 0.0:
-            continue
-        a, b = docs[pairs[n][0]], docs[pairs[n][1]]
-        ba, bb = body_keys(a, b, boilerplate_line_chars, common)
-        if (ba, bb) != (a.key, b.key) and ba and bb:  # else the whole keys decide (see verify_pair)
-            bodies.append((n, ba, bb))
+        found = _distinct_bodies(docs[pairs[n][0]], docs[pairs[n][1]], boilerplate_line_chars, common) if sim else None
+        if found is not None:
+            bodies.append((n, *found))
     body = _similarities([x[1] for x in bodies], [x[2] for x in bodies], score_cutoff, workers)
     for (n, _, _), sim in zip(bodies, body.tolist()):
         out[n] = min(out[n], sim)
