@@ -349,3 +349,33 @@ def test_pairs_carry_one_window_and_each_key_once_per_partition(synth):
                                                                                         ws_j=0, we_j=0)
     with pytest.raises(RuntimeError, match="did not reach"):
         stages.align_rows(lost, cfg)
+
+
+def _worker_to_worker_transfers(client) -> list[tuple[str, int]]:
+    """(task prefix, bytes) of every task result one worker sent another so far."""
+    from dask.utils import key_split
+
+    def log(dask_worker):
+        return [(key_split(k), int(nb), str(e.get("who"))) for e in dask_worker.transfer_outgoing_log
+                for k, nb in e.get("keys", {}).items()]
+
+    workers = set(client.scheduler_info()["workers"])
+    return [(name, nb) for got in client.run(log).values() for name, nb, who in got if who in workers]
+
+
+def test_document_state_never_moves_between_workers(client, synth):
+    """Each task that reads the document state runs where that partition of the state is
+    (``engine.beside_state``): no state or input partition crosses between workers, only
+    the rows routed to them. The Dask scheduler placed such tasks next to the shuffle's
+    output instead and copied whole state partitions (two thirds of all bytes moved)."""
+    before = len(_worker_to_worker_transfers(client))
+    result = engine.run(client, synth, DedupeConfig(), per_partition=400)
+    assert result.spans
+    moved = _worker_to_worker_transfers(client)[before:]
+    assert moved  # the routed rows do travel: the counter sees transfers
+    names = {name for name, _ in moved}
+    assert not names & {"doc_state", "DataFrame", "fromdelayed"}, names
+    text_bytes = sum(len(t.encode("utf-8")) for _, t in synth)
+    # the routed rows carry keys (normalised texts) of matched documents: ~a quarter of the text
+    # here; one state partition (text, key, signatures, windows) is several times its text
+    assert sum(nb for _, nb in moved) < 0.5 * text_bytes

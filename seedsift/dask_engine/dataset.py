@@ -80,11 +80,11 @@ def dedupe_dataset(client, inputs: Sequence[str], out: str, cfg, progress: Progr
     records = client.persist(records.assign(pos=records.idx).set_index("pos", sorted=True,
                                                                      divisions=_index_divisions(starts)))
     nparts = records.npartitions
-    state = compute_state(client, records[["idx", "id", "text"]], cfg, progress)
+    state = compute_state(client, records, cfg, progress)
     common = common_lines(state, cfg)
     edges = verified_edges(client, state, cfg, nparts, progress, common)
     raw_members = dropped_members(client, state, edges, cfg, nparts, progress, common)
-    members = join_docs(raw_members, state, "k", "k", {"id": "kept"})[["i", "kept_k", "score"]]
+    members = join_docs(client, raw_members, state, "k", "k", {"id": "kept"})[["i", "kept_k", "score"]]
     members = members.rename(columns={"kept_k": "kept"})
     if cfg.passages:
         spans, _phrases = passage_spans(client, state, raw_members, cfg, nparts, progress)

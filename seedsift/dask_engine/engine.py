@@ -18,8 +18,12 @@ What runs where (see the README section "Scaling out" for the picture and the 1 
    bucket, candidate document pairs routed like in 3 -- carrying the range of
    their one colliding window, and each key only once per partition it goes
    to -- and aligned; the client plans the spans from the matches and the
-   texts of the matched documents, gathered once each (no offset map moves:
-   the planning recomputes them from the texts).
+   texts of the matched documents -- its own input when it holds it (``run``),
+   else gathered once each (no offset map moves: the planning recomputes them
+   from the texts).
+
+Every task that reads the state runs on the worker holding that partition
+(:func:`beside_state`), so only routed rows travel, never a state partition.
 
 Only the results the caller asked for -- cluster membership of dropped
 documents, their scores, and the spans -- come back to the client.
@@ -29,6 +33,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -51,24 +56,29 @@ def _npartitions(n_docs: int, n_workers: int, per_partition: int) -> int:
 KEY_COLS = {"key": "key", "line_starts": "ls", "code": "code"}
 
 
-def load_partitions(client, docs: Sequence[tuple[str, str]], npartitions: int):
-    """A Dask dataframe ``(idx, id, text)`` of in-memory documents in contiguous partitions, indexed by idx.
+class Scattered(NamedTuple):
+    """Partitions already on the workers: their futures in partition order and their divisions."""
+
+    futures: list
+    divisions: tuple
+
+
+def load_partitions(client, docs: Sequence[tuple[str, str]], npartitions: int) -> Scattered:
+    """In-memory documents as ``(idx, id, text)`` frames indexed by idx, in contiguous partitions.
 
     The partitions are scattered to the workers (not embedded in the task
     graph), and their known divisions let later stages route rows to the
-    partition that holds a document.
+    partition that holds a document. They stay futures: wrapping them in a
+    dataframe adds a task per partition that the scheduler may run on the
+    other worker (measured: 1.5 KB a document copied for nothing).
     """
-    import dask.dataframe as dd
-
     frame = pd.DataFrame({"idx": pd.Series(range(len(docs)), dtype="int64"),
                           "id": pd.Series([d for d, _ in docs], dtype="object"),
                           "text": pd.Series([t for _, t in docs], dtype="object")})
     frame.index = pd.RangeIndex(len(docs), name="pos")
     bounds = [round(k * len(docs) / npartitions) for k in range(npartitions + 1)]
     chunks = [frame.iloc[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:])]
-    futures = client.scatter(chunks)
-    divisions = tuple(bounds[:-1]) + (len(docs) - 1,)
-    return dd.from_delayed(futures, meta=frame.iloc[:0], divisions=divisions)
+    return Scattered(client.scatter(chunks), tuple(bounds[:-1]) + (len(docs) - 1,))
 
 
 def route(rows, col: str, state):
@@ -76,20 +86,70 @@ def route(rows, col: str, state):
     return rows.assign(pos=rows[col]).set_index("pos", divisions=state.divisions)
 
 
-def join_docs(rows, state, col: str, suffix: str, columns: dict[str, str]):
-    """Send ``rows`` to the documents in ``col`` and add their ``columns`` (suffixed): the texts stay put."""
-    import dask.dataframe as dd
+def partition_futures(persisted) -> list:
+    """The futures of a persisted collection's partitions, in partition order (persisting it
+    again would make new futures whose holders the scheduler has not reported yet)."""
+    from distributed import futures_of
 
+    futures = sorted(futures_of(persisted), key=lambda f: f.key[-1])
+    if len(futures) != persisted.npartitions:
+        raise RuntimeError(f"expected {persisted.npartitions} partition futures, got {len(futures)}")
+    return futures
+
+
+def gather_frame(client, collection, meta: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``collection.compute()``, but each partition goes straight to the client: ``compute``
+    first concatenates them on one worker (measured: a second copy of every byte on the wire)."""
+    parts = [p for p in client.gather(partition_futures(client.persist(collection))) if len(p)]
+    if not parts:
+        return (collection._meta if meta is None else meta).copy()
+    return pd.concat(parts, ignore_index=True)
+
+
+def beside_state(client, func, state, *inputs, args: tuple = (), meta, divisions: tuple | None = None):
+    """``func(part_0, part_1, ..., *args)`` for each partition of ``inputs`` (``state`` among them,
+    all with its partitions; ``state`` persisted), run on the worker that holds that partition
+    of ``state``.
+
+    Why not ``map_partitions``: the scheduler places such a task next to the
+    P2P shuffle's output partition (pinned to a worker chosen by the shuffle),
+    and then copies the whole ~26 MB state partition over for a few hundred
+    KB of routed rows -- measured, two thirds of all bytes the engine moved.
+    Here the rows travel to the state instead (``allow_other_workers`` keeps a
+    lost worker from stalling the run). ``divisions``: those of the result, when known.
+    """
+    import dask
+    import dask.dataframe as dd
+    from distributed import wait
+
+    futures = [partition_futures(client.persist(x)) if x is not state else None for x in inputs]
+    held = state.futures if isinstance(state, Scattered) else partition_futures(state)
+    wait(held)  # every partition has a holder to report
+    holders = client.who_has(held)
+    out = []
+    for k, home in enumerate(held):
+        parts = [home if f is None else f[k] for f in futures]
+        where = list(holders.get(home.key, ()))
+        out.append(client.submit(func, *parts, *args, pure=False, workers=where or None,
+                                 allow_other_workers=bool(where)))
+    with dask.config.set({"dataframe.convert-string": False}):  # bytes columns (keys' line starts) stay bytes
+        return dd.from_delayed(out, meta=meta, divisions=divisions, verify_meta=False)
+
+
+def join_docs(client, rows, state, col: str, suffix: str, columns: dict[str, str]):
+    """Send ``rows`` to the documents in ``col`` and add their ``columns`` (suffixed): the texts stay put."""
     cols = {src: f"{dst}_{suffix}" for src, dst in columns.items()}
     meta = rows._meta.reset_index(drop=True).assign(**{d: pd.Series([], dtype=stages.STATE_META[s].dtype) for s, d in cols.items()})
-    return dd.map_partitions(stages.attach, route(rows, col, state), state, cols, meta=meta, align_dataframes=False)
+    return beside_state(client, stages.attach, state, route(rows, col, state), state, args=(cols,), meta=meta)
 
 
-def compute_state(client, docs_ddf, cfg, progress: Progress = no_progress):
-    """Stage 1-2 on the workers; the persisted per-document state (same partitions and divisions)."""
+def compute_state(client, docs, cfg, progress: Progress = no_progress):
+    """Stage 1-2 on the workers; the persisted per-document state (same partitions and divisions)
+    of ``docs`` (:class:`Scattered`, or a persisted dataframe of ``(idx, id, text)``), each
+    partition computed where its texts are (:func:`beside_state`)."""
     meta = stages.STATE_META.set_axis(pd.Index([], dtype="int64", name="pos"))
-    return persist_with_progress(client, docs_ddf.map_partitions(stages.doc_state, cfg, meta=meta),
-                                 "signatures", progress)
+    state = beside_state(client, stages.doc_state, docs, docs, args=(cfg,), meta=meta, divisions=docs.divisions)
+    return persist_with_progress(client, state, "signatures", progress)
 
 
 def common_lines(state, cfg) -> frozenset:
@@ -112,7 +172,7 @@ def verified_edges(client, state, cfg, n: int, progress: Progress = no_progress,
     bands = state.map_partitions(stages.doc_band_rows, cfg, meta=stages.BAND_META)
     pairs = bands.shuffle(on=["band", "bkey"], npartitions=n).map_partitions(stages.bucket_pairs, meta=stages.PAIR_META)
     pairs = pairs.drop_duplicates(split_out=n)
-    joined = join_docs(join_docs(pairs, state, "j", "j", KEY_COLS), state, "i", "i", KEY_COLS)
+    joined = join_docs(client, join_docs(client, pairs, state, "j", "j", KEY_COLS), state, "i", "i", KEY_COLS)
     edges = joined.map_partitions(stages.verify_edges, cfg, common, meta=stages.EDGE_META)
     return persist_with_progress(client, edges, "verify", progress)
 
@@ -129,53 +189,54 @@ def dropped_members(client, state, edges, cfg, n: int, progress: Progress = no_p
     members = members.assign(lo=lo, hi=hi)
     known = edges[["i", "j", "score"]].rename(columns={"i": "lo", "j": "hi"})
     members = members.merge(known, on=["lo", "hi"], how="left")
-    members = join_docs(join_docs(members, state, "k", "k", KEY_COLS), state, "i", "i", KEY_COLS)
+    members = join_docs(client, join_docs(client, members, state, "k", "k", KEY_COLS), state, "i", "i", KEY_COLS)
     scored = members.map_partitions(stages.member_scores, cfg, common, meta=stages.MEMBER_META)
     return persist_with_progress(client, scored, "clusters", progress)
 
 
-def join_windows(rows, state, side: str, divisions: tuple | None = None):
+def join_windows(client, rows, state, side: str, divisions: tuple | None = None):
     """Send pairs to the partition of their ``side`` document and add its key (with ``divisions``:
     once per partition of ``i`` it goes on to), rank code and the range of the one window they
     collided in (:func:`stages.attach_windows`)."""
-    import dask.dataframe as dd
-
     meta = rows._meta.reset_index(drop=True).assign(**{f"key_{side}": pd.Series([], dtype="object"),
                                                         **{f"{c}_{side}": pd.Series([], dtype="int64")
                                                            for c in ("code", "ws", "we")}})
-    return dd.map_partitions(stages.attach_windows, route(rows, side, state), state, side, divisions, meta=meta,
-                             align_dataframes=False)
+    return beside_state(client, stages.attach_windows, state, route(rows, side, state), state, args=(side, divisions),
+                        meta=meta)
 
 
-def passage_spans(client, state, members, cfg, n: int, progress: Progress = no_progress):
+def passage_spans(client, state, members, cfg, n: int, progress: Progress = no_progress,
+                  docs: Sequence[tuple[str, str]] | None = None):
     """Spans of repeated passages in kept documents, carried over to their
     dropped members, one finding per passage: the matches are aligned on the
     workers, then planned together on the client (a passage groups copies
-    across documents), which receives the matches and, once each, the texts of
-    the matched documents and of their dropped members."""
+    across documents), which receives the matches and the texts of the matched
+    documents and of their dropped members -- from ``docs`` when the client
+    already holds the input (:func:`run`), else gathered once each."""
     import dask.dataframe as dd
 
     got = members[["i", "k"]].compute()
     roots = dict(zip(got.i.tolist(), got.k.tolist()))
     dropped = client.persist(route(members[["i"]], "i", state))
-    wins = dd.map_partitions(stages.window_rows, state, dropped, cfg, meta=stages.WIN_META, align_dataframes=False)
+    wins = beside_state(client, stages.window_rows, state, state, dropped, args=(cfg,), meta=stages.WIN_META)
     hits = wins.shuffle(on="key", npartitions=n).map_partitions(stages.window_collisions, cfg, meta=stages.COLLISION_META)
     pairs = hits.shuffle(on="code", npartitions=n).map_partitions(stages.window_pairs_part, meta=stages.WPAIR_META)
     # exact fingerprint candidates (short copies) and the one-band filter, computed on the client
     # from the kept documents' windows and fingerprints (their keys stay on the workers)
-    kept = dd.map_partitions(stages.fingerprint_rows, state, dropped, align_dataframes=False,
-                             meta=stages.STATE_META[["idx", "windows", "fph", "fpp"]])
-    got_pairs, got_kept = client.compute([pairs, kept], sync=True)
+    kept = beside_state(client, stages.fingerprint_rows, state, state, dropped,
+                        meta=stages.STATE_META[["idx", "windows", "fph", "fpp"]])
+    got_pairs, got_kept = gather_frame(client, pairs), gather_frame(client, kept)
     wpairs, common_fp = stages.add_fingerprint_pairs(got_pairs, got_kept, cfg)
     pairs = dd.from_pandas(wpairs, npartitions=n)
     del got_kept
-    joined = join_windows(join_windows(pairs, state, "j", state.divisions), state, "i")
+    joined = join_windows(client, join_windows(client, pairs, state, "j", state.divisions), state, "i")
     matches = persist_with_progress(client, joined.map_partitions(stages.align_rows, cfg, meta=stages.MATCH_META),
                                     "align", progress)
-    found = matches.compute()
+    found = gather_frame(client, matches)
     matched = set(found.i.tolist()) | set(found.j.tolist())
     need = sorted(matched | {d for d, k in roots.items() if k in matched})
-    texts = state[state.idx.isin(need)][["idx", "id", "text", "code"]].compute()
+    texts = (_texts_of(docs, need, cfg) if docs is not None
+             else gather_frame(client, state[state.idx.isin(need)][["idx", "id", "text", "code"]]))
     planned, phrases = stages.plan_all(found, cfg, roots, texts, common_fp)
     return persist_with_progress(client, dd.from_pandas(planned, npartitions=1), "spans", progress), phrases
 
@@ -204,9 +265,19 @@ def run(client, docs: Sequence[tuple[str, str]], cfg, progress: Progress = no_pr
         doc_matches[ids[i]] = (ids[k], float(s))
     spans, phrases = [], []
     if cfg.passages:
-        planned, phrases = passage_spans(client, state, members, cfg, nparts, progress)
+        planned, phrases = passage_spans(client, state, members, cfg, nparts, progress, docs)
         spans = _ordered_spans(planned.compute(), ids)
     return DedupeResult(clusters, doc_matches, spans, phrases)
+
+
+def _texts_of(docs: Sequence[tuple[str, str]], need: Sequence[int], cfg) -> pd.DataFrame:
+    """The ``idx, id, text, code`` rows :func:`stages.plan_all` needs, from the input the client
+    holds: the same rows the state would send back, without moving ~2 bytes a character."""
+    return pd.DataFrame({"idx": pd.Series(need, dtype="int64"),
+                         "id": pd.Series([docs[i][0] for i in need], dtype="object"),
+                         "text": pd.Series([docs[i][1] for i in need], dtype="object"),
+                         "code": pd.Series([stages.rank_code(i, len(docs[i][1]), cfg.keep) for i in need],
+                                           dtype="int64")})
 
 
 def _members_of(p: pd.DataFrame) -> pd.DataFrame:

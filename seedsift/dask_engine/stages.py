@@ -51,8 +51,10 @@ EDGE_META = frame(i="int64", j="int64", u="int64", v="int64", score="float64")
 #: A window band row packed into 16 bytes: the band key and ``loc = doc << 32 | window << 8 | band``.
 WIN_META = frame(key="int64", loc="int64")
 WIN_BITS, BAND_BITS = 24, 8
-MATCH_META = frame(i="int64", j="int64", code_i="int64", code_j="int64", a_start="int64", a_end="int64",
-                   b_start="int64", b_end="int64", similarity="float64")
+#: 40 bytes a match (the client receives ~40 matches per document of a passage-heavy corpus):
+#: character offsets fit int32 (a document is far below 2**31 characters).
+MATCH_META = frame(i="int64", j="int64", a_start="int32", a_end="int32", b_start="int32", b_end="int32",
+                   similarity="float64")
 MEMBER_META = frame(i="int64", k="int64", score="float64")
 SPAN_META = frame(tgt="int64", src="int64", order="int64", doc_id="object", start="int64", end="int64", src_doc_id="object",
                   src_start="int64", src_end="int64", similarity="float64", action="object", kind="object",
@@ -451,9 +453,7 @@ def align_rows(part: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
     return pd.DataFrame({
         "i": np.array([i for i, _, _ in found], dtype=np.int64),
         "j": np.array([j for _, j, _ in found], dtype=np.int64),
-        "code_i": np.array([docs[i][1] for i, _, _ in found], dtype=np.int64),
-        "code_j": np.array([docs[j][1] for _, j, _ in found], dtype=np.int64),
-        **{f: np.array([getattr(m, f) for _, _, m in found], dtype=np.int64)
+        **{f: np.array([getattr(m, f) for _, _, m in found], dtype=np.int32)
            for f in ("a_start", "a_end", "b_start", "b_end")},
         "similarity": np.array([m.similarity for _, _, m in found], dtype=np.float64),
     })
