@@ -35,6 +35,7 @@ import math
 from collections.abc import Sequence
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from . import stages
@@ -228,17 +229,33 @@ def passage_spans(client, state, members, cfg, n: int, progress: Progress = no_p
     got_pairs, got_kept = gather_frame(client, pairs), gather_frame(client, kept)
     wpairs, common_fp = stages.add_fingerprint_pairs(got_pairs, got_kept, cfg)
     pairs = dd.from_pandas(wpairs, npartitions=n)
+    fingerprints = {int(d): (stages._arr(h, np.uint64), stages._arr(p, np.int32))
+                    for d, h, p in zip(got_kept.idx.tolist(), got_kept.fph.tolist(), got_kept.fpp.tolist())}
     del got_kept
     joined = join_windows(client, join_windows(client, pairs, state, "j", state.divisions), state, "i")
-    matches = persist_with_progress(client, joined.map_partitions(stages.align_rows, cfg, meta=stages.MATCH_META),
-                                    "align", progress)
-    found = gather_frame(client, matches)
-    matched = set(found.i.tolist()) | set(found.j.tolist())
-    need = sorted(matched | {d for d, k in roots.items() if k in matched})
-    texts = (_texts_of(docs, need, cfg) if docs is not None
-             else gather_frame(client, state[state.idx.isin(need)][["idx", "id", "text", "code"]]))
-    planned, phrases = stages.plan_all(found, cfg, roots, texts, common_fp)
+    aligned = joined.map_partitions(stages.align_rows, cfg, meta=stages.MATCH_META)
+    if docs is not None:
+        planned, phrases = stages.plan_streamed(_as_aligned(client, aligned, progress), [d for d, _ in docs],
+                                                [t for _, t in docs], cfg, roots, common_fp, fingerprints)
+    else:
+        found = gather_frame(client, persist_with_progress(client, aligned, "align", progress))
+        matched = set(found.i.tolist()) | set(found.j.tolist())
+        need = sorted(matched | {d for d, k in roots.items() if k in matched})
+        texts = gather_frame(client, state[state.idx.isin(need)][["idx", "id", "text", "code"]])
+        planned, phrases = stages.plan_all(found, cfg, roots, texts, common_fp)
     return persist_with_progress(client, dd.from_pandas(planned, npartitions=1), "spans", progress), phrases
+
+
+def _as_aligned(client, aligned, progress: Progress):
+    """Each partition of ``aligned`` as soon as it is done (errors re-raised here), reporting progress."""
+    from distributed import as_completed
+
+    futures = partition_futures(client.persist(aligned))
+    progress("align", 0, len(futures))
+    for done, fut in enumerate(as_completed(futures), 1):
+        part = fut.result()
+        progress("align", done, len(futures))
+        yield part
 
 
 def run(client, docs: Sequence[tuple[str, str]], cfg, progress: Progress = no_progress,
@@ -268,16 +285,6 @@ def run(client, docs: Sequence[tuple[str, str]], cfg, progress: Progress = no_pr
         planned, phrases = passage_spans(client, state, members, cfg, nparts, progress, docs)
         spans = _ordered_spans(planned.compute(), ids)
     return DedupeResult(clusters, doc_matches, spans, phrases)
-
-
-def _texts_of(docs: Sequence[tuple[str, str]], need: Sequence[int], cfg) -> pd.DataFrame:
-    """The ``idx, id, text, code`` rows :func:`stages.plan_all` needs, from the input the client
-    holds: the same rows the state would send back, without moving ~2 bytes a character."""
-    return pd.DataFrame({"idx": pd.Series(need, dtype="int64"),
-                         "id": pd.Series([docs[i][0] for i in need], dtype="object"),
-                         "text": pd.Series([docs[i][1] for i in need], dtype="object"),
-                         "code": pd.Series([stages.rank_code(i, len(docs[i][1]), cfg.keep) for i in need],
-                                           dtype="int64")})
 
 
 def _members_of(p: pd.DataFrame) -> pd.DataFrame:

@@ -21,8 +21,8 @@ import pandas as pd
 
 from seedsift.dedupe import DedupeConfig, Span
 from seedsift.dedupe.core import align_task, align_tasks, doc_task, with_fingerprint_pairs, with_rare_shared_fingerprint
-from seedsift.dedupe.findings import plan_findings
-from seedsift.dedupe.keys import KeyedDoc, keyed_many
+from seedsift.dedupe.findings import MatchCopies, plan_findings
+from seedsift.dedupe.keys import KeyedDoc, keyed, keyed_many
 from seedsift.dedupe.minhash import EMPTY, band_collisions, band_keys
 from seedsift.dedupe.passages import Match, PassageUnits, common_fingerprints, fingerprint_pairs, fingerprint_table
 from seedsift.dedupe.verify import line_contexts, line_hashes, verify_pair
@@ -516,7 +516,55 @@ def plan_all(matches: pd.DataFrame, cfg: DedupeConfig, roots: dict, texts: pd.Da
              for i, j, a0, a1, b0, b1, s in zip(matches.i, matches.j, matches.a_start, matches.a_end, matches.b_start,
                                                 matches.b_end, matches.similarity)]
     spans, phrases = plan_findings(ids, text_list, kds, found, rank, cfg, dropped, members=members, common_fp=common_fp)
-    idx_of = {docs[g][0]: g for g in order}
+    return span_frame(spans, {docs[g][0]: g for g in order}), phrases
+
+
+class LazyKeyed:
+    """``keyed(texts[d])`` computed the first time document ``d`` is asked for: the planning
+    reads the keys of the matched documents only, so the client computes no others."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts, self.done = texts, {}
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __getitem__(self, d: int) -> KeyedDoc:
+        if d not in self.done:
+            self.done[d] = keyed(self.texts[d])
+        return self.done[d]
+
+
+def plan_streamed(batches, ids: list[str], texts: list[str], cfg: DedupeConfig, roots: dict,
+                  common_fp: np.ndarray | None, fingerprints: dict) -> tuple[pd.DataFrame, list]:
+    """:func:`plan_all` for a client that holds every text: the matches arrive in ``batches``
+    (frames of :data:`MATCH_META`, e.g. each alignment partition as it finishes) and the
+    per-match part of the planning (``MatchCopies``) runs on each batch while the workers
+    still align the others, as the local engine does between its batches. Documents keep
+    their input positions (the local engine's numbering); ``fingerprints``: position ->
+    the winnowed ``(hashes, positions)`` of kept documents (:func:`fingerprint_rows`)."""
+    n = len(texts)
+    kds = LazyKeyed(texts)
+    ev = MatchCopies(texts, kds, cfg, common_fp=common_fp, fingerprints=lambda d: fingerprints.get(d, (None, None)))
+    found = []
+    for part in batches:
+        for i, j, a0, a1, b0, b1, sim in zip(*(part[c].tolist() for c in ("i", "j", "a_start", "a_end", "b_start",
+                                                                              "b_end", "similarity"))):
+            m = Match(a0, a1, b0, b1, sim)
+            found.append((i, j, m, ev(i, j, m) or ()))
+    if not found:
+        return SPAN_META.copy(), []
+    rank = [(rank_code(d, len(texts[d]), cfg.keep),) for d in range(n)]
+    members: dict[int, list[int]] = {}
+    for d in sorted(roots):
+        members.setdefault(roots[d], []).append(d)
+    dropped = [d in roots for d in range(n)]
+    spans, phrases = plan_findings(ids, texts, kds, found, rank, cfg, dropped, members=members, match_copies=ev)
+    return span_frame(spans, {d: g for g, d in enumerate(ids)}), phrases
+
+
+def span_frame(spans: list[Span], idx_of: dict[str, int]) -> pd.DataFrame:
+    """Planned spans as a :data:`SPAN_META` frame; ``idx_of``: document id -> input position."""
     out = {f: [getattr(s, f) for s in spans] for f in Span._fields}
     frame_ = pd.DataFrame({
         "tgt": np.array([idx_of[d] for d in out["doc_id"]], dtype=np.int64),
@@ -524,7 +572,7 @@ def plan_all(matches: pd.DataFrame, cfg: DedupeConfig, roots: dict, texts: pd.Da
         "order": np.arange(len(spans), dtype=np.int64),
         **{f: pd.Series(v, dtype=SPAN_META[f].dtype) for f, v in out.items()},
     })
-    return frame_[list(SPAN_META.columns)], phrases
+    return frame_[list(SPAN_META.columns)]
 
 
 def span_records(frame_: pd.DataFrame) -> list[Span]:
