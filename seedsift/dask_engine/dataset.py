@@ -19,6 +19,7 @@ documents' partitions (``set_index`` with the documents' divisions).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -81,9 +82,9 @@ def dedupe_dataset(client, inputs: Sequence[str], out: str, cfg, progress: Progr
                                                                      divisions=_index_divisions(starts)))
     nparts = records.npartitions
     state = compute_state(client, records, cfg, progress)
-    common = common_lines(state, cfg)
+    common = functools.cache(lambda: common_lines(state, cfg))
     edges = verified_edges(client, state, cfg, nparts, progress, common)
-    raw_members = dropped_members(client, state, edges, cfg, nparts, progress, common)
+    raw_members = dropped_members(client, state, edges, cfg, nparts, progress, common())
     members = join_docs(client, raw_members, state, "k", "k", {"id": "kept"})[["i", "kept_k", "score"]]
     members = members.rename(columns={"kept_k": "kept"})
     if cfg.passages:

@@ -31,8 +31,9 @@ documents, their scores, and the spans -- come back to the client.
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -167,13 +168,19 @@ def common_lines(state, cfg) -> frozenset:
     return frozenset(int(h) for h in ctx.index[ctx.to_numpy() > cfg.common_line_docs])
 
 
-def verified_edges(client, state, cfg, n: int, progress: Progress = no_progress, common: frozenset | None = None):
-    """Candidate pairs from the document LSH buckets, verified next to both keys."""
-    common = common_lines(state, cfg) if common is None else common
+def verified_edges(client, state, cfg, n: int, progress: Progress = no_progress,
+                   common: frozenset | Callable[[], frozenset] | None = None):
+    """Candidate pairs from the document LSH buckets, verified next to both keys.
+
+    The pairs and their keys are already on their way (:func:`join_docs`
+    submits them) when ``common`` is resolved -- a callable is called only
+    then -- so counting the common lines on the workers overlaps with the
+    shuffles instead of preceding them (same edges)."""
     bands = state.map_partitions(stages.doc_band_rows, cfg, meta=stages.BAND_META)
     pairs = bands.shuffle(on=["band", "bkey"], npartitions=n).map_partitions(stages.bucket_pairs, meta=stages.PAIR_META)
     pairs = pairs.drop_duplicates(split_out=n)
     joined = join_docs(client, join_docs(client, pairs, state, "j", "j", KEY_COLS), state, "i", "i", KEY_COLS)
+    common = common_lines(state, cfg) if common is None else common() if callable(common) else common
     edges = joined.map_partitions(stages.verify_edges, cfg, common, meta=stages.EDGE_META)
     return persist_with_progress(client, edges, "verify", progress)
 
@@ -271,9 +278,9 @@ def run(client, docs: Sequence[tuple[str, str]], cfg, progress: Progress = no_pr
     n_workers = max(1, len(client.scheduler_info().get("workers", {})))
     nparts = _npartitions(len(docs), n_workers, per_partition)
     state = compute_state(client, load_partitions(client, docs, nparts), cfg, progress)
-    common = common_lines(state, cfg)
+    common = functools.cache(lambda: common_lines(state, cfg))
     edges = verified_edges(client, state, cfg, nparts, progress, common)
-    members = dropped_members(client, state, edges, cfg, nparts, progress, common)
+    members = dropped_members(client, state, edges, cfg, nparts, progress, common())
     got = members.compute()
     clusters = {d: d for d in ids}
     doc_matches: dict[str, tuple[str, float]] = {}
