@@ -142,6 +142,16 @@ def test_repeated_signals_do_not_leave_staging_behind(tmp_path, corpus):
 # ------------------------------------------------------------------ the races, made deterministic in process
 
 
+@pytest.fixture
+def default_sigint():
+    """Python's own SIGINT handler for the test: a process started in the background by a
+    non-interactive shell inherits SIGINT ignored, and Python then installs no handler
+    (the in-process tests below would see no KeyboardInterrupt at all)."""
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, old)
+
+
 def _signal_during(monkeypatch, module, name: str, sig=signal.SIGINT, times: int = 1):
     """Make ``module.name`` raise ``sig`` at this process right after it does its work."""
     real = getattr(module, name)
@@ -157,7 +167,7 @@ def _signal_during(monkeypatch, module, name: str, sig=signal.SIGINT, times: int
     monkeypatch.setattr(module, name, wrapped)
 
 
-def test_signal_while_the_stage_is_created_leaves_nothing(tmp_path, monkeypatch):
+def test_signal_while_the_stage_is_created_leaves_nothing(tmp_path, monkeypatch, default_sigint):
     import tempfile
 
     from seedsift.pipeline import atomic
@@ -168,7 +178,7 @@ def test_signal_while_the_stage_is_created_leaves_nothing(tmp_path, monkeypatch)
     assert list(tmp_path.iterdir()) == []
 
 
-def test_signal_during_the_swap_completes_the_swap_first(tmp_path, monkeypatch):
+def test_signal_during_the_swap_completes_the_swap_first(tmp_path, monkeypatch, default_sigint):
     from seedsift.pipeline import atomic
     out = tmp_path / "out"
     with atomic.staged_directory(out) as stage:
