@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from seedsift.dedupe import DedupeConfig, Span
+from seedsift.dedupe.core import _BLOCK as ALIGN_BLOCK
 from seedsift.dedupe.core import align_task, align_tasks, doc_task, with_fingerprint_pairs, with_rare_shared_fingerprint
 from seedsift.dedupe.findings import MatchCopies, plan_findings
 from seedsift.dedupe.keys import KeyedDoc, keyed, keyed_many
@@ -417,6 +418,10 @@ def align_rows(part: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
     if part.empty:
         return MATCH_META.copy()
     part = part.sort_values(["i", "j"])
+    # pairs in blocks of few documents on both sides, as the local engine orders them: a batch
+    # indexes each key it holds once, so (i, j) order alone -- every j anywhere -- made each
+    # batch index many more keys (measured: twice the local engine's alignment CPU)
+    part = part.iloc[np.lexsort((part.j.to_numpy() // ALIGN_BLOCK, part.i.to_numpy() // ALIGN_BLOCK))]
     docs: dict[int, tuple] = {}
     wins: dict[int, dict[int, tuple[int, int]]] = {}
     for side, w in (("i", "wa"), ("j", "wb")):
