@@ -529,7 +529,8 @@ class LazyKeyed:
     reads the keys of the matched documents only, so the client computes no others."""
 
     def __init__(self, texts: list[str]) -> None:
-        self.texts, self.done = texts, {}
+        self.texts = texts
+        self.done: dict[int, KeyedDoc] = {}
 
     def __len__(self) -> int:
         return len(self.texts)
