@@ -36,7 +36,6 @@ import math
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-import numpy as np
 import pandas as pd
 
 from . import stages
@@ -99,12 +98,12 @@ def partition_futures(persisted) -> list:
     return futures
 
 
-def gather_frame(client, collection, meta: pd.DataFrame | None = None) -> pd.DataFrame:
+def gather_frame(client, collection) -> pd.DataFrame:
     """``collection.compute()``, but each partition goes straight to the client: ``compute``
     first concatenates them on one worker (measured: a second copy of every byte on the wire)."""
     parts = [p for p in client.gather(partition_futures(client.persist(collection))) if len(p)]
     if not parts:
-        return (collection._meta if meta is None else meta).copy()
+        return collection._meta.copy()
     return pd.concat(parts, ignore_index=True)
 
 
@@ -236,8 +235,7 @@ def passage_spans(client, state, members, cfg, n: int, progress: Progress = no_p
     got_pairs, got_kept = gather_frame(client, pairs), gather_frame(client, kept)
     wpairs, common_fp = stages.add_fingerprint_pairs(got_pairs, got_kept, cfg)
     pairs = dd.from_pandas(wpairs, npartitions=n)
-    fingerprints = {int(d): (stages._arr(h, np.uint64), stages._arr(p, np.int32))
-                    for d, h, p in zip(got_kept.idx.tolist(), got_kept.fph.tolist(), got_kept.fpp.tolist())}
+    fingerprints = stages.kept_fingerprints(got_kept) if docs is not None else {}
     del got_kept
     joined = join_windows(client, join_windows(client, pairs, state, "j", state.divisions), state, "i")
     aligned = joined.map_partitions(stages.align_rows, cfg, meta=stages.MATCH_META)

@@ -52,8 +52,8 @@ EDGE_META = frame(i="int64", j="int64", u="int64", v="int64", score="float64")
 #: A window band row packed into 16 bytes: the band key and ``loc = doc << 32 | window << 8 | band``.
 WIN_META = frame(key="int64", loc="int64")
 WIN_BITS, BAND_BITS = 24, 8
-#: 40 bytes a match (the client receives ~40 matches per document of a passage-heavy corpus):
-#: character offsets fit int32 (a document is far below 2**31 characters).
+#: 40 bytes a match, all of which come to the client: character offsets fit int32 (a document
+#: is far below 2**31 characters).
 MATCH_META = frame(i="int64", j="int64", a_start="int32", a_end="int32", b_start="int32", b_end="int32",
                    similarity="float64")
 MEMBER_META = frame(i="int64", k="int64", score="float64")
@@ -473,6 +473,12 @@ def fingerprint_rows(state: pd.DataFrame, dropped: pd.DataFrame) -> pd.DataFrame
     return state.loc[keep, ["idx", "windows", "fph", "fpp"]].reset_index(drop=True)
 
 
+def kept_fingerprints(kept: pd.DataFrame) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Position -> the winnowed ``(hashes, positions)`` of each row of :func:`fingerprint_rows`, in row order."""
+    return {int(d): (_arr(h, np.uint64), _arr(p, np.int32))
+            for d, h, p in zip(kept.idx.tolist(), kept.fph.tolist(), kept.fpp.tolist())}
+
+
 def add_fingerprint_pairs(pairs: pd.DataFrame, kept: pd.DataFrame, cfg: DedupeConfig) -> tuple[pd.DataFrame, np.ndarray]:
     """The window pairs, less the one-band pairs ``dedupe.core.with_rare_shared_fingerprint``
     drops, plus ``dedupe.passages.fingerprint_pairs`` of the kept documents with windows
@@ -483,7 +489,7 @@ def add_fingerprint_pairs(pairs: pd.DataFrame, kept: pd.DataFrame, cfg: DedupeCo
     kept = kept.sort_values("idx")
     cols = [pairs[c].to_numpy(np.int64) for c in ("i", "j", "wa", "wb", "hits")]
     idx = kept.idx.astype(np.int64).tolist()
-    fps = [(_arr(h, np.uint64), _arr(p, np.int32)) for h, p in zip(kept.fph.tolist(), kept.fpp.tolist())]
+    fps = list(kept_fingerprints(kept).values())
     units = {}
     for g, wins, (fh, fpos) in zip(idx, kept.windows.tolist(), fps):
         se = _arr(wins, np.int64).reshape(2, -1)
@@ -548,7 +554,7 @@ def plan_streamed(batches, ids: list[str], texts: list[str], cfg: DedupeConfig, 
     per-match part of the planning (``MatchCopies``) runs on each batch while the workers
     still align the others, as the local engine does between its batches. Documents keep
     their input positions (the local engine's numbering); ``fingerprints``: position ->
-    the winnowed ``(hashes, positions)`` of kept documents (:func:`fingerprint_rows`)."""
+    the winnowed ``(hashes, positions)`` of kept documents (:func:`kept_fingerprints`)."""
     n = len(texts)
     kds = LazyKeyed(texts)
     ev = MatchCopies(texts, kds, cfg, common_fp=common_fp, fingerprints=lambda d: fingerprints.get(d, (None, None)))
