@@ -326,7 +326,9 @@ def test_pairs_carry_one_window_and_each_key_once_per_partition(synth):
                                                       [(units[i].fp_hash, units[i].fp_pos) for i in live]), cfg)
     # the fingerprint step from the shipped windows and fingerprints only (no keys)
     kept = stages.fingerprint_rows(state, pd.DataFrame({"i": pd.Series([], dtype="int64")}))
-    pairs, common = stages.add_fingerprint_pairs(pd.DataFrame(dict(zip(("i", "j", "wa", "wb", "hits"), wp))), kept, cfg)
+    prepared = stages.kept_windows(kept, cfg)
+    pairs = stages.add_fingerprint_pairs(pd.DataFrame(dict(zip(("i", "j", "wa", "wb", "hits"), wp))), prepared, cfg)
+    common = prepared.common
     assert np.array_equal(common, common_fingerprints([(units[i].fp_hash, units[i].fp_pos) for i in live], cfg))
     for col, arr in zip(("i", "j", "wa", "wb", "hits"), expect):
         assert np.array_equal(pairs[col].to_numpy(), arr), col
@@ -379,3 +381,48 @@ def test_document_state_never_moves_between_workers(client, synth):
     # the routed rows carry keys (normalised texts) of matched documents: ~a quarter of the text
     # here; one state partition (text, key, signatures, windows) is several times its text
     assert sum(nb for _, nb in moved) < 0.5 * text_bytes
+
+
+def test_private_cluster_workers_keep_their_heap(client):
+    """The private cluster's workers get ``cluster.WORKER_MALLOC`` (Dask's own default,
+    ``MALLOC_TRIM_THRESHOLD_=65536``, made every numpy temporary a fresh mmap), and the
+    rest of Dask's pre-spawn environment (one BLAS thread) is kept."""
+    import os
+
+    from seedsift.dask_engine.cluster import WORKER_MALLOC
+
+    seen = client.run(lambda: {k: os.environ.get(k) for k in (*WORKER_MALLOC, "OMP_NUM_THREADS")})
+    assert len(seen) == 2
+    for env in seen.values():
+        assert env == {**{k: str(v) for k, v in WORKER_MALLOC.items()}, "OMP_NUM_THREADS": "1"}
+
+
+def test_client_counts_common_lines_as_the_workers_do(client, synth):
+    """``stages.common_lines_of`` (the client's count from its own texts, any batching) equals
+    the workers' count over the state and the local engine's ``common_lines``."""
+    from seedsift.dedupe.keys import keyed_many
+    from seedsift.dedupe.verify import common_lines
+
+    cfg = DedupeConfig(common_line_docs=2)
+    foot = "本栏目所有文章均可自由转载但请注明出处和作者姓名谢谢合作祝大家阅读愉快"
+    docs = [(d, f"{t}\n\n{foot}\n") for d, t in synth[:300]]
+    texts = [t for _, t in docs]
+    state = engine.compute_state(client, engine.load_partitions(client, docs, 3), cfg)
+    local = common_lines(keyed_many(texts), cfg.boilerplate_line_chars, cfg.common_line_docs)
+    assert local  # the footer at least
+    assert stages.common_lines_of(texts, cfg, batch=7) == engine.common_lines(state, cfg) == local
+
+
+def test_background_result_reraises_the_error():
+    """``engine.in_background``: the result once done (asked twice, computed once); an error re-raised."""
+    calls = []
+
+    def work(x):
+        calls.append(x)
+        return x * 2
+
+    got = engine.in_background(work, 21)
+    assert got() == got() == 42 and calls == [21]
+    failed = engine.in_background(lambda: 1 // 0)
+    with pytest.raises(ZeroDivisionError):
+        failed()

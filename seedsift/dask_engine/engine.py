@@ -31,16 +31,17 @@ documents, their scores, and the spans -- come back to the client.
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import pandas as pd
 
 from . import stages
 from .cluster import Progress, dask_client, no_progress, persist_with_progress
 from .graph import connected_components
+
+T = TypeVar("T")
 
 #: Documents per partition. 2,000 articles of ~2,000 characters are ~12 MB of
 #: UTF-8 text and a few times that of worker state (keys, line starts,
@@ -232,11 +233,12 @@ def passage_spans(client, state, members, cfg, n: int, progress: Progress = no_p
     # from the kept documents' windows and fingerprints (their keys stay on the workers)
     kept = beside_state(client, stages.fingerprint_rows, state, state, dropped,
                         meta=stages.STATE_META[["idx", "windows", "fph", "fpp"]])
-    got_pairs, got_kept = gather_frame(client, pairs), gather_frame(client, kept)
-    wpairs, common_fp = stages.add_fingerprint_pairs(got_pairs, got_kept, cfg)
-    pairs = dd.from_pandas(wpairs, npartitions=n)
-    fingerprints = stages.kept_fingerprints(got_kept) if docs is not None else {}
-    del got_kept
+    # the window pairs are on their way while the client groups the kept documents' fingerprints
+    pairs = client.persist(pairs)
+    prepared = stages.kept_windows(gather_frame(client, kept), cfg)
+    pairs = dd.from_pandas(stages.add_fingerprint_pairs(gather_frame(client, pairs), prepared, cfg), npartitions=n)
+    common_fp, fingerprints = prepared.common, prepared.fingerprints if docs is not None else {}
+    del prepared
     joined = join_windows(client, join_windows(client, pairs, state, "j", state.divisions), state, "i")
     aligned = joined.map_partitions(stages.align_rows, cfg, meta=stages.MATCH_META)
     if docs is not None:
@@ -263,6 +265,31 @@ def _as_aligned(client, aligned, progress: Progress):
         yield part
 
 
+def in_background(func: Callable[..., T], *args) -> Callable[[], T]:
+    """Start ``func(*args)`` in a daemon thread (it does not hold up the exit of an
+    interrupted run); the callable returned waits for the result, re-raising its error."""
+    import threading
+
+    box: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            box["result"] = func(*args)
+        except BaseException as err:  # noqa: BLE001 - handed to the caller as it is
+            box["error"] = err
+
+    thread = threading.Thread(target=work, name=f"seedsift-{getattr(func, '__name__', 'task')}", daemon=True)
+    thread.start()
+
+    def result() -> T:
+        thread.join()
+        if "error" in box:
+            raise box["error"]  # type: ignore[misc]
+        return box["result"]  # type: ignore[return-value]
+
+    return result
+
+
 def run(client, docs: Sequence[tuple[str, str]], cfg, progress: Progress = no_progress,
         per_partition: int = DOCS_PER_PARTITION):
     """Run all stages on ``client``; return a ``dedupe.DedupeResult`` equal to the local engine's."""
@@ -275,8 +302,12 @@ def run(client, docs: Sequence[tuple[str, str]], cfg, progress: Progress = no_pr
         return DedupeResult()
     n_workers = max(1, len(client.scheduler_info().get("workers", {})))
     nparts = _npartitions(len(docs), n_workers, per_partition)
-    state = compute_state(client, load_partitions(client, docs, nparts), cfg, progress)
-    common = functools.cache(lambda: common_lines(state, cfg))
+    loaded = load_partitions(client, docs, nparts)
+    # the client holds every text: it counts the common lines itself while the workers key
+    # them, as the local engine does (the workers' count is three rounds of tasks and
+    # reductions between the keys and the verification: measured, most of that stage)
+    common = in_background(stages.common_lines_of, [t for _, t in docs], cfg)
+    state = compute_state(client, loaded, cfg, progress)
     edges = verified_edges(client, state, cfg, nparts, progress, common)
     members = dropped_members(client, state, edges, cfg, nparts, progress, common())
     got = members.compute()

@@ -15,6 +15,7 @@ frame can cross Dask's P2P (Arrow) shuffle.
 from __future__ import annotations
 
 from itertools import combinations
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -26,7 +27,7 @@ from seedsift.dedupe.findings import MatchCopies, plan_findings
 from seedsift.dedupe.keys import KeyedDoc, keyed, keyed_many
 from seedsift.dedupe.minhash import EMPTY, band_collisions, band_keys
 from seedsift.dedupe.passages import Match, PassageUnits, common_fingerprints, fingerprint_pairs, fingerprint_table
-from seedsift.dedupe.verify import line_contexts, line_hashes, verify_pair
+from seedsift.dedupe.verify import LineCounter, line_contexts, line_hashes, verify_pair
 
 #: Bits of the document position inside a rank code (2**36 = 68 billion documents).
 IDX_BITS = 36
@@ -95,14 +96,20 @@ def keyed_doc(key: str, line_starts: bytes) -> KeyedDoc:
 def doc_state(part: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
     """Stages 1-2 for one partition of ``(idx, id, text)``: keys, signature, window units, rank code.
 
-    Calls ``dedupe.core.doc_task`` on the partition's texts (signatures depend
-    only on each document, so partitioning cannot change them). The frame stays
-    on the worker (persisted) and feeds every later stage.
+    Calls ``dedupe.core.doc_task`` on the partition's texts, ``batch_size`` at a
+    time as the local engine does (signatures depend only on each document, so
+    batching cannot change them; a whole partition at once was 16 % more CPU,
+    its joined arrays outgrow the caches). The frame stays on the worker
+    (persisted) and feeds every later stage.
     """
     texts = part.text.tolist()
     if not texts:
         return STATE_META.copy()
-    kd, sigs, units = doc_task((texts, cfg))
+    step = max(1, cfg.batch_size)
+    batches = [doc_task((texts[s : s + step], cfg)) for s in range(0, len(texts), step)]
+    kd = [d for b in batches for d in b[0]]
+    sigs = np.concatenate([b[1] for b in batches])
+    units = [u for b in batches for u in b[2]]
     idx = part.idx.to_numpy(dtype=np.int64)
     out = pd.DataFrame({
         "idx": idx,
@@ -194,6 +201,16 @@ def bucket_pairs(part: pd.DataFrame) -> pd.DataFrame:
             out_i.append(a)
             out_j.append(b)
     return pd.DataFrame({"i": np.array(out_i, dtype=np.int64), "j": np.array(out_j, dtype=np.int64)})
+
+
+def common_lines_of(texts: list[str], cfg: DedupeConfig, batch: int = 2000) -> frozenset:
+    """``dedupe.verify.common_lines`` of the keys of ``texts`` (the same keys as the state's:
+    ``keyed_many`` is independent of the batching), for a client that holds every text;
+    keyed ``batch`` texts at a time, so no offset map of the whole corpus is held."""
+    counter = LineCounter()
+    for s in range(0, len(texts), batch):
+        counter.add(keyed_many(texts[s : s + batch]))
+    return counter.common(cfg.boilerplate_line_chars, cfg.common_line_docs)
 
 
 def line_hash_rows(part: pd.DataFrame, cfg: DedupeConfig) -> pd.DataFrame:
@@ -479,25 +496,44 @@ def kept_fingerprints(kept: pd.DataFrame) -> dict[int, tuple[np.ndarray, np.ndar
             for d, h, p in zip(kept.idx.tolist(), kept.fph.tolist(), kept.fpp.tolist())}
 
 
-def add_fingerprint_pairs(pairs: pd.DataFrame, kept: pd.DataFrame, cfg: DedupeConfig) -> tuple[pd.DataFrame, np.ndarray]:
-    """The window pairs, less the one-band pairs ``dedupe.core.with_rare_shared_fingerprint``
-    drops, plus ``dedupe.passages.fingerprint_pairs`` of the kept documents with windows
-    (:func:`fingerprint_rows`: their windows and the fingerprints ``doc_task`` winnowed),
-    merged as ``dedupe.core.with_fingerprint_pairs``; and the kept documents' common
-    fingerprints (``dedupe.passages.common_fingerprints``) for the planning."""
-    pairs = pairs.sort_values(["i", "j"], kind="stable")
+class KeptWindows(NamedTuple):
+    """What the passage candidates need of the kept documents with windows, decoded once
+    from :func:`fingerprint_rows` (:func:`kept_windows`): it does not depend on the window
+    pairs, so the client builds it while the workers still shuffle the window bands."""
+
+    fingerprints: dict[int, tuple[np.ndarray, np.ndarray]]  # position -> winnowed (hashes, positions)
+    units: dict[int, PassageUnits]  # position -> windows and fingerprints (no band keys)
+    table: tuple  # dedupe.passages.fingerprint_table of all of them
+    pairs: tuple[np.ndarray, ...]  # dedupe.passages.fingerprint_pairs
+    common: np.ndarray  # dedupe.passages.common_fingerprints
+
+
+def kept_windows(kept: pd.DataFrame, cfg: DedupeConfig) -> KeptWindows:
+    """:class:`KeptWindows` of the rows of :func:`fingerprint_rows`: their windows and the
+    fingerprints ``doc_task`` winnowed, grouped (``fingerprint_table``) for the fingerprint pairs,
+    the common fingerprints and the one-band filter (:func:`add_fingerprint_pairs`)."""
     kept = kept.sort_values("idx")
-    cols = [pairs[c].to_numpy(np.int64) for c in ("i", "j", "wa", "wb", "hits")]
     idx = kept.idx.astype(np.int64).tolist()
-    fps = list(kept_fingerprints(kept).values())
+    fingerprints = kept_fingerprints(kept)
+    fps = list(fingerprints.values())
     units = {}
     for g, wins, (fh, fpos) in zip(idx, kept.windows.tolist(), fps):
         se = _arr(wins, np.int64).reshape(2, -1)
         units[g] = PassageUnits(se[0], se[1], np.zeros((se.shape[1], 0), dtype=np.uint64), fh, fpos)
     table = fingerprint_table(idx, fps)  # kept is sorted by idx
-    fp = fingerprint_pairs([""] * len(idx), idx, cfg, fps, table)
-    i, j, wa, wb, hits = with_fingerprint_pairs(with_rare_shared_fingerprint(tuple(cols), units, cfg, table), fp, cfg)
-    return pd.DataFrame({"i": i, "j": j, "wa": wa, "wb": wb, "hits": hits}), common_fingerprints(fps, cfg, table)
+    return KeptWindows(fingerprints, units, table, fingerprint_pairs([""] * len(idx), idx, cfg, fps, table),
+                       common_fingerprints(fps, cfg, table))
+
+
+def add_fingerprint_pairs(pairs: pd.DataFrame, kept: KeptWindows, cfg: DedupeConfig) -> pd.DataFrame:
+    """The window pairs, less the one-band pairs ``dedupe.core.with_rare_shared_fingerprint``
+    drops, plus the fingerprint pairs of the kept documents (:func:`kept_windows`),
+    merged as ``dedupe.core.with_fingerprint_pairs``."""
+    pairs = pairs.sort_values(["i", "j"], kind="stable")
+    cols = tuple(pairs[c].to_numpy(np.int64) for c in ("i", "j", "wa", "wb", "hits"))
+    i, j, wa, wb, hits = with_fingerprint_pairs(with_rare_shared_fingerprint(cols, kept.units, cfg, kept.table),
+                                                kept.pairs, cfg)
+    return pd.DataFrame({"i": i, "j": j, "wa": wa, "wb": wb, "hits": hits})
 
 
 def plan_all(matches: pd.DataFrame, cfg: DedupeConfig, roots: dict, texts: pd.DataFrame,
@@ -554,7 +590,7 @@ def plan_streamed(batches, ids: list[str], texts: list[str], cfg: DedupeConfig, 
     per-match part of the planning (``MatchCopies``) runs on each batch while the workers
     still align the others, as the local engine does between its batches. Documents keep
     their input positions (the local engine's numbering); ``fingerprints``: position ->
-    the winnowed ``(hashes, positions)`` of kept documents (:func:`kept_fingerprints`)."""
+    the winnowed ``(hashes, positions)`` of kept documents (:attr:`KeptWindows.fingerprints`)."""
     n = len(texts)
     kds = LazyKeyed(texts)
     ev = MatchCopies(texts, kds, cfg, common_fp=common_fp, fingerprints=lambda d: fingerprints.get(d, (None, None)))
